@@ -1,0 +1,46 @@
+package io.sluice.platform.events;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The topics of DESIGN §3, for the tools that create them (the local stack, the test kit, the
+ * event viewer). Services name their bindings' destinations in YAML, not from here.
+ */
+public final class SluiceTopics {
+
+    /** A topic and how it is kept. */
+    public record Topic(String name, boolean compacted) {
+        public String deadLetter() {
+            return name + ".dlt";
+        }
+    }
+
+    public static final String NOTIFICATIONS = "sluice.storage.notifications";
+    public static final String DATASETS = "sluice.datasets";
+    public static final String TRAINING = "sluice.training";
+    public static final String EVALUATIONS = "sluice.evaluations";
+    public static final String DEPLOYMENTS = "sluice.deployments";
+    public static final String DEPLOYMENT_STATE = "sluice.deployment-state";
+    public static final String PREDICTIONS = "sluice.predictions";
+    public static final String FEEDBACK = "sluice.feedback";
+    public static final String MONITORING = "sluice.monitoring";
+
+    /** Every topic; each also has a {@code .dlt}. */
+    public static final List<Topic> ALL = List.of(
+            new Topic(NOTIFICATIONS, false), new Topic(DATASETS, false), new Topic(TRAINING, false),
+            new Topic(EVALUATIONS, false), new Topic(DEPLOYMENTS, false), new Topic(DEPLOYMENT_STATE, true),
+            new Topic(PREDICTIONS, false), new Topic(FEEDBACK, false), new Topic(MONITORING, false));
+
+    /** Names of every topic and its dead-letter topic. */
+    public static List<String> namesWithDeadLetters() {
+        return ALL.stream().flatMap(t -> Stream.of(t.name(), t.deadLetter())).toList();
+    }
+
+    /** Names of the topics that carry Avro events (all but the raw notifications). */
+    public static List<String> eventTopics() {
+        return ALL.stream().map(Topic::name).filter(n -> !n.equals(NOTIFICATIONS)).toList();
+    }
+
+    private SluiceTopics() {}
+}

@@ -1,0 +1,235 @@
+package io.sluice.platform.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import io.sluice.events.codec.EventCodec;
+import io.sluice.platform.events.SluiceTopics;
+
+/**
+ * One embedded KRaft broker per test class, with every Sluice topic and its DLT, and helpers
+ * to publish events and wait for them.
+ *
+ * <pre>{@code
+ * @RegisterExtension static SluiceKafka kafka = new SluiceKafka();
+ * @DynamicPropertySource static void kafka(DynamicPropertyRegistry r) { kafka.register(r); }
+ * }</pre>
+ */
+public final class SluiceKafka implements BeforeAllCallback, AfterAllCallback {
+
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final EventCodec codec = EventCodec.singleObject();
+    private final int partitions;
+    private EmbeddedKafkaKraftBroker broker;
+    private KafkaProducer<String, byte[]> producer;
+
+    public SluiceKafka() {
+        this(1);
+    }
+
+    public SluiceKafka(int partitions) {
+        this.partitions = partitions;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        start();
+    }
+
+    /** Starts the broker and creates the topics (idempotent; for use outside JUnit's lifecycle). */
+    public synchronized SluiceKafka start() throws Exception {
+        if (broker != null) {
+            return this;
+        }
+        broker = new EmbeddedKafkaKraftBroker(1, partitions);
+        broker.brokerProperties(Map.of("auto.create.topics.enable", "true", "group.initial.rebalance.delay.ms", "0"));
+        broker.afterPropertiesSet();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (SluiceTopics.Topic topic : SluiceTopics.ALL) {
+                NewTopic main = new NewTopic(topic.name(), partitions, (short) 1);
+                if (topic.compacted()) {
+                    main.configs(Map.of("cleanup.policy", "compact"));
+                }
+                topics.add(main);
+                topics.add(new NewTopic(topic.deadLetter(), partitions, (short) 1));
+            }
+            admin.createTopics(topics).all().get();
+        }
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+        return this;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    public synchronized void stop() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+        if (broker != null) {
+            broker.destroy();
+            broker = null;
+        }
+    }
+
+    public String bootstrapServers() {
+        return broker.getBrokersAsString();
+    }
+
+    /** Points Spring Kafka and the Spring Cloud Stream binder at this broker. */
+    public void register(DynamicPropertyRegistry registry) {
+        registry.add("spring.kafka.bootstrap-servers", this::bootstrapServers);
+        registry.add("spring.cloud.stream.kafka.binder.brokers", this::bootstrapServers);
+    }
+
+    public EventCodec codec() {
+        return codec;
+    }
+
+    /** Publishes an event, encoded as the services encode it, and waits for the broker's ack. */
+    public void publish(String topic, String key, SpecificRecord event) {
+        publishRaw(topic, key, codec.encode(event));
+    }
+
+    /** Publishes raw bytes (malformed records, JSON notifications) and waits for the ack. */
+    public void publishRaw(String topic, String key, byte[] value, Header... headers) {
+        try {
+            producer.send(new ProducerRecord<>(topic, null, key, value, List.of(headers))).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish to " + topic, e);
+        }
+    }
+
+    /** Waits for the first event of a type on a topic that matches, reading from the beginning. */
+    public <T extends SpecificRecord> T await(String topic, Class<T> type, Predicate<T> match, Duration timeout) {
+        List<T> found = awaitEvents(topic, type, match, 1, timeout);
+        return found.get(0);
+    }
+
+    /** Waits until at least {@code count} matching events of a type are on the topic; returns all found. */
+    public <T extends SpecificRecord> List<T> awaitEvents(String topic, Class<T> type, Predicate<T> match, int count,
+                                                          Duration timeout) {
+        List<T> found = new ArrayList<>();
+        awaitRecords(topic, record -> {
+            if (record.value() == null) {
+                return false;
+            }
+            try {
+                SpecificRecord event = codec.decode(record.value());
+                if (type.isInstance(event) && match.test(type.cast(event))) {
+                    found.add(type.cast(event));
+                    return true;
+                }
+            } catch (RuntimeException undecodable) {
+                // not an event of ours: not a match
+            }
+            return false;
+        }, count, timeout);
+        return found;
+    }
+
+    /** Every decodable event on the topic right now, in offset order per partition. */
+    public List<SpecificRecord> events(String topic) {
+        List<SpecificRecord> events = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records(topic)) {
+            try {
+                events.add(codec.decode(record.value()));
+            } catch (RuntimeException undecodable) {
+                // skip
+            }
+        }
+        return events;
+    }
+
+    /** Every record on the topic right now. */
+    public List<ConsumerRecord<String, byte[]>> records(String topic) {
+        List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            List<TopicPartition> assigned = assignFromStart(consumer, topic);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
+            while (assigned.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                consumer.poll(POLL).forEach(all::add);
+            }
+        }
+        return all;
+    }
+
+    /** Waits until {@code count} records on the topic match; returns the matching records. */
+    public List<ConsumerRecord<String, byte[]>> awaitRecords(String topic, Predicate<ConsumerRecord<String, byte[]>> match,
+                                                             int count, Duration timeout) {
+        List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            assignFromStart(consumer, topic);
+            while (matched.size() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("timed out after " + timeout + " waiting for " + count + " matching record(s) on "
+                            + topic + "; found " + matched.size());
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+                    if (match.test(record)) {
+                        matched.add(record);
+                    }
+                }
+            }
+        }
+        return matched;
+    }
+
+    /** The value of a header as text, or null. */
+    public static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private KafkaConsumer<String, byte[]> consumer() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-kit-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private static List<TopicPartition> assignFromStart(KafkaConsumer<String, byte[]> consumer, String topic) {
+        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return partitions;
+    }
+}
