@@ -48,7 +48,8 @@ public final class FileObjectStore implements ObjectStoreAdapter {
         if (name.contains("/")) {
             throw new InvalidObjectKeyException(name, "a bucket name has no '/'");
         }
-        return root.resolve(name).toUri();
+        String uri = root.resolve(name).toUri().toString();
+        return URI.create(uri.endsWith("/") ? uri : uri + "/");
     }
 
     @Override

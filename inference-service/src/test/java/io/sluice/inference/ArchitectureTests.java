@@ -1,0 +1,19 @@
+package io.sluice.inference;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The domain stays plain Java: no Spring, Kafka or Avro in {@code io.sluice.inference.domain}. */
+@AnalyzeClasses(packages = "io.sluice.inference", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTests {
+
+    @ArchTest
+    static final ArchRule domainIsPlainJava = noClasses().that().resideInAPackage("..inference.domain..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..", "org.apache.avro..",
+                    "io.sluice.events..")
+            .allowEmptyShould(true);
+}

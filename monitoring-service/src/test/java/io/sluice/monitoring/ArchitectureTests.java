@@ -1,0 +1,19 @@
+package io.sluice.monitoring;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/** The domain stays plain Java: no Spring, Kafka or Avro in {@code io.sluice.monitoring.domain}. */
+@AnalyzeClasses(packages = "io.sluice.monitoring", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTests {
+
+    @ArchTest
+    static final ArchRule domainIsPlainJava = noClasses().that().resideInAPackage("..monitoring.domain..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "org.apache.kafka..", "org.apache.avro..",
+                    "io.sluice.events..")
+            .allowEmptyShould(true);
+}
