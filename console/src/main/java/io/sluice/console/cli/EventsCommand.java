@@ -1,0 +1,205 @@
+package io.sluice.console.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+
+import io.sluice.console.events.EventFilter;
+import io.sluice.console.events.EventTail;
+import io.sluice.console.events.EventView;
+import io.sluice.console.events.EventViews;
+import io.sluice.events.codec.EventCodec;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sluice events}: the events on the {@code sluice.*} topics as JSON lines. */
+@Command(name = "events", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Print the events of the sluice.* topics as JSON lines.", "",
+                "Every record of every sluice.* topic (events, dead letters, raw notifications), one JSON object a line:",
+                "{\"topic\",\"key\",\"partition\",\"offset\",\"timestamp\",\"event\":{\"type\":…}} — raw values as \"value\",",
+                "with \"deadLetterReason\" from the sluice-dlt-reason header. Without --follow: what is there now, then exit;",
+                "with --follow: new records as they arrive until Ctrl-C (or --limit)."})
+final class EventsCommand implements java.util.concurrent.Callable<Integer> {
+
+    private final CliContext context;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = {"-f", "--follow"}, description = "keep printing new records as they arrive")
+    boolean follow;
+
+    @Option(names = {"-t", "--topic"}, paramLabel = "T", split = ",", description = "only these topics (repeatable; default every sluice.* topic)")
+    List<String> topics = new ArrayList<>();
+
+    @Option(names = "--type", paramLabel = "X", split = ",", description = "only these event types, e.g. DatasetReady (repeatable, any case)")
+    List<String> types = new ArrayList<>();
+
+    @Option(names = {"-m", "--model"}, paramLabel = "M", description = "only events whose modelName is M")
+    String model;
+
+    @Option(names = {"-d", "--dataset"}, paramLabel = "D", description = "only events whose datasetName is D")
+    String dataset;
+
+    @Option(names = "--correlation", paramLabel = "ID", description = "only events of one pipeline run (header correlationId)")
+    String correlation;
+
+    @ArgGroup(exclusive = true)
+    StartAt start;
+
+    static final class StartAt {
+        @Option(names = "--from-beginning", description = "start at the oldest record (default without --follow)")
+        boolean beginning;
+
+        @Option(names = "--last", paramLabel = "N", description = "start with the N most recent records (across the topics)")
+        Integer last;
+    }
+
+    @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "exit after printing N records")
+    Integer limit;
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "bootstrap servers (default: $SLUICE_KAFKA or localhost:9092)")
+    String kafka;
+
+    EventsCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        if (start != null && start.last != null && start.last < 0 || limit != null && limit <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--last and --limit take a positive number");
+        }
+        String bootstrap = context.kafka(kafka);
+        EventFilter filter = new EventFilter(Set.copyOf(topics), Set.copyOf(types), model, dataset, correlation);
+        EventViews views = new EventViews(EventCodec.singleObject());
+        AtomicBoolean stopped = new AtomicBoolean();
+        try (EventTail tail = new EventTail(bootstrap, "sluice-cli-events", Duration.ofSeconds(6))) {
+            List<String> available = tail.sluiceTopics();
+            List<String> chosen = topics.isEmpty() ? available : topics;
+            for (String topic : chosen) {
+                if (!available.contains(topic)) {
+                    throw new CliException("no topic " + topic + " on " + bootstrap + "; sluice topics there: " + available);
+                }
+            }
+            boolean fromEnd = follow && (start == null || !start.beginning && start.last == null);
+            tail.assign(chosen, fromEnd ? EventTail.Start.END : EventTail.Start.BEGINNING);
+            Thread shutdown = new Thread(() -> {
+                stopped.set(true);
+                tail.wakeup();
+            }, "sluice-events-stop");
+            boolean hooked = addShutdownHook(shutdown);
+            try {
+                Counter printed = new Counter(limit);
+                Map<TopicPartition, Long> ends = tail.endOffsets();
+                if (start != null && start.last != null) {
+                    tail.seekToLast(start.last);
+                    List<EventView> recent = new ArrayList<>();
+                    readUpTo(tail, ends, stopped, record -> recent.add(views.view(record)));
+                    recent.sort(Comparator.comparing(EventView::timestamp, Comparator.nullsFirst(Comparator.naturalOrder())));
+                    for (EventView view : recent.subList(Math.max(0, recent.size() - start.last), recent.size())) {
+                        if (filter.matches(view) && !printed.print(context, view)) {
+                            return 0;
+                        }
+                    }
+                } else if (!fromEnd) {
+                    boolean[] done = {false};
+                    readUpTo(tail, ends, stopped, record -> {
+                        EventView view = views.view(record);
+                        if (!done[0] && filter.matches(view) && !printed.print(context, view)) {
+                            done[0] = true;
+                            stopped.set(true);
+                        }
+                    });
+                    if (done[0]) {
+                        return 0;
+                    }
+                }
+                if (!follow) {
+                    return 0;
+                }
+                context.err().println("sluice events: following " + chosen.size() + " topic(s) on " + bootstrap + " (Ctrl-C to stop)");
+                context.err().flush();
+                while (!stopped.get() && !Thread.currentThread().isInterrupted()) {
+                    for (ConsumerRecord<String, byte[]> record : poll(tail, stopped)) {
+                        EventView view = views.view(record);
+                        if (filter.matches(view) && !printed.print(context, view)) {
+                            return 0;
+                        }
+                    }
+                }
+                return 0;
+            } finally {
+                if (hooked) {
+                    removeShutdownHook(shutdown);
+                }
+            }
+        }
+    }
+
+    private static void readUpTo(EventTail tail, Map<TopicPartition, Long> ends, AtomicBoolean stopped,
+                                 java.util.function.Consumer<ConsumerRecord<String, byte[]>> sink) {
+        while (!stopped.get() && !tail.reached(ends)) {
+            for (ConsumerRecord<String, byte[]> record : poll(tail, stopped)) {
+                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                if (record.offset() < ends.getOrDefault(tp, Long.MAX_VALUE)) {
+                    sink.accept(record);
+                }
+            }
+        }
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> poll(EventTail tail, AtomicBoolean stopped) {
+        try {
+            return tail.poll(Duration.ofMillis(200));
+        } catch (InterruptException interrupted) {
+            stopped.set(true);
+            return List.of();
+        }
+    }
+
+    private static boolean addShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is stopping anyway
+        }
+    }
+
+    /** Prints records up to the limit; false once the limit is reached or stdout is closed. */
+    private static final class Counter {
+        private final Integer limit;
+        private int count;
+
+        Counter(Integer limit) {
+            this.limit = limit;
+        }
+
+        boolean print(CliContext context, EventView view) {
+            context.out().println(view.toJson());
+            count++;
+            if (context.out().checkError()) {
+                return false; // stdout closed (e.g. piped into head)
+            }
+            return limit == null || count < limit;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.sluice.console.cli;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import tools.jackson.databind.JsonNode;
+import io.sluice.console.events.EventTail;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sluice status}: is every part of the stack up, and what does each model serve. */
+@Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show the health of the stack and every model's deployment.", "",
+                "The health of Kafka and of every service (ports 8080-8086), then every model's deployment:",
+                "its versions, traffic weights and release step (GET /deployments on the deployment service).",
+                "Exits with 1 when something is down."})
+final class StatusCommand implements Callable<Integer> {
+
+    /** The local stack's services and their ports (DESIGN §7). */
+    static final Map<String, Integer> SERVICES = new java.util.LinkedHashMap<>();
+
+    static {
+        SERVICES.put("console", 8080);
+        SERVICES.put("ingest", 8081);
+        SERVICES.put("inference", 8082);
+        SERVICES.put("deployment", 8083);
+        SERVICES.put("training", 8084);
+        SERVICES.put("evaluation", 8085);
+        SERVICES.put("monitoring", 8086);
+    }
+
+    private final CliContext context;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "host of the services (default localhost)")
+    String host = "localhost";
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "bootstrap servers (default: $SLUICE_KAFKA or localhost:9092)")
+    String kafka;
+
+    @Option(names = "--deployment-url", paramLabel = "URL", description = "deployment service (default $SLUICE_DEPLOYMENT_URL or http://HOST:8083)")
+    String deploymentUrl;
+
+    @Option(names = "--json", description = "print the deployments as the service returns them (JSON)")
+    boolean json;
+
+    StatusCommand(CliContext context) {
+        this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+        boolean allUp = true;
+        HttpApi http = new HttpApi(Duration.ofSeconds(5));
+        String bootstrap = context.kafka(kafka);
+        String kafkaState;
+        try (EventTail tail = new EventTail(bootstrap, "sluice-cli-status", Duration.ofSeconds(3))) {
+            kafkaState = "UP (" + tail.sluiceTopics().size() + " sluice topics)";
+        } catch (EventTail.KafkaUnavailableException e) {
+            kafkaState = "DOWN";
+            allUp = false;
+        }
+        context.out().printf(Locale.ROOT, "%-12s %-22s %s%n", "kafka", bootstrap, kafkaState);
+        for (Map.Entry<String, Integer> service : SERVICES.entrySet()) {
+            String url = "http://" + host + ":" + service.getValue() + "/actuator/health";
+            HttpApi.Reply reply = http.probe(url);
+            String state;
+            if (reply == null) {
+                state = "DOWN (no answer)";
+            } else {
+                JsonNode health = reply.json();
+                state = health != null && health.hasNonNull("status") ? health.get("status").asString() : "HTTP " + reply.status();
+            }
+            allUp &= "UP".equals(state);
+            context.out().printf(Locale.ROOT, "%-12s %-22s %s%n", service.getKey(), host + ":" + service.getValue(), state);
+        }
+        String base = context.url(deploymentUrl, "SLUICE_DEPLOYMENT_URL", "http://" + host + ":8083");
+        context.out().println();
+        HttpApi.Reply deployments;
+        try {
+            deployments = http.get(base + "/deployments");
+        } catch (CliException e) {
+            context.out().println("deployments: " + e.getMessage());
+            return 1;
+        }
+        if (!deployments.ok()) {
+            context.out().println("deployments: HTTP " + deployments.status() + " " + deployments.explanation());
+            return 1;
+        }
+        if (json) {
+            context.out().println(deployments.body());
+        } else {
+            printDeployments(deployments.json());
+        }
+        return allUp ? 0 : 1;
+    }
+
+    /** Prints one line per model and one per route; tolerant of the reply's exact shape. */
+    void printDeployments(JsonNode json) {
+        List<JsonNode> models = new ArrayList<>();
+        if (json != null && json.isArray()) {
+            json.forEach(models::add);
+        } else if (json != null && json.isObject()) {
+            JsonNode list = json.has("deployments") ? json.get("deployments") : json.get("models");
+            if (list != null && list.isArray()) {
+                list.forEach(models::add);
+            } else if (list != null && list.isObject()) {
+                list.properties().forEach(e -> models.add(e.getValue()));
+            } else {
+                json.properties().forEach(e -> models.add(e.getValue()));
+            }
+        }
+        if (models.isEmpty()) {
+            context.out().println("no deployments yet");
+            return;
+        }
+        context.out().printf(Locale.ROOT, "%-20s %-12s %-6s %s%n", "MODEL", "PHASE", "STEP", "ROUTES (version role weight%)");
+        for (JsonNode model : models) {
+            String name = text(model, "modelName", "model", "name");
+            String phase = text(model, "phase", "state", "status");
+            String step = stepOf(model);
+            StringBuilder routes = new StringBuilder();
+            JsonNode list = model.get("routes");
+            if (list != null && list.isArray()) {
+                for (JsonNode route : list) {
+                    if (!routes.isEmpty()) {
+                        routes.append(", ");
+                    }
+                    routes.append(text(route, "version", "modelVersion")).append(' ')
+                            .append(text(route, "role")).append(' ').append(text(route, "weight")).append('%');
+                }
+            }
+            context.out().printf(Locale.ROOT, "%-20s %-12s %-6s %s%n", name, phase, step, routes);
+        }
+    }
+
+    private static String stepOf(JsonNode model) {
+        JsonNode index = model.get("stepIndex");
+        JsonNode steps = model.get("steps");
+        if (index != null && index.isNumber() && steps != null && steps.isArray() && steps.size() > 0) {
+            return (index.asInt() + 1) + "/" + steps.size();
+        }
+        return index == null ? "-" : index.asString();
+    }
+
+    static String text(JsonNode node, String... fields) {
+        for (String field : fields) {
+            if (node != null && node.hasNonNull(field)) {
+                return node.get(field).asString();
+            }
+        }
+        return "-";
+    }
+}
