@@ -1,0 +1,51 @@
+package io.sluice.evaluation.domain;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the registry knows about one version of a model; fields not yet seen are null.
+ *
+ * @param modelName      model name
+ * @param version        version
+ * @param stage          lifecycle stage now
+ * @param runId          training run that produced it
+ * @param datasetName    dataset it was trained on
+ * @param datasetVersion dataset version it was trained on
+ * @param parentVersion  version it was warm-started from, or null
+ * @param modelUri       prefix of the version in the models bucket
+ * @param trainedAt      when training completed
+ * @param decision       the evaluation's decision, null until decided
+ * @param history        every stage change, oldest first
+ */
+public record ModelVersion(String modelName, String version, Stage stage, String runId, String datasetName, String datasetVersion,
+                           String parentVersion, String modelUri, Instant trainedAt, Decision decision, List<StageChange> history) {
+
+    /**
+     * The evaluation's decision.
+     *
+     * @param approved           whether every gate passed
+     * @param accuracy           test accuracy (NaN when the model could not be scored)
+     * @param loss               test cross-entropy (NaN when not scored)
+     * @param macroF1            macro F1 (NaN when not scored)
+     * @param mcc                Matthews correlation coefficient (NaN when not scored)
+     * @param gates              every gate with value, threshold, comparator and result
+     * @param reasons            failed gates or evaluation errors
+     * @param championVersion    version it was compared with, or null
+     * @param metricsUri         the metrics JSON, or null
+     * @param confusionMatrixUri the confusion-matrix PNG, or null
+     * @param decidedAt          when the decision was made
+     */
+    public record Decision(boolean approved, double accuracy, double loss, double macroF1, double mcc, List<GateResult> gates,
+                           List<String> reasons, String championVersion, String metricsUri, String confusionMatrixUri,
+                           Instant decidedAt) {}
+
+    /**
+     * One stage change.
+     *
+     * @param stage  the new stage
+     * @param at     when the event that caused it happened
+     * @param reason why, in a few words
+     */
+    public record StageChange(Stage stage, Instant at, String reason) {}
+}

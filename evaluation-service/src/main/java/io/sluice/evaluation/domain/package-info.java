@@ -1,0 +1,2 @@
+/** Plain-Java evaluation logic: metrics, the McNemar test, release gates and the model registry projection. */
+package io.sluice.evaluation.domain;

@@ -1,0 +1,94 @@
+package io.sluice.evaluation.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The registry projection: lineage, lifecycle stages, aliases, and indifference to replays and order. */
+class ModelRegistryTests {
+
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    private static ModelRegistry.Trained trained(String version, String parent, Instant at) {
+        return new ModelRegistry.Trained("digits", version, "run-" + version, "digits-data", "ds-" + version, parent,
+                "file:/models/digits/" + version + "/", at);
+    }
+
+    private static ModelVersion.Decision decision(boolean approved, Instant at) {
+        return new ModelVersion.Decision(approved, 0.97, 0.05, 0.96, 0.95, List.of(), approved ? List.of() : List.of("min-accuracy: low"),
+                null, null, null, at);
+    }
+
+    @Test
+    void walksAVersionFromCandidateToProductionAndRetiresItsPredecessor() {
+        ModelRegistry registry = new ModelRegistry();
+        registry.trained(trained("v1", null, T0));
+        registry.decided("digits", "v1", trained("v1", null, T0), decision(true, T0.plusSeconds(1)));
+        registry.canaryStarted("digits", "v1", null, T0.plusSeconds(2));
+        registry.promoted("digits", "v1", T0.plusSeconds(3), "healthy");
+        registry.trained(trained("v2", "v1", T0.plusSeconds(10)));
+        registry.decided("digits", "v2", trained("v2", "v1", T0.plusSeconds(10)), decision(true, T0.plusSeconds(11)));
+        registry.canaryStarted("digits", "v2", null, T0.plusSeconds(12));
+
+        assertThat(registry.champion("digits")).contains("v1");
+        assertThat(registry.challenger("digits")).contains("v2");
+        registry.promoted("digits", "v2", T0.plusSeconds(13), "healthy");
+
+        assertThat(registry.get("digits", "v1").orElseThrow().stage()).isEqualTo(Stage.RETIRED);
+        ModelVersion v2 = registry.resolve("digits", "champion").orElseThrow();
+        assertThat(v2.version()).isEqualTo("v2");
+        assertThat(v2.parentVersion()).isEqualTo("v1");
+        assertThat(v2.datasetVersion()).isEqualTo("ds-v2");
+        assertThat(v2.history()).extracting(ModelVersion.StageChange::stage)
+                .containsExactly(Stage.CANDIDATE, Stage.APPROVED, Stage.CANARY, Stage.PRODUCTION);
+        assertThat(registry.challenger("digits")).isEmpty();
+    }
+
+    @Test
+    void restoresThePreviousVersionOnRollback() {
+        ModelRegistry registry = new ModelRegistry();
+        registry.trained(trained("v1", null, T0));
+        registry.promoted("digits", "v1", T0, "promoted");
+        registry.trained(trained("v2", "v1", T0.plusSeconds(5)));
+        registry.canaryStarted("digits", "v2", null, T0.plusSeconds(6));
+        registry.promoted("digits", "v2", T0.plusSeconds(7), "promoted");
+
+        registry.rolledBack("digits", "v2", "v1", T0.plusSeconds(8), "canary degraded");
+
+        assertThat(registry.get("digits", "v2").orElseThrow().stage()).isEqualTo(Stage.ROLLED_BACK);
+        assertThat(registry.get("digits", "v1").orElseThrow().stage()).isEqualTo(Stage.PRODUCTION);
+    }
+
+    @Test
+    void keepsTheSameStateWhenEventsAreReplayedOrArriveOutOfOrder() {
+        ModelRegistry registry = new ModelRegistry();
+        registry.canaryStarted("digits", "v1", null, T0.plusSeconds(2));
+        registry.decided("digits", "v1", trained("v1", null, T0), decision(true, T0.plusSeconds(1)));
+        registry.trained(trained("v1", null, T0));
+        registry.trained(trained("v1", null, T0));
+        registry.decided("digits", "v1", trained("v1", null, T0), decision(true, T0.plusSeconds(1)));
+
+        ModelVersion v1 = registry.get("digits", "v1").orElseThrow();
+        assertThat(v1.stage()).isEqualTo(Stage.CANARY);
+        assertThat(v1.decision().approved()).isTrue();
+        assertThat(v1.runId()).isEqualTo("run-v1");
+        assertThat(v1.history()).extracting(ModelVersion.StageChange::stage).containsExactly(Stage.CANARY);
+    }
+
+    @Test
+    void prefersTheRoutingTableForAliasesAndIgnoresOlderRevisions() {
+        ModelRegistry registry = new ModelRegistry();
+        registry.trained(trained("v1", null, T0));
+        registry.trained(trained("v2", null, T0.plusSeconds(1)));
+        registry.routed("digits", new ModelRegistry.Routing(5, "v1", "file:/v1/", "v2"));
+        registry.routed("digits", new ModelRegistry.Routing(4, "v2", "file:/v2/", null));
+
+        assertThat(registry.champion("digits")).contains("v1");
+        assertThat(registry.resolve("digits", "challenger").map(ModelVersion::version)).contains("v2");
+        assertThat(registry.resolve("digits", "nope")).isEmpty();
+        assertThat(registry.modelNames()).containsExactly("digits");
+    }
+}
