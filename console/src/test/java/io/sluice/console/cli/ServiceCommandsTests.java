@@ -1,0 +1,149 @@
+package io.sluice.console.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * {@code sluice promote|rollback|pause|resume}, {@code status} and {@code predict} against a local
+ * HTTP server standing in for the deployment and inference services.
+ */
+class ServiceCommandsTests {
+
+    @TempDir
+    Path temp;
+
+    private HttpServer server;
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+    private volatile int status = 200;
+    private volatile String reply = "{}";
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.ISO_8859_1);
+        requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " auth=" + exchange.getRequestHeaders().getFirst("Authorization")
+                + " type=" + exchange.getRequestHeaders().getFirst("Content-Type") + " body=" + body);
+        byte[] out = reply.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, out.length);
+        exchange.getResponseBody().write(out);
+        exchange.close();
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @Test
+    void promoteSendsTheAdminTokenFromTheDataDirAndTheReason() throws Exception {
+        Files.writeString(temp.resolve("admin-token"), "s3cret\n");
+        reply = "{\"modelName\":\"digits\",\"phase\":\"STABLE\",\"stepIndex\":3}";
+
+        CliRun run = CliRun.run(Map.of("SLUICE_DATA_DIR", temp.toString(), "SLUICE_DEPLOYMENT_URL", url()),
+                "promote", "digits", "--reason", "looks good");
+
+        assertThat(run.exitCode).as(run.err()).isZero();
+        assertThat(requests).singleElement().asString()
+                .startsWith("POST /deployments/digits/promote auth=Bearer s3cret type=application/json")
+                .contains("\"reason\":\"looks good\"");
+        assertThat(run.out()).contains("promote digits: accepted").contains("phase STABLE");
+    }
+
+    @Test
+    void eachReleaseActionPostsToItsOwnPathWithTheTokenFromTheEnvironment() {
+        for (String action : List.of("rollback", "pause", "resume")) {
+            CliRun run = CliRun.run(Map.of("SLUICE_TOKEN", "tok", "SLUICE_DEPLOYMENT_URL", url()), action, "digits");
+            assertThat(run.exitCode).as(run.err()).isZero();
+        }
+        assertThat(requests).extracting(r -> r.substring(0, r.indexOf(" type=")))
+                .containsExactly("POST /deployments/digits/rollback auth=Bearer tok", "POST /deployments/digits/pause auth=Bearer tok",
+                        "POST /deployments/digits/resume auth=Bearer tok");
+    }
+
+    @Test
+    void explainsARefusalAndExitsWithOne() {
+        status = 401;
+        reply = "{\"message\":\"bad token\"}";
+        CliRun unauthorized = CliRun.run(Map.of("SLUICE_TOKEN", "nope", "SLUICE_DEPLOYMENT_URL", url()), "pause", "digits");
+        assertThat(unauthorized.exitCode).isEqualTo(1);
+        assertThat(unauthorized.err()).contains("pause digits refused: 401 not signed in");
+
+        status = 409;
+        reply = "{\"message\":\"digits has no canary to promote\"}";
+        CliRun conflict = CliRun.run(Map.of("SLUICE_TOKEN", "t", "SLUICE_DEPLOYMENT_URL", url()), "promote", "digits");
+        assertThat(conflict.exitCode).isEqualTo(1);
+        assertThat(conflict.err()).contains("409 digits has no canary to promote");
+    }
+
+    @Test
+    void saysHowToGetATokenWhenThereIsNone() {
+        CliRun run = CliRun.run(Map.of("SLUICE_DATA_DIR", temp.toString(), "SLUICE_DEPLOYMENT_URL", url()), "promote", "digits");
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.err()).contains("no admin token: set SLUICE_TOKEN");
+        assertThat(requests).isEmpty();
+    }
+
+    @Test
+    void saysWhenTheServiceCannotBeReached() {
+        int port = server.getAddress().getPort();
+        server.stop(0);
+        CliRun run = CliRun.run(Map.of("SLUICE_TOKEN", "t", "SLUICE_DEPLOYMENT_URL", "http://127.0.0.1:" + port), "resume", "digits");
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.err()).contains("cannot connect to http://127.0.0.1:" + port).contains("./sluice up");
+    }
+
+    @Test
+    void statusPrintsEveryModelsRoutesAndStep() {
+        reply = """
+                [{"modelName":"digits","revision":4,"phase":"CANARY","stepIndex":1,"steps":[10,25,50,100],
+                  "routes":[{"version":"v1","role":"STABLE","weight":75},{"version":"v2","role":"CANARY","weight":25}]}]""";
+
+        CliRun run = CliRun.run(Map.of("SLUICE_DEPLOYMENT_URL", url()), "status", "--kafka", "127.0.0.1:1", "--host", "127.0.0.1");
+
+        assertThat(run.out()).contains("kafka").contains("DOWN").contains("deployment");
+        assertThat(run.out()).containsPattern("digits\\s+CANARY\\s+2/4\\s+v1 STABLE 75%, v2 CANARY 25%");
+        assertThat(run.exitCode).as("something is down").isEqualTo(1);
+    }
+
+    @Test
+    void predictUploadsTheFileAndPrintsLabelVersionAndProbabilities() throws Exception {
+        Path image = Files.write(temp.resolve("seven.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+        reply = """
+                {"requestId":"r-1","modelName":"digits","modelVersion":"v2","role":"CANARY","label":"7",
+                 "probabilities":{"1":0.05,"7":0.9,"9":0.05}}""";
+
+        CliRun run = CliRun.run(Map.of("SLUICE_INFERENCE_URL", url()), "predict", "digits", image.toString());
+
+        assertThat(run.exitCode).as(run.err()).isZero();
+        assertThat(requests).singleElement().asString().startsWith("POST /v2/models/digits/predict")
+                .contains("type=multipart/form-data; boundary=").contains("name=\"file\"; filename=\"seven.png\"").contains("\u0089PNG");
+        assertThat(run.out()).contains("label:   7 (0.900)").contains("version: v2 (canary)").contains("request: r-1");
+        assertThat(run.out().lines().filter(l -> l.startsWith("  ")).toList()).first().asString().startsWith("  7 ");
+    }
+}
