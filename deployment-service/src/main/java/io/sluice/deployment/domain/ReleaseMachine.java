@@ -1,0 +1,306 @@
+package io.sluice.deployment.domain;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import io.sluice.deployment.domain.ReleaseEvent.Held;
+import io.sluice.deployment.domain.ReleaseEvent.Meta;
+import io.sluice.deployment.domain.ReleaseEvent.Promoted;
+import io.sluice.deployment.domain.ReleaseEvent.RolledBack;
+import io.sluice.deployment.domain.ReleaseEvent.Shifted;
+import io.sluice.deployment.domain.ReleaseEvent.Started;
+import io.sluice.deployment.domain.ReleaseInput.Approved;
+import io.sluice.deployment.domain.ReleaseInput.Command;
+import io.sluice.deployment.domain.ReleaseInput.Tick;
+import io.sluice.deployment.domain.ReleaseInput.Verdict;
+import io.sluice.deployment.domain.Release.Candidate;
+import io.sluice.deployment.domain.Release.Deployed;
+
+/**
+ * The release state machine: {@link #decide} turns an input into events, {@link #evolve} folds an event into the state, so the
+ * live state and the state rebuilt from the event history are the same by construction.
+ */
+public final class ReleaseMachine {
+
+    private final ReleasePolicy policy;
+    private final Supplier<String> ids;
+
+    public ReleaseMachine(ReleasePolicy policy) {
+        this(policy, () -> UUID.randomUUID().toString());
+    }
+
+    /** @param ids source of event ids (tests make them reproducible) */
+    public ReleaseMachine(ReleasePolicy policy, Supplier<String> ids) {
+        this.policy = policy;
+        this.ids = ids;
+    }
+
+    public ReleasePolicy policy() {
+        return policy;
+    }
+
+    /** Decides what an input means for a release; never changes the state itself. */
+    public Decision decide(Release state, ReleaseInput input) {
+        if (input instanceof Approved approved) {
+            return approve(state, approved);
+        }
+        if (input instanceof Verdict verdict) {
+            return judge(state, verdict);
+        }
+        if (input instanceof Command command) {
+            return command(state, command);
+        }
+        return tick(state, (Tick) input);
+    }
+
+    private Decision approve(Release state, Approved in) {
+        if (state.handled(in.eventId())) {
+            return Decision.ignored("duplicate approval " + in.eventId());
+        }
+        Candidate running = state.candidate();
+        if (running != null && running.version().equals(in.version())) {
+            return Decision.ignored("version " + in.version() + " is already being released");
+        }
+        if (running == null && state.stable() != null && stableVersion(state).equals(in.version())) {
+            return Decision.ignored("version " + in.version() + " already serves 100 %");
+        }
+        Meta cause = meta(in.occurredAt(), in.correlationId(), in.eventId());
+        List<ReleaseEvent> events = new ArrayList<>();
+        if (running != null) {
+            events.add(new RolledBack(cause, state.model(), running.version(), stableVersion(state), ReleaseEvent.SYSTEM,
+                    "superseded by newer approved version " + in.version(), null, List.of()));
+        }
+        Deployed stable = state.stable();
+        if (stable == null) {
+            events.add(new Started(meta(in.occurredAt(), in.correlationId(), in.eventId()), state.model(), in.version(), null,
+                    Strategy.IMMEDIATE, List.of(100), 100, in.modelUri(), "first version of " + state.model() + ": nothing serves yet"));
+            events.add(new Promoted(meta(in.occurredAt(), in.correlationId(), in.eventId()), state.model(), in.version(), null,
+                    ReleaseEvent.SYSTEM, "immediate release: nothing served " + state.model() + " before", null));
+        } else {
+            Strategy strategy = strategy(state.model(), in.suggested());
+            List<Integer> steps = policy.steps(state.model());
+            int weight = strategy == Strategy.SHADOW_FIRST ? 0 : steps.get(0);
+            events.add(new Started(meta(in.occurredAt(), in.correlationId(), in.eventId()), state.model(), in.version(),
+                    stable.version(), strategy, steps, weight, in.modelUri(),
+                    (strategy == Strategy.SHADOW_FIRST ? "shadow" : "canary at " + weight + " %") + " against " + stable.version()));
+        }
+        return new Decision(events, false, null);
+    }
+
+    private Strategy strategy(String model, Strategy suggested) {
+        Strategy configured = policy.strategyPerModel().get(model);
+        if (configured != null && configured != Strategy.IMMEDIATE) {
+            return configured;
+        }
+        if (suggested == Strategy.CANARY || suggested == Strategy.SHADOW_FIRST) {
+            return suggested;
+        }
+        return policy.defaultStrategy(); // IMMEDIATE is never allowed once something serves
+    }
+
+    private Decision judge(Release state, Verdict in) {
+        if (state.handled(in.eventId())) {
+            return Decision.ignored("duplicate verdict " + in.eventId());
+        }
+        Candidate candidate = state.candidate();
+        Deployed stable = state.stable();
+        Meta cause = meta(in.occurredAt(), in.correlationId(), in.eventId());
+        if (candidate != null && candidate.version().equals(in.canaryVersion())) {
+            if (in.occurredAt().isBefore(candidate.attemptStarted())) {
+                return Decision.ignored("verdict predates the current attempt of " + candidate.version());
+            }
+            if (in.stepIndex() != candidate.stepIndex()) {
+                return Decision.ignored("verdict for step " + in.stepIndex() + " but the release is at step " + candidate.stepIndex());
+            }
+            return switch (in.outcome()) {
+                case DEGRADED -> Decision.of(new RolledBack(cause, state.model(), candidate.version(), stable.version(),
+                        ReleaseEvent.SYSTEM, "canary degraded at " + stepName(candidate) + ": " + in.reason(), in.eventId(),
+                        in.checks()));
+                case INCONCLUSIVE -> candidate.paused() || candidate.holdReason() != null
+                        ? Decision.ignored("inconclusive verdict while the release already holds")
+                        : Decision.of(hold(cause, state, candidate, "inconclusive at " + stepName(candidate) + ": " + in.reason()));
+                case HEALTHY -> healthy(state, candidate, in, cause);
+            };
+        }
+        if (stable != null && stable.version().equals(in.canaryVersion()) && in.stepIndex() == -1) {
+            if (in.outcome() != ReleaseInput.Outcome.DEGRADED) {
+                return Decision.ignored("production " + stable.version() + " is " + in.outcome().name().toLowerCase());
+            }
+            return productionDegraded(state, in, cause);
+        }
+        return Decision.ignored("verdict for " + in.canaryVersion() + " step " + in.stepIndex() + " matches no release in flight");
+    }
+
+    private Decision healthy(Release state, Candidate candidate, Verdict in, Meta cause) {
+        if (candidate.paused()) {
+            return Decision.ignored("healthy verdict while paused by an operator");
+        }
+        if (in.samples() < policy.minSamples()) {
+            return candidate.holdReason() != null ? Decision.ignored("healthy verdict with too few samples while held")
+                    : Decision.of(hold(cause, state, candidate, "healthy verdict at " + stepName(candidate) + " rests on only "
+                    + in.samples() + " samples, " + policy.minSamples() + " needed; holding"));
+        }
+        if (candidate.lastStep()) {
+            return Decision.of(new Promoted(cause, state.model(), candidate.version(), stableVersion(state), ReleaseEvent.SYSTEM,
+                    "healthy at the last step (" + candidate.weight() + " %) with " + in.samples() + " samples", in.eventId()));
+        }
+        int next = candidate.stepIndex() + 1;
+        return Decision.of(new Shifted(cause, state.model(), candidate.version(), stableVersion(state), next, candidate.weight(),
+                candidate.steps().get(next), "healthy at " + stepName(candidate) + " with " + in.samples() + " samples",
+                in.eventId()));
+    }
+
+    private Decision productionDegraded(Release state, Verdict in, Meta cause) {
+        Deployed stable = state.stable();
+        Deployed predecessor = state.predecessor();
+        Candidate candidate = state.candidate();
+        if (predecessor == null || candidate != null && candidate.version().equals(predecessor.version())) {
+            return Decision.of(new Held(cause, state.model(), stable.version(), -1, true, ReleaseEvent.SYSTEM,
+                    "production " + stable.version() + " degraded (" + in.reason() + ") but there is no predecessor to roll back to"));
+        }
+        List<ReleaseEvent> events = new ArrayList<>();
+        if (candidate != null) {
+            events.add(new RolledBack(cause, state.model(), candidate.version(), stable.version(), ReleaseEvent.SYSTEM,
+                    "its baseline " + stable.version() + " is being rolled back", null, List.of()));
+        }
+        events.add(new RolledBack(meta(in.occurredAt(), in.correlationId(), in.eventId()), state.model(), stable.version(),
+                predecessor.version(), ReleaseEvent.SYSTEM, "production degraded against " + predecessor.version() + ": " + in.reason(),
+                in.eventId(), in.checks()));
+        return new Decision(events, false, null);
+    }
+
+    private Decision command(Release state, Command in) {
+        Candidate candidate = state.candidate();
+        Meta meta = meta(in.at(), "operator:" + state.model(), null);
+        return switch (in.action()) {
+            case PROMOTE -> candidate == null ? Decision.rejected("no release of " + state.model() + " is in progress")
+                    : Decision.of(new Promoted(meta, state.model(), candidate.version(), stableVersion(state), in.actor(),
+                    in.reason(), null));
+            case ROLLBACK -> {
+                if (candidate != null) {
+                    yield Decision.of(new RolledBack(meta, state.model(), candidate.version(), stableVersion(state), in.actor(),
+                            in.reason(), null, List.of()));
+                }
+                if (state.stable() != null && state.predecessor() != null) {
+                    yield Decision.of(new RolledBack(meta, state.model(), stableVersion(state), state.predecessor().version(),
+                            in.actor(), in.reason(), null, List.of()));
+                }
+                yield Decision.rejected("nothing to roll back: no release in progress and no predecessor of production");
+            }
+            case PAUSE -> candidate == null ? Decision.rejected("no release of " + state.model() + " is in progress")
+                    : candidate.paused() ? Decision.rejected("the release of " + candidate.version() + " is already paused")
+                    : Decision.of(new Held(meta, state.model(), candidate.version(), candidate.stepIndex(), true, in.actor(),
+                    in.reason()));
+            case RESUME -> candidate == null || !candidate.paused() && candidate.holdReason() == null
+                    ? Decision.rejected("no paused or held release of " + state.model())
+                    : Decision.of(new Held(meta, state.model(), candidate.version(), candidate.stepIndex(), false, in.actor(),
+                    in.reason()));
+        };
+    }
+
+    private Decision tick(Release state, Tick in) {
+        Candidate candidate = state.candidate();
+        if (candidate == null || candidate.paused() || candidate.holdReason() != null
+                || in.now().isBefore(candidate.stepSince().plus(policy.stepDeadline()))) {
+            return Decision.ignored(null);
+        }
+        Meta meta = meta(in.now(), "deadline:" + state.model(), null);
+        return Decision.of(hold(meta, state, candidate, "no healthy verdict with at least " + policy.minSamples() + " samples within "
+                + policy.stepDeadline() + " at " + stepName(candidate) + ": too little traffic; holding, never promoting on time"));
+    }
+
+    private static Held hold(Meta meta, Release state, Candidate candidate, String why) {
+        return new Held(meta, state.model(), candidate.version(), candidate.stepIndex(), true, ReleaseEvent.SYSTEM, why);
+    }
+
+    private static String stableVersion(Release state) {
+        return state.stable() == null ? null : state.stable().version();
+    }
+
+    private static String stepName(Candidate candidate) {
+        return candidate.stepIndex() < 0 ? "shadow" : "step " + candidate.stepIndex() + " (" + candidate.weight() + " %)";
+    }
+
+    private Meta meta(java.time.Instant at, String correlationId, String causationId) {
+        return new Meta(ids.get(), at, correlationId, causationId);
+    }
+
+    /** Folds one event into the state; tolerant of events that no longer fit (they only bump the revision). */
+    public Release evolve(Release state, ReleaseEvent event) {
+        Phase settled = state.settled();
+        Deployed stable = state.stable();
+        Candidate candidate = state.candidate();
+        List<Deployed> predecessors = new ArrayList<>(state.predecessors());
+        Map<String, String> uris = new HashMap<>(state.knownUris());
+        if (event instanceof Started e) {
+            uris.put(e.version(), e.modelUri());
+            candidate = new Candidate(e.version(), e.modelUri(), e.strategy(), e.steps(), e.weight() == 0 ? -1 : 0, e.meta().at(),
+                    e.meta().at(), false, null);
+        } else if (event instanceof Shifted e) {
+            if (candidate != null && candidate.version().equals(e.canaryVersion())) {
+                candidate = candidate.atStep(e.stepIndex(), e.meta().at());
+            }
+        } else if (event instanceof Promoted e) {
+            String uri = candidate != null && candidate.version().equals(e.version()) ? candidate.modelUri() : uris.get(e.version());
+            if (stable != null && !stable.version().equals(e.version())) {
+                String replaced = stable.version();
+                predecessors.removeIf(d -> d.version().equals(replaced));
+                predecessors.add(stable);
+            }
+            predecessors.removeIf(d -> d.version().equals(e.version()));
+            stable = new Deployed(e.version(), uri);
+            candidate = null;
+            settled = Phase.PROMOTED;
+        } else if (event instanceof RolledBack e) {
+            if (candidate != null && candidate.version().equals(e.version())) {
+                candidate = null;
+            } else if (stable != null && stable.version().equals(e.version()) && e.restoredVersion() != null) {
+                Deployed restored = predecessors.stream().filter(d -> d.version().equals(e.restoredVersion())).findFirst()
+                        .orElse(new Deployed(e.restoredVersion(), uris.get(e.restoredVersion())));
+                predecessors.remove(restored);
+                stable = restored;
+            }
+            predecessors.removeIf(d -> d.version().equals(e.version()));
+            settled = Phase.ROLLED_BACK;
+        } else if (event instanceof Held e) {
+            if (candidate != null && candidate.version().equals(e.version())) {
+                if (!ReleaseEvent.SYSTEM.equals(e.actor())) {
+                    candidate = candidate.paused(e.held(), e.meta().at());
+                } else {
+                    candidate = candidate.held(e.held() ? e.reason() : null);
+                }
+            }
+        }
+        Set<String> handled = new LinkedHashSet<>(state.handled());
+        remember(handled, event.meta().causationId());
+        remember(handled, verdictOf(event));
+        while (handled.size() > policy.verdictMemory()) {
+            handled.remove(handled.iterator().next());
+        }
+        return new Release(state.model(), state.revision() + 1, settled, stable, candidate, predecessors, uris, handled,
+                event.meta().at(), event.reason(), event.meta().eventId(), state.lastVerdict());
+    }
+
+    private static String verdictOf(ReleaseEvent event) {
+        if (event instanceof Shifted e) {
+            return e.verdictEventId();
+        }
+        if (event instanceof Promoted e) {
+            return e.verdictEventId();
+        }
+        return event instanceof RolledBack e ? e.verdictEventId() : null;
+    }
+
+    private static void remember(Set<String> handled, String id) {
+        if (id != null) {
+            handled.remove(id);
+            handled.add(id);
+        }
+    }
+}
