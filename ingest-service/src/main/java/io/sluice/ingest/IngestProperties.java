@@ -2,21 +2,92 @@ package io.sluice.ingest;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import io.sluice.ingest.domain.ValidationRules;
+
 /**
  * Settings of the ingest-service (prefix {@code sluice.ingest}).
  *
- * @param rawBucket raw-data bucket (or prefix) that uploads land in; datasets live under datasets/<name>/
- * @param trainingBucket bucket that validated dataset manifests are written to
- * @param quietPeriod a dataset without a completion marker is complete after this long without new objects
+ * @param rawBucket      raw-data bucket (or prefix) that uploads land in, ending with '/'; datasets live under datasets/<name>/
+ * @param trainingBucket bucket that validated dataset manifests are written to, ending with '/'
+ * @param quietPeriod    a dataset without a completion marker is complete after this long without new objects
+ * @param scanOnStart    on start, look at every dataset in the raw bucket that has a completion marker, so uploads
+ *                       finished while the service was down are not lost (published versions are skipped)
+ * @param parallelism    threads that hash and decode a dataset's files
+ * @param webhooks       authentication and limits of {@code POST /notifications/*}
+ * @param watch          the folder watcher for a {@code file:} raw bucket
+ * @param validation     validation thresholds and the action of each rule
  */
 @Validated
 @ConfigurationProperties("sluice.ingest")
 public record IngestProperties(@NotNull URI rawBucket,
                                @NotNull URI trainingBucket,
-                               @NotNull @DefaultValue("30s") Duration quietPeriod) {}
+                               @NotNull @DefaultValue("30s") Duration quietPeriod,
+                               @DefaultValue("true") boolean scanOnStart,
+                               @DefaultValue("2") @Positive int parallelism,
+                               @Valid @NotNull @DefaultValue Webhooks webhooks,
+                               @Valid @NotNull @DefaultValue Watch watch,
+                               @Valid @NotNull @DefaultValue Validation validation) {
+
+    /**
+     * Webhook authentication: a request passes with the shared token (header {@code X-Sluice-Token},
+     * {@code Authorization: Bearer …}, or query parameter {@code token} as Pub/Sub push sends it) or
+     * with an HMAC signature ({@code X-Sluice-Signature: sha256=<hex HMAC-SHA256 of the body>}).
+     *
+     * @param token                shared token; empty disables token authentication (default: env SLUICE_ADMIN_TOKEN)
+     * @param hmacSecret           HMAC-SHA256 key; empty disables signature authentication
+     * @param allowUnauthenticated accept requests without credentials (only for tests and closed networks)
+     * @param maxBodyBytes         larger bodies are refused with 413
+     * @param confirmSubscriptions visit SMN's subscribe_url to confirm a subscription (HTTPS only, hosts below)
+     * @param confirmHosts         host suffixes SMN subscribe URLs may point to
+     */
+    public record Webhooks(@DefaultValue("") String token,
+                           @DefaultValue("") String hmacSecret,
+                           @DefaultValue("false") boolean allowUnauthenticated,
+                           @DefaultValue("1048576") @Positive int maxBodyBytes,
+                           @DefaultValue("false") boolean confirmSubscriptions,
+                           @DefaultValue({".myhuaweicloud.com", ".huaweicloud.com"}) List<String> confirmHosts) {
+
+        @Override
+        public String toString() { // never print the secrets
+            return "Webhooks[token=" + (token.isEmpty() ? "" : "***") + ", hmacSecret=" + (hmacSecret.isEmpty() ? "" : "***")
+                    + ", allowUnauthenticated=" + allowUnauthenticated + ", maxBodyBytes=" + maxBodyBytes + "]";
+        }
+    }
+
+    /**
+     * @param enabled watch the raw bucket's folder when it is a {@code file:} URI
+     */
+    public record Watch(@DefaultValue("true") boolean enabled) {}
+
+    /**
+     * @param minSamplesPerClass fewest samples a class may have
+     * @param minClasses         fewest classes a dataset may have
+     * @param maxImbalanceRatio  largest ratio between the biggest and the smallest class
+     * @param csvLabelColumn     CSV label column unless the dataset's manifest.json names one ({@code labelColumn})
+     * @param classes            expected class names; empty accepts any (a dataset's manifest.json may declare {@code classes})
+     * @param actions            rule id to REJECT, WARN or IGNORE; see {@link ValidationRules#DEFAULT_ACTIONS}
+     */
+    public record Validation(@DefaultValue("5") @Min(1) int minSamplesPerClass,
+                             @DefaultValue("2") @Min(1) int minClasses,
+                             @DefaultValue("10") @DecimalMin("1") double maxImbalanceRatio,
+                             @DefaultValue("label") String csvLabelColumn,
+                             @DefaultValue List<String> classes,
+                             @DefaultValue Map<String, ValidationRules.Action> actions) {
+
+        ValidationRules toRules() {
+            return new ValidationRules(minSamplesPerClass, minClasses, maxImbalanceRatio, csvLabelColumn, classes, actions);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.sluice.ingest.domain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides when a dataset is complete: at once when a completion marker arrives, otherwise after a
+ * quiet period without new objects. Completion runs on one worker thread, one dataset at a time,
+ * so duplicate or out-of-order notifications can only make it look again — and looking again at
+ * the same content publishes nothing.
+ */
+public final class DatasetTracker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DatasetTracker.class);
+
+    /** What completing a dataset does (the pipeline); throwing means "try again later". */
+    @FunctionalInterface
+    public interface Completion {
+        void complete(String dataset) throws Exception;
+    }
+
+    private final Duration quietPeriod;
+    private final Clock clock;
+    private final Completion completion;
+    private final Map<String, Pending> pending = new HashMap<>();
+    private final ScheduledExecutorService ticker;
+    private final ExecutorService worker;
+
+    public DatasetTracker(Duration quietPeriod, Clock clock, Completion completion, Duration tick) {
+        this.quietPeriod = quietPeriod;
+        this.clock = clock;
+        this.completion = completion;
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "dataset-tracker"));
+        this.worker = Executors.newSingleThreadExecutor(r -> daemon(r, "dataset-assembly"));
+        ticker.scheduleWithFixedDelay(this::tick, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread thread = new Thread(r, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** An object of the dataset was stored; {@code marker} when it is a completion marker. */
+    public void objectStored(String dataset, boolean marker) {
+        synchronized (this) {
+            Pending p = pending.computeIfAbsent(dataset, d -> new Pending());
+            p.lastSeen = clock.instant();
+            p.generation++;
+            p.marker |= marker;
+        }
+        if (marker) {
+            ticker.execute(this::tick);
+        }
+    }
+
+    /** Datasets waiting for completion or being completed. */
+    public synchronized int pending() {
+        return pending.size();
+    }
+
+    void tick() {
+        List<String> due = new ArrayList<>();
+        synchronized (this) {
+            Instant now = clock.instant();
+            pending.forEach((dataset, p) -> {
+                if (!p.running && (p.marker || !p.lastSeen.plus(quietPeriod).isAfter(now))) {
+                    p.running = true;
+                    p.marker = false;
+                    p.startedGeneration = p.generation;
+                    due.add(dataset);
+                }
+            });
+        }
+        due.forEach(dataset -> worker.execute(() -> run(dataset)));
+    }
+
+    private void run(String dataset) {
+        boolean done = false;
+        try {
+            completion.complete(dataset);
+            done = true;
+        } catch (Exception | LinkageError e) {
+            log.warn("completing dataset {} failed, will retry after the quiet period: {}", dataset, e.toString(), e);
+        }
+        synchronized (this) {
+            Pending p = pending.get(dataset);
+            p.running = false;
+            if (!done) {
+                p.lastSeen = clock.instant();
+            } else if (p.generation == p.startedGeneration) {
+                pending.remove(dataset);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        worker.shutdownNow();
+    }
+
+    private static final class Pending {
+        Instant lastSeen;
+        boolean marker;
+        boolean running;
+        long generation;
+        long startedGeneration;
+    }
+}

@@ -1,0 +1,84 @@
+package io.sluice.ingest.domain;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * What one data file holds: its SHA-256 and, for an image, its decoded geometry or why it cannot be
+ * decoded.
+ *
+ * @param size   bytes
+ * @param sha256 hex SHA-256 of the content
+ * @param image  geometry of a decodable image, else null
+ * @param error  why an image could not be decoded, else null
+ */
+public record FileFacts(long size, String sha256, ImageShape image, String error) {
+
+    /** Largest image accepted, in pixels: stops decompression bombs before they are decoded. */
+    static final long MAX_PIXELS = 64L * 1024 * 1024;
+
+    static {
+        ImageIO.setUseCache(false); // decode in memory, never through temp files
+    }
+
+    /**
+     * An image's geometry.
+     *
+     * @param channels colour components per pixel (1 grey, 3 RGB, 4 RGBA)
+     */
+    public record ImageShape(int channels, int height, int width) {
+        @Override
+        public String toString() {
+            return width + "x" + height + "x" + channels;
+        }
+    }
+
+    /** Facts of a plain file (hash only). */
+    public static FileFacts of(byte[] content) {
+        return new FileFacts(content.length, sha256(content), null, null);
+    }
+
+    /** Facts of an image file: decodes it fully to prove it is a real image. */
+    public static FileFacts ofImage(byte[] content) {
+        String hash = sha256(content);
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(content))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                return new FileFacts(content.length, hash, null, "not a PNG or JPEG image");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels <= 0 || pixels > MAX_PIXELS) {
+                    return new FileFacts(content.length, hash, null, "image of " + pixels + " pixels is out of range");
+                }
+                BufferedImage image = reader.read(0);
+                return new FileFacts(content.length, hash,
+                        new ImageShape(image.getColorModel().getNumComponents(), image.getHeight(), image.getWidth()), null);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return new FileFacts(content.length, hash, null, "cannot decode image: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        }
+    }
+
+    public static String sha256(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

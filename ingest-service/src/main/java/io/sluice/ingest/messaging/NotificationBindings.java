@@ -1,0 +1,44 @@
+package io.sluice.ingest.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.Message;
+
+import io.sluice.ingest.domain.NotificationIntake;
+import io.sluice.ingest.notifications.Notification;
+import io.sluice.ingest.notifications.NotificationParser;
+
+/**
+ * Consumes raw provider notifications (JSON bytes, not Avro) from Kafka: each is normalised and
+ * handed to the intake; a malformed one throws, and the platform's dead-letter handler sends it to
+ * {@code <topic>.dlt} with the reason.
+ */
+@Configuration(proxyBeanMethods = false)
+class NotificationBindings {
+
+    @Bean
+    Consumer<Message<byte[]>> storageNotifications(NotificationParser parser, NotificationIntake intake) {
+        return message -> {
+            Notification notification = parser.any(message.getPayload(), headers(message));
+            intake.accept(notification.events());
+        };
+    }
+
+    /** Text headers (Pub/Sub attributes bridged as Kafka headers). */
+    static Map<String, String> headers(Message<?> message) {
+        Map<String, String> headers = new HashMap<>();
+        message.getHeaders().forEach((name, value) -> {
+            if (value instanceof byte[] bytes) {
+                headers.put(name, new String(bytes, StandardCharsets.UTF_8));
+            } else if (value instanceof String text) {
+                headers.put(name, text);
+            }
+        });
+        return headers;
+    }
+}

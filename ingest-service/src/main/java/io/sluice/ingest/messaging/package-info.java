@@ -1,0 +1,2 @@
+/** Kafka bindings: raw notifications in, DatasetReady and DatasetRejected out. */
+package io.sluice.ingest.messaging;

@@ -1,0 +1,2 @@
+/** The authenticated notification webhooks ({@code POST /notifications/{provider}}). */
+package io.sluice.ingest.web;
