@@ -2,11 +2,24 @@ package io.sluice.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -14,11 +27,26 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import io.sluice.platform.testkit.SluiceKafka;
+import com.sun.net.httpserver.HttpServer;
 
-/** Boots the console against an embedded KRaft broker and checks what operators and Kubernetes probe. */
+import io.sluice.events.DatasetReady;
+import io.sluice.events.EventHeader;
+import io.sluice.events.Events;
+import io.sluice.events.ModelApproved;
+import io.sluice.events.TrainingCompleted;
+import io.sluice.events.TrainingStarted;
+import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.testkit.SluiceKafka;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Boots the console against an embedded KRaft broker and reads it as the browser page does: SSE, timelines, models, sign-in. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConsoleIntegrationTests {
+
+    static final String ADMIN_TOKEN = "test-admin-" + UUID.randomUUID();
+    static final List<String> deploymentRequests = new CopyOnWriteArrayList<>();
+    static final HttpServer deploymentService = fakeDeploymentService();
 
     @RegisterExtension
     static SluiceKafka kafka = new SluiceKafka();
@@ -27,12 +55,40 @@ class ConsoleIntegrationTests {
     static void kafka(DynamicPropertyRegistry registry) {
         kafka.register(registry);
         registry.add("sluice.data-dir", () -> System.getProperty("java.io.tmpdir") + "/sluice-test-console");
+        registry.add("sluice.console.admin-token", () -> ADMIN_TOKEN);
+        registry.add("sluice.console.deployment-url", () -> "http://127.0.0.1:" + deploymentService.getAddress().getPort());
+    }
+
+    static HttpServer fakeDeploymentService() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", exchange -> {
+                deploymentRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                        + exchange.getRequestHeaders().getFirst("Authorization") + " "
+                        + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                byte[] body = "{\"modelName\":\"digits\",\"phase\":\"STABLE\"}".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stopFake() {
+        deploymentService.stop(0);
     }
 
     @LocalServerPort
     int port;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final JsonMapper json = JsonMapper.builder().build();
 
     @Test
     void reportsLivenessAndReadiness() throws Exception {
@@ -43,6 +99,160 @@ class ConsoleIntegrationTests {
     @Test
     void exposesPrometheusMetricsTaggedWithTheService() throws Exception {
         assertThat(get("/actuator/prometheus")).contains("jvm_memory_used_bytes").contains("application=\"console\"");
+    }
+
+    @Test
+    void servesThePage() throws Exception {
+        assertThat(get("/")).contains("<title>Sluice console</title>").contains("app.js");
+        assertThat(get("/app.js")).contains("EventSource");
+    }
+
+    @Test
+    void streamsNewEventsAsServerSentEventsFilteredByModel() throws Exception {
+        String model = "sse-" + UUID.randomUUID();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/events/stream?model=" + model))
+                .header("Accept", "text/event-stream").build();
+        CompletableFuture<HttpResponse<Stream<String>>> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> stream = response.get(10, TimeUnit.SECONDS);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+
+        kafka.publish(SluiceTopics.TRAINING, "run-x", Events.trainingCompleted().setModelName("someone-else").build());
+        kafka.publish(SluiceTopics.TRAINING, "run-1", Events.trainingCompleted().setModelName(model).setModelVersion("v7").build());
+
+        CompletableFuture<String> data = CompletableFuture.supplyAsync(() -> {
+            Iterator<String> lines = stream.body().iterator();
+            while (lines.hasNext()) {
+                String line = lines.next();
+                if (line.startsWith("data:")) {
+                    return line.substring(5);
+                }
+            }
+            return null;
+        });
+        JsonNode record = json.readTree(data.get(20, TimeUnit.SECONDS));
+        stream.body().close();
+        assertThat(record.get("topic").asString()).isEqualTo(SluiceTopics.TRAINING);
+        assertThat(record.get("key").asString()).isEqualTo("run-1");
+        assertThat(record.at("/event/type").asString()).isEqualTo("TrainingCompleted");
+        assertThat(record.at("/event/modelName").asString()).isEqualTo(model);
+        assertThat(record.at("/event/modelVersion").asString()).isEqualTo("v7");
+    }
+
+    @Test
+    void buildsTheTimelineOfARunFromCorrelationAndCausation() throws Exception {
+        String run = "flowers@" + UUID.randomUUID();
+        EventHeader upload = Events.header().setCorrelationId(run).build();
+        DatasetReady ready = Events.datasetReady().setHeader(upload).setDatasetName("flowers").build();
+        TrainingStarted started = Events.trainingStarted().setHeader(causedBy(upload)).setDatasetName("flowers").build();
+        TrainingCompleted completed = Events.trainingCompleted().setHeader(causedBy(started.getHeader())).build();
+        ModelApproved approved = Events.modelApproved().setHeader(causedBy(completed.getHeader())).build();
+        // published out of order and once twice: the timeline orders by occurrence and shows each event once
+        kafka.publish(SluiceTopics.TRAINING, "r", started);
+        kafka.publish(SluiceTopics.DATASETS, "flowers", ready);
+        kafka.publish(SluiceTopics.TRAINING, "r", completed);
+        kafka.publish(SluiceTopics.EVALUATIONS, "digits", approved);
+        kafka.publish(SluiceTopics.EVALUATIONS, "digits", approved);
+
+        JsonNode timeline = await("/api/timeline/" + run, t -> t.isArray() && t.size() >= 4);
+
+        assertThat(timeline.size()).isEqualTo(4);
+        assertThat(timeline.valueStream().map(e -> e.at("/event/type").asString()))
+                .containsExactly("DatasetReady", "TrainingStarted", "TrainingCompleted", "ModelApproved");
+        for (int i = 1; i < 4; i++) {
+            assertThat(timeline.get(i).at("/event/header/causationId").asString())
+                    .isEqualTo(timeline.get(i - 1).at("/event/header/eventId").asString());
+        }
+        JsonNode runs = json.readTree(get("/api/runs"));
+        assertThat(runs.valueStream().filter(r -> run.equals(r.get("correlationId").asString())).findFirst()).hasValueSatisfying(r -> {
+            assertThat(r.get("datasetName").asString()).isEqualTo("flowers");
+            assertThat(r.get("events").asInt()).isEqualTo(4);
+            assertThat(r.get("lastType").asString()).isEqualTo("ModelApproved");
+        });
+        assertThat(status("/api/timeline/no-such-run")).isEqualTo(404);
+    }
+
+    @Test
+    void showsEachModelsRoutingTableVerdictsVersionsAndTrainingCurve() throws Exception {
+        String model = "deploy-" + UUID.randomUUID();
+        kafka.publish(SluiceTopics.DEPLOYMENT_STATE, model, Events.deploymentState().setModelName(model).setStepIndex(1).build());
+        kafka.publish(SluiceTopics.MONITORING, model, Events.canaryHealthy().setModelName(model).build());
+        kafka.publish(SluiceTopics.EVALUATIONS, model, Events.modelApproved().setModelName(model).setModelVersion("v2")
+                .setConfusionMatrixUri("file:/tmp/cm.png").build());
+        kafka.publish(SluiceTopics.PREDICTIONS, model, Events.predictionServed().setModelName(model).setModelVersion("v2").build());
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            kafka.publish(SluiceTopics.TRAINING, "run-" + model, Events.trainingProgressed().setRunId("run-" + model).setModelName(model)
+                    .setMetrics(Events.epoch(epoch, 0.5 + epoch / 10.0)).build());
+        }
+
+        JsonNode models = await("/api/models", all -> all.valueStream().anyMatch(m -> model.equals(m.get("modelName").asString())
+                && m.get("traffic").has("v2")));
+        JsonNode mine = models.valueStream().filter(m -> model.equals(m.get("modelName").asString())).findFirst().orElseThrow();
+        assertThat(mine.at("/deployment/event/stepIndex").asInt()).isEqualTo(1);
+        assertThat(mine.at("/deployment/event/routes").valueStream().map(r -> r.get("version").asString() + ":" + r.get("weight").asInt()))
+                .containsExactly("v1:90", "v2:10");
+        assertThat(mine.at("/verdicts/0/event/type").asString()).isEqualTo("CanaryHealthy");
+        assertThat(mine.at("/versions/0/event/confusionMatrixUri").asString()).isEqualTo("file:/tmp/cm.png");
+        assertThat(mine.at("/traffic/v2/0/count").asInt()).isEqualTo(1);
+
+        JsonNode training = await("/api/training?model=" + model, runs -> runs.size() == 1 && runs.get(0).get("epochs").size() == 3);
+        assertThat(training.get(0).get("epochs").valueStream().map(e -> e.get("epoch").asInt())).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void letsOnlyAnAdminSteerReleasesThroughTheDeploymentService() throws Exception {
+        HttpResponse<String> anonymous = post("/api/deployments/digits/promote", "{}", null);
+        assertThat(anonymous.statusCode()).isEqualTo(403);
+        assertThat(post("/api/session", "{\"token\":\"wrong\"}", null).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> signIn = post("/api/session", "{\"token\":\"" + ADMIN_TOKEN + "\"}", null);
+        assertThat(signIn.statusCode()).isEqualTo(200);
+        assertThat(signIn.body()).contains("ADMIN");
+        String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).contains("HttpOnly").doesNotContain(ADMIN_TOKEN);
+
+        HttpResponse<String> promoted = post("/api/deployments/digits/promote", "{\"reason\":\"ship it\"}", cookie.split(";")[0]);
+
+        assertThat(promoted.statusCode()).isEqualTo(200);
+        assertThat(promoted.body()).contains("\"phase\":\"STABLE\"");
+        assertThat(deploymentRequests).singleElement().asString()
+                .isEqualTo("POST /deployments/digits/promote Bearer " + ADMIN_TOKEN + " {\"reason\":\"ship it\"}");
+    }
+
+    private static EventHeader causedBy(EventHeader cause) {
+        return Events.header().setCorrelationId(cause.getCorrelationId()).setCausationId(cause.getEventId())
+                .setOccurredAt(cause.getOccurredAt().plusMillis(5)).build();
+    }
+
+    private JsonNode await(String path, Predicate<JsonNode> done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                last = json.readTree(response.body());
+                if (done.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting on " + path + "; last: " + last);
+    }
+
+    private HttpResponse<String> post(String path, String body, String cookie) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int status(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode();
     }
 
     private String get(String path) throws Exception {

@@ -71,6 +71,23 @@ public final class EventTail implements AutoCloseable {
         assigned = List.copyOf(partitions);
     }
 
+    /** Adds the partitions of more topics, read from the beginning; partitions already assigned keep their positions. */
+    public void addFromBeginning(Collection<String> topics) {
+        List<TopicPartition> added = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic, timeout).forEach(p -> added.add(new TopicPartition(topic, p.partition())));
+        }
+        added.removeAll(assigned);
+        if (added.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> all = new ArrayList<>(assigned);
+        all.addAll(added);
+        consumer.assign(all);
+        consumer.seekToBeginning(added);
+        assigned = List.copyOf(all);
+    }
+
     /** Moves every assigned partition back by up to {@code n} records from its end. */
     public void seekToLast(int n) {
         Map<TopicPartition, Long> begins = consumer.beginningOffsets(assigned, timeout);
