@@ -1,7 +1,11 @@
 package io.sluice.training;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -11,10 +15,64 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Settings of the training-service (prefix {@code sluice.training}).
  *
- * @param modelsBucket bucket that model versions are written to (models/<model>/<version>/)
+ * @param modelsBucket      bucket that model versions are written to ({@code models/<model>/<version>/})
+ * @param trainingBucket    bucket holding dataset manifests ({@code datasets/<name>/<version>/manifest.json}), used to
+ *                          find the latest version when a retraining request names none
  * @param maxConcurrentRuns training runs that may execute at once; further runs queue
+ * @param runsDir           folder of the run journal (one JSON file per run); default {@code ${sluice.data-dir}/training/runs}
+ * @param modelCacheDir     folder verified copies of production models are kept in for warm starts
+ * @param defaults          settings every model starts from
+ * @param models            per model name: only the settings that differ from {@code defaults}
  */
 @Validated
 @ConfigurationProperties("sluice.training")
 public record TrainingProperties(@NotNull URI modelsBucket,
-                                 @DefaultValue("1") @Positive int maxConcurrentRuns) {}
+                                 @NotNull URI trainingBucket,
+                                 @DefaultValue("1") @Positive int maxConcurrentRuns,
+                                 @NotNull Path runsDir,
+                                 @NotNull Path modelCacheDir,
+                                 @DefaultValue @Valid Defaults defaults,
+                                 @DefaultValue Map<String, ModelOverrides> models) {
+
+    /**
+     * Training settings every model starts from (a {@code params.yaml} in properties).
+     *
+     * @param architecture   {@code cnn} or {@code mlp}; empty picks by the dataset's layout (cnn for images, mlp for CSV)
+     * @param filters        cnn: output channels of each 3x3 convolution + 2x2 max-pool block
+     * @param hidden         hidden dense layer sizes; empty: [64] for cnn, [64, 32] for mlp
+     * @param dropout        dropout after each hidden layer while training, 0..1
+     * @param optimizer      {@code adam} or {@code sgd} (momentum 0.9)
+     * @param learningRate   learning rate
+     * @param batchSize      samples per batch
+     * @param maxEpochs      most epochs per run
+     * @param patience       epochs without validation improvement before stopping early
+     * @param seed           random seed (initialisation, shuffling, augmentation); reproducible on CPU
+     * @param imageSize      images: [height, width] to resize to; empty keeps the dataset's shape
+     * @param colorMode      images: GRAYSCALE or RGB; empty keeps the dataset's channels
+     * @param horizontalFlip images: mirror half the training images each epoch
+     * @param warmStart      start from the production model when architecture, input and classes match
+     */
+    public record Defaults(@DefaultValue("") String architecture,
+                           @DefaultValue("16,32") List<Integer> filters,
+                           @DefaultValue List<Integer> hidden,
+                           @DefaultValue("0") double dropout,
+                           @DefaultValue("adam") String optimizer,
+                           @DefaultValue("0.001") @Positive double learningRate,
+                           @DefaultValue("32") @Positive int batchSize,
+                           @DefaultValue("20") @Positive int maxEpochs,
+                           @DefaultValue("5") @Positive int patience,
+                           @DefaultValue("42") long seed,
+                           @DefaultValue List<Integer> imageSize,
+                           @DefaultValue("") String colorMode,
+                           @DefaultValue("false") boolean horizontalFlip,
+                           @DefaultValue("true") boolean warmStart) {}
+
+    /**
+     * One model's settings; null (unset) fields come from {@code defaults}.
+     *
+     * @param dataset the dataset this model trains on; unset: the dataset with the model's name
+     */
+    public record ModelOverrides(String dataset, String architecture, List<Integer> filters, List<Integer> hidden, Double dropout,
+                                 String optimizer, Double learningRate, Integer batchSize, Integer maxEpochs, Integer patience, Long seed,
+                                 List<Integer> imageSize, String colorMode, Boolean horizontalFlip, Boolean warmStart) {}
+}

@@ -1,0 +1,43 @@
+package io.sluice.training.domain;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How one model is trained (the equivalent of a {@code params.yaml}); defaults are filled in by the
+ * configuration.
+ *
+ * @param architecture   {@code cnn} or {@code mlp}; null picks by layout (cnn for images, mlp for CSV)
+ * @param filters        cnn convolution channels per block
+ * @param hidden         hidden layer sizes
+ * @param dropout        dropout after hidden layers (0..1)
+ * @param optimizer      {@code adam} or {@code sgd} (momentum 0.9)
+ * @param learningRate   learning rate
+ * @param batchSize      samples per batch
+ * @param maxEpochs      most epochs to run
+ * @param patience       epochs without validation improvement before stopping early
+ * @param seed           random seed (initialisation, shuffling, augmentation)
+ * @param imageSize      images: [height, width] to resize to; empty keeps the dataset's shape
+ * @param colorMode      images: GRAYSCALE or RGB; null keeps the dataset's channels
+ * @param horizontalFlip images: flip half of the training images left-right each epoch (augmentation)
+ * @param warmStart      start from the production model's parameters when the architecture matches
+ */
+public record ModelSettings(String architecture, List<Integer> filters, List<Integer> hidden, double dropout, String optimizer,
+                            double learningRate, int batchSize, int maxEpochs, int patience, long seed, List<Integer> imageSize,
+                            String colorMode, boolean horizontalFlip, boolean warmStart) {
+
+    /** The settings as the string map events and model cards carry. */
+    public Map<String, String> asMap() {
+        Map<String, String> map = new LinkedHashMap<>();
+        map.put("optimizer", optimizer);
+        map.put("learningRate", Double.toString(learningRate));
+        map.put("batchSize", Integer.toString(batchSize));
+        map.put("maxEpochs", Integer.toString(maxEpochs));
+        map.put("patience", Integer.toString(patience));
+        map.put("seed", Long.toString(seed));
+        map.put("horizontalFlip", Boolean.toString(horizontalFlip));
+        map.put("warmStart", Boolean.toString(warmStart));
+        return map;
+    }
+}
