@@ -2,11 +2,21 @@ package io.sluice.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
+import javax.imageio.ImageIO;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -14,25 +24,189 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.sluice.events.EpochMetrics;
+import io.sluice.events.Events;
+import io.sluice.events.GateResult;
+import io.sluice.events.ModelApproved;
+import io.sluice.events.ModelPromoted;
+import io.sluice.events.ModelRejected;
+import io.sluice.events.ReleasePhase;
+import io.sluice.events.ReleaseStrategy;
+import io.sluice.events.Route;
+import io.sluice.events.RouteRole;
+import io.sluice.events.TrainingCompleted;
+import io.sluice.models.ModelPackage;
+import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.storage.FileObjectStore;
+import io.sluice.platform.storage.ObjectKeys;
 import io.sluice.platform.testkit.SluiceKafka;
 
-/** Boots the evaluation-service against an embedded KRaft broker and checks what operators and Kubernetes probe. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+/**
+ * The evaluation-service end to end on an embedded KRaft broker: real tiny models trained with DJL
+ * and written through the shared models code, TrainingCompleted in, ModelApproved / ModelRejected
+ * out, reports in the models bucket, the registry API answering from the replayed topics.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // a challenger judged only against the champion: every other gate is lenient for "rival"
+        "sluice.evaluation.models.rival.min-accuracy=0",
+        "sluice.evaluation.models.rival.max-loss=100",
+        "sluice.evaluation.models.rival.max-overfit-gap=1",
+        "sluice.evaluation.models.rival.max-validation-swing=1"})
 class EvaluationServiceIntegrationTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Path DATA_DIR = Path.of(System.getProperty("java.io.tmpdir"), "sluice-test-evaluation-" + System.nanoTime());
+    private static final EpochMetrics STEADY = new EpochMetrics(3, 0.05, 0.99, 0.06, 0.985);
+    private static final List<EpochMetrics> STEADY_HISTORY = List.of(new EpochMetrics(1, 0.2, 0.95, 0.2, 0.95),
+            new EpochMetrics(2, 0.1, 0.98, 0.1, 0.98), STEADY);
 
     @RegisterExtension
     static SluiceKafka kafka = new SluiceKafka();
 
+    static FileObjectStore store;
+    static URI modelsBucket;
+    static ModelPackage models;
+    static TinyModels.Dataset data;
+
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
         kafka.register(registry);
-        registry.add("sluice.data-dir", () -> System.getProperty("java.io.tmpdir") + "/sluice-test-evaluation");
+        registry.add("sluice.data-dir", DATA_DIR::toString);
+    }
+
+    @BeforeAll
+    static void dataset() throws Exception {
+        store = new FileObjectStore(DATA_DIR.resolve("buckets"));
+        modelsBucket = store.bucket("sluice-local-models");
+        models = new ModelPackage(store, DATA_DIR.resolve("test-cache"));
+        data = TinyModels.separable(store, store.bucket("sluice-local-raw-data"), store.bucket("sluice-local-training"), "points", 400);
     }
 
     @LocalServerPort
     int port;
 
     private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void approvesASeparableModelWithAReadableConfusionMatrixAndRecordsItsLineage() throws Exception {
+        ModelPackage.Written model = TinyModels.train(store, models, modelsBucket, data, "separable", "v1", false, 60);
+        TrainingCompleted completed = completed(model, STEADY, STEADY_HISTORY).setParentModelVersion("v0").build();
+
+        kafka.publish(SluiceTopics.TRAINING, completed.getRunId(), completed);
+
+        ModelApproved approved = (ModelApproved) decision("separable", "v1");
+        assertThat(approved.getHeader().getCausationId()).isEqualTo(completed.getHeader().getEventId());
+        assertThat(approved.getHeader().getCorrelationId()).isEqualTo(completed.getHeader().getCorrelationId());
+        assertThat(approved.getStrategy()).isEqualTo(ReleaseStrategy.IMMEDIATE);
+        assertThat(approved.getChampion()).isNull();
+        assertThat(approved.getGates()).extracting(GateResult::getGate)
+                .containsExactly("min-accuracy", "max-loss", "max-overfit-gap", "validation-stability");
+        assertThat(approved.getGates()).allMatch(GateResult::getPassed);
+        assertThat(approved.getMetrics().getAccuracy()).isGreaterThanOrEqualTo(0.95);
+        assertThat(approved.getMetrics().getTestSamples()).isEqualTo(data.manifest().split(io.sluice.platform.datasets.Split.TEST).count());
+        assertThat(approved.getMetrics().getClassNames()).containsExactly("left", "right");
+        assertThat(approved.getConfusionMatrixUri()).isEqualTo(model.modelUri() + "confusion-matrix.png");
+        BufferedImage png = ImageIO.read(new ByteArrayInputStream(store.read(URI.create(approved.getConfusionMatrixUri()))));
+        assertThat(png).isNotNull();
+        assertThat(png.getWidth()).isGreaterThan(100);
+        assertThat(new String(store.read(URI.create(approved.getMetricsUri())))).contains("\"accuracy\"", "\"confusionMatrix\"", "min-accuracy");
+
+        String version = awaitHttp("/models/separable/versions/v1", "\"stage\":\"APPROVED\"");
+        assertThat(version).contains("\"runId\":\"" + completed.getRunId() + "\"", "\"datasetVersion\":\"" + completed.getDatasetVersion() + "\"",
+                "\"parentVersion\":\"v0\"", "\"approved\":true");
+        assertThat(get("/models")).contains("\"name\":\"separable\"");
+    }
+
+    @Test
+    void rejectsAWeakModelNamingEveryFailedGate() throws Exception {
+        ModelPackage.Written model = TinyModels.train(store, models, modelsBucket, data, "weak", "v1", true, 60);
+        List<EpochMetrics> shaky = List.of(new EpochMetrics(1, 0.6, 0.7, 0.7, 0.5), new EpochMetrics(2, 0.3, 0.9, 0.6, 0.8),
+                new EpochMetrics(3, 0.1, 1.0, 0.7, 0.6));
+        TrainingCompleted completed = completed(model, shaky.get(2), shaky).build();
+
+        kafka.publish(SluiceTopics.TRAINING, completed.getRunId(), completed);
+
+        ModelRejected rejected = (ModelRejected) decision("weak", "v1");
+        assertThat(rejected.getReasons()).hasSize(4);
+        assertThat(String.join("\n", rejected.getReasons())).contains("min-accuracy", "max-loss", "max-overfit-gap", "validation-stability");
+        assertThat(rejected.getGates()).noneMatch(GateResult::getPassed);
+        assertThat(rejected.getMetrics().getAccuracy()).isLessThan(0.95);
+        assertThat(rejected.getConfusionMatrixUri()).isNotNull();
+    }
+
+    @Test
+    void rejectsAChallengerWorseThanTheChampionOnTheSameTestSplit() throws Exception {
+        ModelPackage.Written champion = TinyModels.train(store, models, modelsBucket, data, "rival", "v1", false, 60);
+        ModelPackage.Written challenger = TinyModels.train(store, models, modelsBucket, data, "rival", "v2", true, 60);
+        kafka.publish(SluiceTopics.DEPLOYMENT_STATE, "rival", Events.deploymentState().setModelName("rival").setRevision(3)
+                .setPhase(ReleasePhase.PROMOTED).setRoutes(List.of(new Route("v1", RouteRole.STABLE, 100, champion.modelUri().toString())))
+                .build());
+        kafka.publish(SluiceTopics.DEPLOYMENTS, "rival", ModelPromoted.newBuilder().setHeader(Events.newHeader()).setModelName("rival")
+                .setVersion("v1").setActor("system").setReason("canary healthy").build());
+        awaitHttp("/models/rival/versions/champion", "\"version\":\"v1\"");
+        TrainingCompleted completed = completed(challenger, STEADY, STEADY_HISTORY).setParentModelVersion("v1").build();
+
+        kafka.publish(SluiceTopics.TRAINING, completed.getRunId(), completed);
+
+        ModelRejected rejected = (ModelRejected) decision("rival", "v2");
+        assertThat(rejected.getChampion().getChampionVersion()).isEqualTo("v1");
+        assertThat(rejected.getChampion().getChampionAccuracy()).isGreaterThan(rejected.getChampion().getChallengerAccuracy());
+        assertThat(rejected.getChampion().getChallengerNotWorse()).isFalse();
+        assertThat(rejected.getChampion().getOnlyChampionCorrect()).isGreaterThan(rejected.getChampion().getOnlyChallengerCorrect());
+        assertThat(rejected.getReasons()).hasSize(2);
+        assertThat(rejected.getReasons().get(0)).startsWith("champion-margin:");
+        assertThat(rejected.getReasons().get(1)).startsWith("champion-significance:");
+        String v2 = awaitHttp("/models/rival/versions/v2", "\"stage\":\"REJECTED\"");
+        assertThat(v2).contains("\"parentVersion\":\"v1\"", "\"championVersion\":\"v1\"");
+        assertThat(get("/models/rival/versions")).contains("\"champion\":\"v1\"");
+    }
+
+    @Test
+    void rejectsAModelWhoseParametersFailTheChecksumNamingTheFile() throws Exception {
+        ModelPackage.Written model = TinyModels.train(store, models, modelsBucket, data, "tampered", "v1", false, 5);
+        Path parameters = Path.of(ObjectKeys.resolve(model.modelUri(), ModelPackage.PARAMETERS_FILE));
+        byte[] bytes = Files.readAllBytes(parameters);
+        bytes[bytes.length - 1] ^= 0x01;
+        Files.write(parameters, bytes);
+        TrainingCompleted completed = completed(model, STEADY, STEADY_HISTORY).build();
+
+        kafka.publish(SluiceTopics.TRAINING, completed.getRunId(), completed);
+
+        ModelRejected rejected = (ModelRejected) decision("tampered", "v1");
+        assertThat(rejected.getReasons()).singleElement().asString().contains("parameters.params", "SHA-256");
+        assertThat(rejected.getMetrics()).isNull();
+    }
+
+    @Test
+    void rejectsAMissingModelAndDecidesARedeliveryOnlyOnce() throws Exception {
+        URI missing = ModelPackage.modelUri(modelsBucket, "ghost", "v1");
+        TrainingCompleted ghost = Events.trainingCompleted().setRunId("run-ghost").setModelName("ghost").setModelVersion("v1")
+                .setModelUri(missing.toString()).setModelCardUri(missing + "model-card.json").setManifestUri(data.manifestUri().toString())
+                .build();
+        kafka.publish(SluiceTopics.TRAINING, "run-ghost", ghost);
+        ModelRejected rejected = (ModelRejected) decision("ghost", "v1");
+        assertThat(rejected.getReasons()).singleElement().asString().contains("no model card");
+
+        kafka.publish(SluiceTopics.TRAINING, "run-ghost", ghost);
+        TrainingCompleted sentinel = Events.trainingCompleted().setRunId("run-ghost").setModelName("ghost-sentinel").setModelVersion("v1")
+                .setModelUri(ModelPackage.modelUri(modelsBucket, "ghost-sentinel", "v1").toString())
+                .setManifestUri(data.manifestUri().toString()).build();
+        kafka.publish(SluiceTopics.TRAINING, "run-ghost", sentinel);
+        decision("ghost-sentinel", "v1");
+
+        // same key, one partition, one worker: the redelivery was handled before the sentinel was decided
+        assertThat(decisions("ghost", "v1")).hasSize(1);
+    }
+
+    @Test
+    void deadLettersAnUndecodableTrainingRecordAndIgnoresOtherTrainingEvents() {
+        kafka.publish(SluiceTopics.TRAINING, "run-x", Events.trainingStarted().build());
+        kafka.publishRaw(SluiceTopics.TRAINING, "run-x", "not avro".getBytes());
+
+        var dead = kafka.awaitRecords(SluiceTopics.TRAINING + ".dlt", r -> "run-x".equals(r.key()), 1, WAIT).get(0);
+
+        assertThat(SluiceKafka.header(dead, "sluice-dlt-reason")).contains("EventDecodingException");
+    }
 
     @Test
     void reportsLivenessAndReadiness() throws Exception {
@@ -45,10 +219,70 @@ class EvaluationServiceIntegrationTests {
         assertThat(get("/actuator/prometheus")).contains("jvm_memory_used_bytes").contains("application=\"evaluation-service\"");
     }
 
+    @Test
+    void answersNotFoundForAnUnknownModel() throws Exception {
+        assertThat(send("/models/nobody/versions").statusCode()).isEqualTo(404);
+        assertThat(send("/models/nobody/versions/champion").statusCode()).isEqualTo(404);
+    }
+
+    private static TrainingCompleted.Builder completed(ModelPackage.Written model, EpochMetrics best, List<EpochMetrics> history) {
+        String name = model.card().modelName();
+        String version = model.card().version();
+        return Events.trainingCompleted().setRunId("run-" + name + "-" + version).setModelName(name).setModelVersion(version)
+                .setDatasetName(data.manifest().name()).setDatasetVersion(data.manifest().version())
+                .setManifestUri(data.manifestUri().toString()).setModelUri(model.modelUri().toString())
+                .setModelCardUri(model.cardUri().toString()).setArtifactUris(model.artifactUris().stream().map(URI::toString).toList())
+                .setArchitecture("mlp").setBestEpoch(best.getEpoch()).setBestMetrics(best).setHistory(history);
+    }
+
+    private static SpecificRecord decision(String model, String version) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<SpecificRecord> found = decisions(model, version);
+            if (!found.isEmpty()) {
+                return found.get(0);
+            }
+            sleep(200);
+        }
+        throw new AssertionError("no decision on " + model + "/" + version + " within " + WAIT);
+    }
+
+    private static List<SpecificRecord> decisions(String model, String version) {
+        return kafka.events(SluiceTopics.EVALUATIONS).stream().filter(e -> e instanceof ModelApproved a
+                ? a.getModelName().equals(model) && a.getModelVersion().equals(version)
+                : e instanceof ModelRejected r && r.getModelName().equals(model) && r.getModelVersion().equals(version)).toList();
+    }
+
+    private String awaitHttp(String path, String expected) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = send(path);
+            last = response.statusCode() + " " + response.body();
+            if (response.statusCode() == 200 && response.body().contains(expected)) {
+                return response.body();
+            }
+            sleep(200);
+        }
+        throw new AssertionError(path + " never contained " + expected + "; last answer: " + last);
+    }
+
     private String get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = send(path);
         assertThat(response.statusCode()).as(path).isEqualTo(200);
         return response.body();
+    }
+
+    private HttpResponse<String> send(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -25,10 +25,10 @@ public record ModelVersion(String modelName, String version, Stage stage, String
      * The evaluation's decision.
      *
      * @param approved           whether every gate passed
-     * @param accuracy           test accuracy (NaN when the model could not be scored)
-     * @param loss               test cross-entropy (NaN when not scored)
-     * @param macroF1            macro F1 (NaN when not scored)
-     * @param mcc                Matthews correlation coefficient (NaN when not scored)
+     * @param accuracy           test accuracy (null when the model could not be scored)
+     * @param loss               test cross-entropy (null when not scored)
+     * @param macroF1            macro F1 (null when not scored)
+     * @param mcc                Matthews correlation coefficient (null when not scored)
      * @param gates              every gate with value, threshold, comparator and result
      * @param reasons            failed gates or evaluation errors
      * @param championVersion    version it was compared with, or null
@@ -36,7 +36,7 @@ public record ModelVersion(String modelName, String version, Stage stage, String
      * @param confusionMatrixUri the confusion-matrix PNG, or null
      * @param decidedAt          when the decision was made
      */
-    public record Decision(boolean approved, double accuracy, double loss, double macroF1, double mcc, List<GateResult> gates,
+    public record Decision(boolean approved, Double accuracy, Double loss, Double macroF1, Double mcc, List<GateResult> gates,
                            List<String> reasons, String championVersion, String metricsUri, String confusionMatrixUri,
                            Instant decidedAt) {}
 

@@ -1,0 +1,141 @@
+package io.sluice.evaluation.messaging;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.support.MessageBuilder;
+
+import io.sluice.evaluation.EvaluationProperties;
+import io.sluice.evaluation.domain.ModelRegistry;
+import io.sluice.evaluation.evaluate.DecisionStore;
+import io.sluice.evaluation.evaluate.ModelEvaluator;
+import io.sluice.evaluation.registry.RegistryProjection;
+import io.sluice.events.TrainingCompleted;
+import io.sluice.events.codec.EventCodec;
+import io.sluice.platform.events.EventHeaders;
+import io.sluice.platform.storage.ObjectKeys;
+
+/**
+ * Runs evaluations off the consumer thread and publishes each decision exactly once per version:
+ * a version already decided (its decision file exists) is not evaluated again — its stored event
+ * is republished only if it never reached Kafka — and a version already being evaluated is not
+ * started twice. Waits for the registry replay first, so the champion is known.
+ */
+public final class EvaluationRunner implements AutoCloseable {
+
+    static final String BINDING = "evaluations-out-0";
+    private static final Logger log = LoggerFactory.getLogger(EvaluationRunner.class);
+
+    private final ModelEvaluator evaluator;
+    private final DecisionStore decisions;
+    private final ModelRegistry registry;
+    private final RegistryProjection projection;
+    private final EvaluationProperties properties;
+    private final EventHeaders headers;
+    private final EventCodec codec;
+    private final StreamBridge bridge;
+    private final ExecutorService executor;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+    public EvaluationRunner(ModelEvaluator evaluator, DecisionStore decisions, ModelRegistry registry, RegistryProjection projection,
+                            EvaluationProperties properties, EventHeaders headers, EventCodec codec, StreamBridge bridge,
+                            ExecutorService executor) {
+        this.evaluator = evaluator;
+        this.decisions = decisions;
+        this.registry = registry;
+        this.projection = projection;
+        this.properties = properties;
+        this.headers = headers;
+        this.codec = codec;
+        this.bridge = bridge;
+        this.executor = executor;
+    }
+
+    /**
+     * Accepts a trained version for evaluation and returns at once.
+     *
+     * @throws IllegalArgumentException when the event names no safe model name and version (the consumer dead-letters it)
+     */
+    public void submit(TrainingCompleted event) {
+        ObjectKeys.requireSafe(event.getModelName());
+        ObjectKeys.requireSafe(event.getModelVersion());
+        decisions.uri(event.getModelName(), event.getModelVersion()); // throws for names with '/'
+        String key = event.getModelName() + "/" + event.getModelVersion();
+        if (!inFlight.add(key)) {
+            log.info("{} is already being evaluated; redelivery ignored", key);
+            return;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    run(event);
+                } catch (Exception e) {
+                    log.error("evaluation of {} failed; it is retried on redelivery or restart: {}", key, e.toString(), e);
+                } finally {
+                    inFlight.remove(key);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.remove(key);
+            throw e;
+        }
+    }
+
+    /** Whether no evaluation is running or queued. */
+    public boolean idle() {
+        return inFlight.isEmpty();
+    }
+
+    private void run(TrainingCompleted event) throws Exception {
+        String name = event.getModelName();
+        String version = event.getModelVersion();
+        while (!projection.awaitCaughtUp(Duration.ofSeconds(30))) {
+            log.info("waiting for the model registry to catch up before evaluating {}/{}", name, version);
+        }
+        Optional<DecisionStore.Stored> stored = decisions.find(name, version);
+        if (stored.isPresent()) {
+            if (stored.get().published()) {
+                log.info("{}/{} was already decided; redelivered TrainingCompleted {} changes nothing", name, version,
+                        event.getHeader().getEventId());
+                return;
+            }
+            log.info("{}/{} was decided but the decision was not published; publishing it now", name, version);
+            publish(name, codec.decode(stored.get().event()));
+            decisions.save(name, version, stored.get().event(), true);
+            return;
+        }
+        ModelEvaluator.Champion champion = registry.routing(name)
+                .filter(r -> r.stable() != null && r.stableUri() != null && !r.stable().equals(version))
+                .map(r -> new ModelEvaluator.Champion(r.stable(), r.stableUri())).orElse(null);
+        long started = System.nanoTime();
+        ModelEvaluator.Outcome outcome = evaluator.evaluate(Verdicts.candidate(event), champion, properties.gatesFor(name));
+        SpecificRecord decision = Verdicts.toEvent(event, outcome, champion != null, headers);
+        byte[] encoded = codec.encode(decision);
+        decisions.save(name, version, encoded, false);
+        publish(name, decision);
+        decisions.save(name, version, encoded, true);
+        log.info("{}/{} {} in {} ms{}", name, version, outcome.verdict().approved() ? "approved" : "rejected",
+                (System.nanoTime() - started) / 1_000_000,
+                outcome.verdict().approved() ? "" : ": " + String.join("; ", outcome.verdict().reasons()));
+    }
+
+    private void publish(String modelName, SpecificRecord decision) {
+        if (!bridge.send(BINDING, MessageBuilder.withPayload(decision).setHeader(KafkaHeaders.KEY, modelName).build())) {
+            throw new IllegalStateException("could not publish " + decision.getSchema().getName() + " for " + modelName);
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

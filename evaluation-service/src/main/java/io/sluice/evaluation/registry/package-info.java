@@ -1,0 +1,2 @@
+/** The model registry's Kafka side: replays training, evaluation and deployment topics into the registry projection. */
+package io.sluice.evaluation.registry;

@@ -1,0 +1,2 @@
+/** Evaluation reports written beside the model: the confusion-matrix PNG and the metrics JSON. */
+package io.sluice.evaluation.report;

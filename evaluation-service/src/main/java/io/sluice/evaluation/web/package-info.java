@@ -1,0 +1,2 @@
+/** HTTP adapter: the model registry's read-only query API. */
+package io.sluice.evaluation.web;
