@@ -30,11 +30,20 @@ public sealed interface ReleaseEvent {
      */
     record Meta(String eventId, Instant at, String correlationId, String causationId) {}
 
-    /** A release of an approved version began. */
+    /** A release of an approved version began; IMMEDIATE releases are promoted by the next event. */
     record Started(Meta meta, String model, String version, String stableVersion, Strategy strategy, List<Integer> steps, int weight,
-                   String modelUri, String reason) implements ReleaseEvent {
+                   String modelUri) implements ReleaseEvent {
         public Started {
             steps = List.copyOf(steps);
+        }
+
+        @Override
+        public String reason() {
+            return switch (strategy) {
+                case IMMEDIATE -> "first version of " + model + ": nothing serves yet";
+                case SHADOW_FIRST -> "shadowing " + version + " against " + stableVersion;
+                case CANARY -> "canary " + version + " at " + weight + " % against " + stableVersion;
+            };
         }
     }
 

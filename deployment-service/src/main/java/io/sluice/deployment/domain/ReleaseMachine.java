@@ -79,7 +79,7 @@ public final class ReleaseMachine {
         Deployed stable = state.stable();
         if (stable == null) {
             events.add(new Started(meta(in.occurredAt(), in.correlationId(), in.eventId()), state.model(), in.version(), null,
-                    Strategy.IMMEDIATE, List.of(100), 100, in.modelUri(), "first version of " + state.model() + ": nothing serves yet"));
+                    Strategy.IMMEDIATE, List.of(100), 100, in.modelUri()));
             events.add(new Promoted(meta(in.occurredAt(), in.correlationId(), in.eventId()), state.model(), in.version(), null,
                     ReleaseEvent.SYSTEM, "immediate release: nothing served " + state.model() + " before", null));
         } else {
@@ -87,8 +87,7 @@ public final class ReleaseMachine {
             List<Integer> steps = policy.steps(state.model());
             int weight = strategy == Strategy.SHADOW_FIRST ? 0 : steps.get(0);
             events.add(new Started(meta(in.occurredAt(), in.correlationId(), in.eventId()), state.model(), in.version(),
-                    stable.version(), strategy, steps, weight, in.modelUri(),
-                    (strategy == Strategy.SHADOW_FIRST ? "shadow" : "canary at " + weight + " %") + " against " + stable.version()));
+                    stable.version(), strategy, steps, weight, in.modelUri()));
         }
         return new Decision(events, false, null);
     }

@@ -1,0 +1,40 @@
+package io.sluice.deployment;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.sluice.deployment.domain.ReleaseMachine;
+import io.sluice.deployment.domain.ReleasePolicy;
+import io.sluice.deployment.domain.ReleasePublisher;
+import io.sluice.deployment.domain.Releases;
+import io.sluice.deployment.domain.Strategy;
+
+/** Builds the release state machine from the settings. */
+@Configuration(proxyBeanMethods = false)
+class DeploymentConfiguration {
+
+    @Bean
+    ReleasePolicy releasePolicy(DeploymentProperties properties) {
+        Map<String, List<Integer>> steps = new HashMap<>();
+        Map<String, Strategy> strategies = new HashMap<>();
+        properties.models().forEach((model, settings) -> {
+            if (settings.steps() != null && !settings.steps().isEmpty()) {
+                steps.put(model, settings.steps());
+            }
+            if (settings.strategy() != null) {
+                strategies.put(model, settings.strategy());
+            }
+        });
+        return new ReleasePolicy(properties.steps(), steps, properties.strategy(), strategies, properties.minSamples(),
+                properties.stepDeadline(), properties.verdictMemory());
+    }
+
+    @Bean
+    Releases releases(ReleasePolicy policy, ReleasePublisher publisher) {
+        return new Releases(new ReleaseMachine(policy), publisher);
+    }
+}

@@ -1,0 +1,42 @@
+package io.sluice.deployment.messaging;
+
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.support.MessageBuilder;
+
+import io.sluice.deployment.domain.ReleaseEvent;
+import io.sluice.deployment.domain.ReleasePublisher;
+import io.sluice.deployment.domain.RoutingTable;
+
+/** Publishes release events and routing-table entries through the output bindings, keyed by model name. */
+final class KafkaReleasePublisher implements ReleasePublisher {
+
+    /** Output binding of the release events (destination in YAML: sluice.deployments). */
+    static final String EVENTS = "releases-out-0";
+    /** Output binding of the routing table (destination in YAML: the compacted sluice.deployment-state). */
+    static final String TABLE = "routing-out-0";
+
+    private final StreamBridge bridge;
+    private final ReleaseMapping mapping;
+
+    KafkaReleasePublisher(StreamBridge bridge, ReleaseMapping mapping) {
+        this.bridge = bridge;
+        this.mapping = mapping;
+    }
+
+    @Override
+    public void event(ReleaseEvent event) {
+        send(EVENTS, event.model(), mapping.toAvro(event));
+    }
+
+    @Override
+    public void table(RoutingTable table, ReleaseEvent cause) {
+        send(TABLE, table.model(), mapping.toAvro(table, cause));
+    }
+
+    private void send(String binding, String key, Object payload) {
+        if (!bridge.send(binding, MessageBuilder.withPayload(payload).setHeader(KafkaHeaders.KEY, key).build())) {
+            throw new IllegalStateException("could not publish to " + binding);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** The operators' HTTP API: GET /deployments and POST /deployments/{model}/promote|rollback|pause|resume. */
+package io.sluice.deployment.web;
