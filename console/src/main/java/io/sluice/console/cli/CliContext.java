@@ -54,6 +54,15 @@ record CliContext(PrintWriter out, PrintWriter err, Map<String, String> env) {
         throw new CliException("no admin token: set SLUICE_TOKEN or start the stack with ./sluice up (it writes " + file + ")");
     }
 
+    /** The admin token when one is available, else null (for reads that may work without one). */
+    String tokenOrNull() {
+        try {
+            return token();
+        } catch (CliException none) {
+            return null;
+        }
+    }
+
     static String firstNonBlank(String... values) {
         for (String v : values) {
             if (v != null && !v.isBlank()) {

@@ -58,8 +58,12 @@ final class HttpApi {
         }
     }
 
-    Reply get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).header("Accept", "application/json").GET().build());
+    Reply get(String url, String bearerToken) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).header("Accept", "application/json").GET();
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
+        return send(request.build());
     }
 
     Reply send(HttpRequest request) {

@@ -100,7 +100,7 @@ final class ReleaseCommand implements Callable<Integer> {
     private String explain(HttpApi.Reply reply) {
         return switch (reply.status()) {
             case 401 -> "401 not signed in: the admin token was not accepted (SLUICE_TOKEN or <data dir>/admin-token)";
-            case 403 -> "403 forbidden: the token is not an admin token";
+            case 403 -> "403 forbidden: this token's role may not " + action.command + " (promote and rollback need admin, pause and resume writer)";
             case 404 -> "404 " + (reply.explanation().isBlank() ? "no deployment for model " + model : reply.explanation());
             default -> reply.status() + " " + reply.explanation();
         };

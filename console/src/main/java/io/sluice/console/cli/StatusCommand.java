@@ -81,19 +81,21 @@ final class StatusCommand implements Callable<Integer> {
         context.out().println();
         HttpApi.Reply deployments;
         try {
-            deployments = http.get(base + "/deployments");
+            deployments = http.get(base + "/deployments", context.tokenOrNull()); // reading needs a viewer token or better
         } catch (CliException e) {
             context.out().println("deployments: " + e.getMessage());
             return 1;
         }
         if (!deployments.ok()) {
-            context.out().println("deployments: HTTP " + deployments.status() + " " + deployments.explanation());
+            context.out().println("deployments: HTTP " + deployments.status() + " " + deployments.explanation()
+                    + (deployments.status() == 401 ? " (set SLUICE_TOKEN, or start the stack with ./sluice up, which writes <data dir>/admin-token)" : ""));
             return 1;
         }
         if (json) {
             context.out().println(deployments.body());
         } else {
             printDeployments(deployments.json());
+            printVerdicts(deployments.json());
         }
         return allUp ? 0 : 1;
     }
@@ -117,10 +119,15 @@ final class StatusCommand implements Callable<Integer> {
             context.out().println("no deployments yet");
             return;
         }
-        context.out().printf(Locale.ROOT, "%-20s %-12s %-6s %s%n", "MODEL", "PHASE", "STEP", "ROUTES (version role weight%)");
+        context.out().printf(Locale.ROOT, "%-20s %-20s %-6s %s%n", "MODEL", "PHASE", "STEP", "ROUTES (version role weight%)");
         for (JsonNode model : models) {
             String name = text(model, "modelName", "model", "name");
             String phase = text(model, "phase", "state", "status");
+            if (model.path("paused").asBoolean(false)) {
+                phase += " (paused)";
+            } else if (model.path("held").asBoolean(false)) {
+                phase += " (held)";
+            }
             String step = stepOf(model);
             StringBuilder routes = new StringBuilder();
             JsonNode list = model.get("routes");
@@ -133,13 +140,32 @@ final class StatusCommand implements Callable<Integer> {
                             .append(text(route, "role")).append(' ').append(text(route, "weight")).append('%');
                 }
             }
-            context.out().printf(Locale.ROOT, "%-20s %-12s %-6s %s%n", name, phase, step, routes);
+            context.out().printf(Locale.ROOT, "%-20s %-20s %-6s %s%n", name, phase, step, routes);
+        }
+    }
+
+    /** The last verdict of each model, when the service reports it ({@code lastVerdict}). */
+    private void printVerdicts(JsonNode json) {
+        JsonNode list = json == null ? null : json.isArray() ? json : json.get("deployments");
+        if (list == null || !list.isArray()) {
+            return;
+        }
+        for (JsonNode model : list) {
+            JsonNode verdict = model.get("lastVerdict");
+            if (verdict != null && verdict.isObject()) {
+                context.out().printf(Locale.ROOT, "last verdict on %s: %s for %s at step %s (%s samples): %s%n", text(model, "modelName"),
+                        text(verdict, "outcome"), text(verdict, "canaryVersion"), text(verdict, "stepIndex"), text(verdict, "samples"),
+                        text(verdict, "reason"));
+            }
         }
     }
 
     private static String stepOf(JsonNode model) {
         JsonNode index = model.get("stepIndex");
         JsonNode steps = model.get("steps");
+        if (index != null && index.isNumber() && index.asInt() < 0) {
+            return "-";
+        }
         if (index != null && index.isNumber() && steps != null && steps.isArray() && steps.size() > 0) {
             return (index.asInt() + 1) + "/" + steps.size();
         }

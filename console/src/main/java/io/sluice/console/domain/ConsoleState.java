@@ -34,7 +34,7 @@ public final class ConsoleState {
     private final int runCapacity;
     private final Deque<EventView> recent = new ArrayDeque<>();
     private final Deque<EventView> recentTelemetry = new ArrayDeque<>();
-    private final LinkedHashMap<String, List<EventView>> runs = new LinkedHashMap<>(16, 0.75f, true);
+    private final LinkedHashMap<String, List<EventView>> runs = new LinkedHashMap<>(); // least recently active first
     private final Map<String, ModelState> models = new TreeMap<>();
     private final LinkedHashMap<String, TrainingRun> training = new LinkedHashMap<>();
     private final List<Consumer<EventView>> listeners = new CopyOnWriteArrayList<>();
@@ -76,7 +76,11 @@ public final class ConsoleState {
         if (correlation == null) {
             return;
         }
-        List<EventView> run = runs.computeIfAbsent(correlation, c -> new ArrayList<>());
+        List<EventView> run = runs.remove(correlation); // re-inserted: the run becomes the most recently active
+        if (run == null) {
+            run = new ArrayList<>();
+        }
+        runs.put(correlation, run);
         if (run.stream().noneMatch(e -> e.eventId() != null && e.eventId().equals(view.eventId()))) { // redelivered: once
             run.add(view);
             if (run.size() > EVENTS_PER_RUN) {

@@ -121,13 +121,19 @@ class ServiceCommandsTests {
     @Test
     void statusPrintsEveryModelsRoutesAndStep() {
         reply = """
-                [{"modelName":"digits","revision":4,"phase":"CANARY","stepIndex":1,"steps":[10,25,50,100],
-                  "routes":[{"version":"v1","role":"STABLE","weight":75},{"version":"v2","role":"CANARY","weight":25}]}]""";
+                {"deployments":[{"modelName":"digits","revision":4,"phase":"CANARY","stepIndex":1,"steps":[10,25,50,100],"paused":true,
+                  "routes":[{"version":"v1","role":"STABLE","weight":75},{"version":"v2","role":"CANARY","weight":25}],
+                  "lastVerdict":{"outcome":"HEALTHY","canaryVersion":"v2","stepIndex":0,"samples":412,"reason":"error rate within bounds"}},
+                 {"modelName":"iris","phase":"PROMOTED","stepIndex":-1,"steps":[],"routes":[{"version":"v3","role":"STABLE","weight":100}]}]}""";
 
-        CliRun run = CliRun.run(Map.of("SLUICE_DEPLOYMENT_URL", url()), "status", "--kafka", "127.0.0.1:1", "--host", "127.0.0.1");
+        CliRun run = CliRun.run(Map.of("SLUICE_DEPLOYMENT_URL", url(), "SLUICE_TOKEN", "viewer-tok"), "status", "--kafka", "127.0.0.1:1",
+                "--host", "127.0.0.1");
 
+        assertThat(requests).singleElement().asString().startsWith("GET /deployments auth=Bearer viewer-tok");
         assertThat(run.out()).contains("kafka").contains("DOWN").contains("deployment");
-        assertThat(run.out()).containsPattern("digits\\s+CANARY\\s+2/4\\s+v1 STABLE 75%, v2 CANARY 25%");
+        assertThat(run.out()).containsPattern("digits\\s+CANARY \\(paused\\)\\s+2/4\\s+v1 STABLE 75%, v2 CANARY 25%");
+        assertThat(run.out()).containsPattern("iris\\s+PROMOTED\\s+-\\s+v3 STABLE 100%");
+        assertThat(run.out()).contains("last verdict on digits: HEALTHY for v2 at step 0 (412 samples): error rate within bounds");
         assertThat(run.exitCode).as("something is down").isEqualTo(1);
     }
 
