@@ -2,22 +2,55 @@ package io.sluice.inference;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of the inference-service (prefix {@code sluice.inference}).
  *
- * @param modelCacheDir local folder that model artifacts are cached in
- * @param maxBatchSize most requests grouped into one forward pass
- * @param maxQueueDelay longest a request waits for others to join its batch
+ * @param modelCacheDir      local folder that verified model artifacts are cached in ({@code <dir>/<model>/<version>/})
+ * @param maxBatchSize       most inputs grouped into one forward pass per version (1 turns dynamic batching off)
+ * @param maxQueueDelay      longest the first input of a batch waits for others to join
+ * @param queueCapacity      inputs that may wait per version; beyond it requests get 503 with {@code Retry-After}
+ * @param requestTimeout     longest a request waits for its answer before it fails
+ * @param loadAttempts       attempts to fetch a version's artifacts before it is marked failed (integrity failures are never retried)
+ * @param loadBackoff        wait before the second attempt; doubles with each further attempt
+ * @param telemetryBuffer    telemetry events held while the broker is slow; when full, new ones are dropped and counted
+ * @param maxRequestSize     largest request body accepted (413 beyond)
+ * @param maxImagePixels     largest decoded image (width × height) accepted (400 beyond), against decompression bombs
+ * @param apiKeys            accepted API keys ({@code X-API-Key} or {@code Authorization: Bearer}); empty turns authentication off
+ * @param rateLimitPerSecond requests per second allowed per API key (429 beyond); 0 means unlimited
  */
 @Validated
 @ConfigurationProperties("sluice.inference")
 public record InferenceProperties(@NotNull Path modelCacheDir,
                                   @DefaultValue("32") @Positive int maxBatchSize,
-                                  @DefaultValue("5ms") @NotNull Duration maxQueueDelay) {}
+                                  @DefaultValue("5ms") @NotNull Duration maxQueueDelay,
+                                  @DefaultValue("512") @Positive int queueCapacity,
+                                  @DefaultValue("30s") @NotNull Duration requestTimeout,
+                                  @DefaultValue("4") @Positive int loadAttempts,
+                                  @DefaultValue("500ms") @NotNull Duration loadBackoff,
+                                  @DefaultValue("10000") @Positive int telemetryBuffer,
+                                  @DefaultValue("10MB") @NotNull DataSize maxRequestSize,
+                                  @DefaultValue("16777216") @Positive long maxImagePixels,
+                                  @DefaultValue("") List<String> apiKeys,
+                                  @DefaultValue("100") @Min(0) int rateLimitPerSecond) {
+
+    public InferenceProperties {
+        apiKeys = apiKeys == null ? List.of() : apiKeys.stream().filter(k -> k != null && !k.isBlank()).toList();
+    }
+
+    /** The service never logs the keys. */
+    @Override
+    public String toString() {
+        return "InferenceProperties[modelCacheDir=" + modelCacheDir + ", maxBatchSize=" + maxBatchSize + ", maxQueueDelay="
+                + maxQueueDelay + ", queueCapacity=" + queueCapacity + ", apiKeys=" + apiKeys.size() + " configured]";
+    }
+}

@@ -2,11 +2,31 @@ package io.sluice.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -14,41 +34,325 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.sluice.events.DeploymentState;
+import io.sluice.events.Events;
+import io.sluice.events.PredictionFeedback;
+import io.sluice.events.PredictionOutcome;
+import io.sluice.events.PredictionServed;
+import io.sluice.events.Route;
+import io.sluice.events.RouteRole;
+import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.storage.FileObjectStore;
 import io.sluice.platform.testkit.SluiceKafka;
 
-/** Boots the inference-service against an embedded KRaft broker and checks what operators and Kubernetes probe. */
+/**
+ * Boots the inference-service against an embedded KRaft broker with tiny model versions in a local
+ * models bucket, drives it through its HTTP API and the routing-table topic, and reads its telemetry.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class InferenceServiceIntegrationTests {
 
     @RegisterExtension
     static SluiceKafka kafka = new SluiceKafka();
 
+    static final Path dataDir = tempDir();
+    static Map<String, String> uris = new HashMap<>();
+
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
         kafka.register(registry);
-        registry.add("sluice.data-dir", () -> System.getProperty("java.io.tmpdir") + "/sluice-test-inference");
+        registry.add("sluice.data-dir", dataDir::toString);
+    }
+
+    @BeforeAll
+    static void writeModels() throws IOException {
+        FileObjectStore store = new FileObjectStore(dataDir.resolve("buckets"));
+        URI bucket = store.bucket("sluice-local-models");
+        long seed = 1;
+        for (String[] version : new String[][] {{"split", "s1"}, {"split", "s2"}, {"shift", "a1"}, {"shift", "a2"}, {"sticky", "k1"}, {"sticky", "k2"},
+                {"shapes", "v1"}, {"broken", "b1"}}) {
+            uris.put(version[0] + ":" + version[1],
+                    TestModels.write(store, bucket, TestModels.imageCard(version[0], version[1]), seed++).toString());
+        }
+        for (String version : List.of("p1", "p2")) {
+            uris.put("points:" + version, TestModels.write(store, bucket, TestModels.csvCard("points", version), seed++).toString());
+        }
+        TestModels.tamper(Path.of(URI.create(uris.get("broken:b1"))).resolve("parameters.params"));
     }
 
     @LocalServerPort
     int port;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
 
     @Test
     void reportsLivenessAndReadiness() throws Exception {
-        assertThat(get("/actuator/health/liveness")).contains("\"status\":\"UP\"");
-        assertThat(get("/actuator/health/readiness")).contains("\"status\":\"UP\"");
+        assertThat(get("/actuator/health/liveness").body()).contains("\"status\":\"UP\"");
+        assertThat(get("/actuator/health/readiness").body()).contains("\"status\":\"UP\"");
+        assertThat(get("/v2/health/live").statusCode()).isEqualTo(200);
+        assertThat(get("/v2").body()).contains("\"name\":\"sluice-inference\"");
     }
 
     @Test
     void exposesPrometheusMetricsTaggedWithTheService() throws Exception {
-        assertThat(get("/actuator/prometheus")).contains("jvm_memory_used_bytes").contains("application=\"inference-service\"");
+        assertThat(get("/actuator/prometheus").body()).contains("jvm_memory_used_bytes").contains("application=\"inference-service\"");
     }
 
-    private String get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path).isEqualTo(200);
-        return response.body();
+    @Test
+    void splitsTrafficNinetyTenWithinStatisticalTolerance() throws Exception {
+        publish("split", 1, route("s1", RouteRole.STABLE, 90), route("s2", RouteRole.CANARY, 10));
+        awaitReady("split");
+        int requests = 1_000;
+        Map<String, AtomicInteger> served = new ConcurrentHashMap<>();
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> calls = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                int seed = i;
+                calls.add(callers.submit(() -> {
+                    HttpResponse<String> response = infer("split", TestModels.inferBody(8, seed), Map.of());
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    String version = response.headers().firstValue("X-Sluice-Model-Version").orElseThrow();
+                    assertThat(response.body()).contains("\"model_version\":\"" + version + "\"");
+                    served.computeIfAbsent(version, v -> new AtomicInteger()).incrementAndGet();
+                    return null;
+                }));
+            }
+            for (Future<?> call : calls) {
+                call.get();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        int canary = served.getOrDefault("s2", new AtomicInteger()).get();
+        double sigma = Math.sqrt(requests * 0.1 * 0.9);
+        assertThat(served.keySet()).containsOnly("s1", "s2");
+        assertThat(served.get("s1").get() + canary).isEqualTo(requests);
+        assertThat((double) canary).isBetween(requests * 0.1 - 4 * sigma, requests * 0.1 + 4 * sigma);
+    }
+
+    @Test
+    void keepsACallerOnOneVersionWithARoutingKey() throws Exception {
+        publish("sticky", 1, route("k1", RouteRole.STABLE, 50), route("k2", RouteRole.CANARY, 50));
+        awaitReady("sticky");
+        Set<String> versionsForOneKey = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            versionsForOneKey.add(version(infer("sticky", TestModels.inferBody(8, i), Map.of("X-Sluice-Routing-Key", "user-42"))));
+        }
+        Set<String> versionsForManyKeys = new HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            versionsForManyKeys.add(version(infer("sticky", TestModels.inferBody(8, i), Map.of("X-Sluice-Routing-Key", "user-" + i))));
+        }
+        assertThat(versionsForOneKey).hasSize(1);
+        assertThat(versionsForManyKeys).containsExactlyInAnyOrder("k1", "k2");
+    }
+
+    @Test
+    void appliesRoutingTableChangesFromTheTopicWithoutRestart() throws Exception {
+        publish("shift", 1, route("a1", RouteRole.STABLE, 100), route("a2", RouteRole.CANARY, 0));
+        awaitReady("shift");
+        awaitBody("/v2/models/shift/versions/a2", "\"state\":\"READY\""); // preloaded before it has any weight
+        assertThat(version(infer("shift", TestModels.inferBody(8, 1), Map.of()))).isEqualTo("a1");
+
+        publish("shift", 2, route("a1", RouteRole.STABLE, 0), route("a2", RouteRole.CANARY, 100));
+        awaitVersion("shift", "a2");
+        publish("shift", 1, route("a1", RouteRole.STABLE, 100), route("a2", RouteRole.CANARY, 0)); // stale revision: ignored
+        publish("shift", 3, route("a2", RouteRole.STABLE, 100));
+        awaitBody("/v2/models/shift", "\"revision\":3");
+        for (int i = 0; i < 20; i++) {
+            assertThat(version(infer("shift", TestModels.inferBody(8, i), Map.of()))).isEqualTo("a2");
+        }
+        assertThat(get("/v2/models/shift").body()).doesNotContain("\"a1\"");
+        assertThat(infer("shift", "a1", TestModels.inferBody(8, 1)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void refusesATamperedArtifactAndSaysWhyItIsNotReady() throws Exception {
+        publish("broken", 1, route("b1", RouteRole.STABLE, 100));
+        HttpResponse<String> ready = awaitBody("/v2/models/broken/ready", "failed to load");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).contains("parameters.params").contains("SHA-256");
+        assertThat(get("/v2/models/broken").body()).contains("\"state\":\"FAILED\"");
+        assertThat(get("/v2/health/ready").statusCode()).isEqualTo(503);
+        assertThat(get("/actuator/health/readiness").body()).contains("OUT_OF_SERVICE");
+        HttpResponse<String> refused = infer("broken", TestModels.inferBody(8, 1), Map.of());
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+
+        publish("broken", 2); // the version leaves the table: readiness recovers
+        awaitBody("/v2/health/ready", "\"ready\":true");
+    }
+
+    @Test
+    void answersMalformedInputWithClientErrorsAndStaysUp() throws Exception {
+        publish("shapes", 1, route("v1", RouteRole.STABLE, 100));
+        awaitReady("shapes");
+        assertThat(infer("shapes", "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,1,4,4],\"datatype\":\"FP32\",\"data\":[1,2]}]}",
+                Map.of()).statusCode()).isEqualTo(400);
+        assertThat(infer("shapes", "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,1,8,8],\"datatype\":\"FP32\",\"data\":[1,2]}]}",
+                Map.of()).body()).contains("needs 64 values");
+        assertThat(infer("shapes", "{\"inputs\":[{\"name\":\"input\",\"shape\":[1],\"datatype\":\"BYTES\",\"data\":[\"x\"]}]}",
+                Map.of()).statusCode()).isEqualTo(400);
+        assertThat(infer("shapes", "{\"inputs\":[{\"name\":\"input\",\"shape\":[1,1,8,8],\"datatype\":\"FP32\",\"data\":\"oops\"}]}",
+                Map.of()).statusCode()).isEqualTo(400);
+        assertThat(infer("shapes", "{not json", Map.of()).statusCode()).isEqualTo(400);
+        assertThat(infer("shapes", "", Map.of()).statusCode()).isEqualTo(400);
+        assertThat(upload("shapes", "file", "photo.png", "image/png", "definitely not a png".getBytes()).statusCode()).isEqualTo(400);
+        assertThat(upload("shapes", "other", "photo.png", "image/png", TestModels.png(8, 8, 1)).statusCode()).isEqualTo(400);
+        assertThat(csv("shapes", "1,2").statusCode()).isEqualTo(400);
+        assertThat(infer("no-such-model", TestModels.inferBody(8, 1), Map.of()).statusCode()).isEqualTo(404);
+        assertThat(infer("shapes", "v9", TestModels.inferBody(8, 1)).statusCode()).isEqualTo(404);
+
+        assertThat(get("/v2/health/live").statusCode()).isEqualTo(200);
+        assertThat(infer("shapes", TestModels.inferBody(8, 2), Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void predictsAnUploadedImageWithLabelAndProbabilities() throws Exception {
+        publish("shapes", 1, route("v1", RouteRole.STABLE, 100));
+        awaitReady("shapes");
+        HttpResponse<String> response = upload("shapes", "file", "photo.png", "image/png", TestModels.png(20, 12, 7));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("X-Sluice-Model-Version")).contains("v1");
+        assertThat(response.body()).contains("\"modelVersion\":\"v1\"").contains("\"probabilities\":{\"cross\":")
+                .containsPattern("\"label\":\"(cross|dot|line)\"").contains("\"requestId\":");
+
+        HttpResponse<String> metadata = get("/v2/models/shapes");
+        assertThat(metadata.body()).contains("\"state\":\"READY\"").contains("\"sizeBytes\":").contains("\"cacheDir\":\"")
+                .contains("\"shape\":[-1,1,8,8]");
+        assertThat(Files.isDirectory(dataDir.resolve("model-cache").resolve("shapes").resolve("v1"))).isTrue();
+    }
+
+    @Test
+    void publishesTelemetryForAnsweredAndShadowedRequests() throws Exception {
+        publish("points", 1, route("p1", RouteRole.STABLE, 100), route("p2", RouteRole.SHADOW, 0));
+        awaitReady("points");
+        awaitBody("/v2/models/points/versions/p2", "\"state\":\"READY\"");
+        String requestId = "req-" + UUID.randomUUID();
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v2/models/points/predict"))
+                .header("Content-Type", "text/csv").header("X-Request-Id", requestId)
+                .POST(HttpRequest.BodyPublishers.ofString("y,x\n2.5,-1\n")));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(version(response)).isEqualTo("p1");
+
+        List<PredictionServed> events = kafka.awaitEvents(SluiceTopics.PREDICTIONS, PredictionServed.class,
+                e -> e.getRequestId().equals(requestId), 2, Duration.ofSeconds(30));
+        PredictionServed stable = events.stream().filter(e -> e.getRole() == RouteRole.STABLE).findFirst().orElseThrow();
+        PredictionServed shadow = events.stream().filter(e -> e.getRole() == RouteRole.SHADOW).findFirst().orElseThrow();
+        assertThat(stable.getModelVersion()).isEqualTo("p1");
+        assertThat(stable.getOutcome()).isEqualTo(PredictionOutcome.OK);
+        assertThat(stable.getBatchSize()).isPositive();
+        assertThat(stable.getPredictedClass()).isIn("left", "right");
+        assertThat(stable.getInputStats()).containsEntry("x", -1.0).containsEntry("y", 2.5).containsKey("mean");
+        assertThat(shadow.getModelVersion()).isEqualTo("p2");
+        ConsumerRecord<String, byte[]> record = kafka.awaitRecords(SluiceTopics.PREDICTIONS,
+                r -> r.value() != null && new String(r.value(), StandardCharsets.ISO_8859_1).contains(requestId), 1,
+                Duration.ofSeconds(10)).get(0);
+        assertThat(record.key()).isEqualTo("points");
+
+        HttpResponse<String> feedback = send(HttpRequest.newBuilder(uri("/v2/models/points/feedback"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\":\"" + requestId + "\",\"trueLabel\":\"left\"}")));
+        assertThat(feedback.statusCode()).isEqualTo(202);
+        PredictionFeedback truth = kafka.await(SluiceTopics.FEEDBACK, PredictionFeedback.class,
+                e -> e.getRequestId().equals(requestId), Duration.ofSeconds(30));
+        assertThat(truth.getTrueLabel()).isEqualTo("left");
+        assertThat(truth.getModelName()).isEqualTo("points");
+        assertThat(send(HttpRequest.newBuilder(uri("/v2/models/points/feedback")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\":\"x\",\"trueLabel\":\"up\"}"))).statusCode()).isEqualTo(400);
+    }
+
+    // --- helpers ---
+
+    private static Path tempDir() {
+        try {
+            return Files.createTempDirectory("sluice-test-inference-");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static Route route(String version, RouteRole role, int weight) {
+        return new Route(version, role, weight, uris.get(modelOf(version) + ":" + version));
+    }
+
+    private static String modelOf(String version) {
+        return uris.keySet().stream().filter(k -> k.endsWith(":" + version)).findFirst().orElseThrow().split(":")[0];
+    }
+
+    private static void publish(String model, long revision, Route... routes) {
+        DeploymentState state = Events.deploymentState().setModelName(model).setRevision(revision).setRoutes(List.of(routes)).build();
+        kafka.publish(SluiceTopics.DEPLOYMENT_STATE, model, state);
+    }
+
+    private void awaitReady(String model) throws Exception {
+        awaitBody("/v2/models/" + model + "/ready", "\"ready\":true");
+    }
+
+    private void awaitVersion(String model, String version) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!version.equals(version(infer(model, TestModels.inferBody(8, 1), Map.of())))) {
+            assertThat(System.nanoTime()).as("answers from " + version).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private HttpResponse<String> awaitBody(String path, String expected) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            HttpResponse<String> response = get(path);
+            if (response.body().contains(expected)) {
+                return response;
+            }
+            assertThat(System.nanoTime()).as(path + " never said " + expected + "; last: " + response.body()).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static String version(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.headers().firstValue("X-Sluice-Model-Version").orElseThrow();
+    }
+
+    private HttpResponse<String> infer(String model, String body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/v2/models/" + model + "/infer"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
+    private HttpResponse<String> infer(String model, String version, String body) throws Exception {
+        return send(HttpRequest.newBuilder(uri("/v2/models/" + model + "/versions/" + version + "/infer"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private HttpResponse<String> csv(String model, String row) throws Exception {
+        return send(HttpRequest.newBuilder(uri("/v2/models/" + model + "/predict")).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(row)));
+    }
+
+    private HttpResponse<String> upload(String model, String part, String fileName, String contentType, byte[] content)
+            throws Exception {
+        String boundary = "sluice-" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part + "\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(content);
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(uri("/v2/models/" + model + "/predict"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(uri(path)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://localhost:" + port + path);
     }
 }

@@ -1,0 +1,79 @@
+package io.sluice.inference;
+
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.inference.djl.DjlModelLoader;
+import io.sluice.inference.domain.BatchSettings;
+import io.sluice.inference.domain.HostedVersion;
+import io.sluice.inference.domain.ModelHost;
+import io.sluice.inference.domain.ModelLoader;
+import io.sluice.inference.domain.Predictions;
+import io.sluice.inference.domain.RoutingTable;
+import io.sluice.inference.domain.TelemetrySink;
+import io.sluice.inference.messaging.EventOutbox;
+import io.sluice.inference.messaging.KafkaTelemetry;
+import io.sluice.models.Devices;
+import io.sluice.models.ModelPackage;
+import io.sluice.platform.events.EventHeaders;
+import io.sluice.platform.storage.ObjectStore;
+
+/** Builds the domain objects of the inference-service from its settings. */
+@Configuration(proxyBeanMethods = false)
+class InferenceConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ModelLoader modelLoader(ObjectStore store, InferenceProperties properties) {
+        return new DjlModelLoader(new ModelPackage(store, properties.modelCacheDir()), Devices::best, properties.loadAttempts(),
+                properties.loadBackoff(), properties.maxImagePixels());
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService modelLoads() {
+        AtomicInteger count = new AtomicInteger();
+        return Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "model-load-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Bean(destroyMethod = "close")
+    ModelHost modelHost(ModelLoader loader, ExecutorService modelLoads, InferenceProperties properties, Clock clock) {
+        return new ModelHost(loader, modelLoads, new BatchSettings(properties.maxBatchSize(), properties.maxQueueDelay(),
+                properties.queueCapacity(), java.time.Duration.ofSeconds(1)), clock);
+    }
+
+    @Bean
+    RoutingTable routingTable(ModelHost host) {
+        RoutingTable table = new RoutingTable();
+        table.onChange(host::sync);
+        return table;
+    }
+
+    @Bean
+    EventOutbox eventOutbox(StreamBridge bridge, InferenceProperties properties, MeterRegistry meters) {
+        return new EventOutbox(bridge, properties.telemetryBuffer(), meters);
+    }
+
+    @Bean
+    TelemetrySink telemetry(EventOutbox outbox, EventHeaders headers, ModelHost host) {
+        return new KafkaTelemetry(outbox, headers, (model, version) -> host.version(model, version)
+                .map(HostedVersion::info).filter(info -> info != null).map(info -> info.lineage())
+                .orElse(model + "@" + version));
+    }
+
+    @Bean
+    Predictions predictions(RoutingTable table, ModelHost host, TelemetrySink telemetry, InferenceProperties properties) {
+        return new Predictions(table, host, telemetry, properties.requestTimeout());
+    }
+}

@@ -1,0 +1,25 @@
+package io.sluice.inference.domain;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a loaded version is: its classes, its input and where its artifacts are cached.
+ *
+ * @param classNames   class names in output order
+ * @param inputShape   shape of one input without the batch dimension ([C, H, W] or [features])
+ * @param image        true for image models, false for CSV models
+ * @param featureNames CSV feature names in input order (empty for images)
+ * @param cacheDir     local folder holding the verified artifacts
+ * @param sizeBytes    bytes of the artifacts in the cache
+ * @param device       where the network runs, e.g. {@code cpu()} or {@code gpu(0)}
+ * @param lineage      the dataset version it was trained on ({@code name@version}): the pipeline run its telemetry belongs to
+ */
+public record ModelInfo(List<String> classNames, List<Integer> inputShape, boolean image, List<String> featureNames,
+                        Path cacheDir, long sizeBytes, String device, String lineage) {
+
+    /** Floats in one input. */
+    public int inputSize() {
+        return inputShape.stream().reduce(1, (a, b) -> a * b);
+    }
+}

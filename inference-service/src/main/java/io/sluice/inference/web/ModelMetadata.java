@@ -1,0 +1,75 @@
+package io.sluice.inference.web;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.sluice.inference.domain.HostedVersion;
+import io.sluice.inference.domain.ModelHost;
+import io.sluice.inference.domain.ModelInfo;
+import io.sluice.inference.domain.ModelRoutes;
+import io.sluice.inference.domain.Route;
+import io.sluice.inference.domain.UnknownModelException;
+
+/** KServe v2 model metadata, extended with the routing table and each hosted version's state, cache location and size. */
+final class ModelMetadata {
+
+    private ModelMetadata() {}
+
+    static Map<String, Object> of(ModelRoutes routes, String pinned, ModelHost host) {
+        if (pinned != null && routes.route(pinned).isEmpty()) {
+            throw new UnknownModelException("model '" + routes.model() + "' has no version '" + pinned + "'");
+        }
+        List<Map<String, Object>> versions = new ArrayList<>();
+        ModelInfo signature = null;
+        for (Route route : routes.routes()) {
+            if (pinned != null && !pinned.equals(route.version())) {
+                continue;
+            }
+            Optional<HostedVersion> hosted = host.version(routes.model(), route.version());
+            Map<String, Object> version = new LinkedHashMap<>();
+            version.put("version", route.version());
+            version.put("role", route.role().name());
+            version.put("weight", route.weight());
+            version.put("modelUri", route.modelUri());
+            version.put("state", hosted.map(h -> h.state().name()).orElse("NOT_LOADED"));
+            hosted.map(HostedVersion::reason).ifPresent(reason -> version.put("reason", reason));
+            hosted.map(HostedVersion::since).ifPresent(since -> version.put("since", since.toString()));
+            ModelInfo info = hosted.map(HostedVersion::info).orElse(null);
+            if (info != null) {
+                version.put("cacheDir", info.cacheDir().toString());
+                version.put("sizeBytes", info.sizeBytes());
+                version.put("device", info.device());
+                version.put("classNames", info.classNames());
+                version.put("queued", hosted.get().queued());
+                if (signature == null || route.role().answers() && route.weight() > 0) {
+                    signature = info;
+                }
+            }
+            versions.add(version);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", routes.model());
+        body.put("versions", versions.stream().map(v -> v.get("version")).toList());
+        body.put("platform", "pytorch_djl");
+        if (signature != null) {
+            List<Object> shape = new ArrayList<>();
+            shape.add(-1);
+            shape.addAll(signature.inputShape());
+            body.put("inputs", List.of(Map.of("name", "input", "datatype", "FP32", "shape", shape)));
+            body.put("outputs", List.of(
+                    Map.of("name", "probabilities", "datatype", "FP32", "shape", List.of(-1, signature.classNames().size())),
+                    Map.of("name", "label", "datatype", "BYTES", "shape", List.of(-1))));
+        }
+        Map<String, Object> sluice = new LinkedHashMap<>();
+        sluice.put("revision", routes.revision());
+        Optional<String> notReady = host.notReady(routes);
+        sluice.put("ready", notReady.isEmpty());
+        notReady.ifPresent(reason -> sluice.put("notReadyReason", reason));
+        sluice.put("loaded", versions);
+        body.put("parameters", sluice);
+        return body;
+    }
+}

@@ -1,0 +1,74 @@
+package io.sluice.inference.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class BatcherTests {
+
+    @Test
+    void groupsConcurrentInputsUpToTheMaximumBatchSize() throws Exception {
+        FakeModel model = new FakeModel(20);
+        Batcher batcher = new Batcher("t", model, new BatchSettings(8, Duration.ofMillis(50), 100, Duration.ofSeconds(1)));
+        List<CompletableFuture<Batcher.Result>> results = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            results.add(batcher.submit(new float[] {i % 2, 0}));
+        }
+        for (int i = 0; i < 20; i++) {
+            Batcher.Result result = results.get(i).get(5, TimeUnit.SECONDS);
+            assertThat(result.scores().label()).isEqualTo(i % 2 == 1 ? "high" : "low");
+            assertThat(result.batchSize()).isBetween(1, 8);
+        }
+        assertThat(model.batchSizes).allMatch(size -> size <= 8);
+        assertThat(model.batchSizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(20);
+        assertThat(model.batchSizes.get(0)).isEqualTo(8);
+        batcher.close();
+    }
+
+    @Test
+    void answersALoneInputAfterTheQueueDelay() throws Exception {
+        FakeModel model = new FakeModel(0);
+        Batcher batcher = new Batcher("t", model, new BatchSettings(32, Duration.ofMillis(5), 100, Duration.ofSeconds(1)));
+        assertThat(batcher.submit(new float[] {1, 0}).get(2, TimeUnit.SECONDS).batchSize()).isEqualTo(1);
+        batcher.close();
+    }
+
+    @Test
+    void refusesInputsWhenTheQueueIsFull() throws Exception {
+        FakeModel model = new FakeModel(300);
+        Batcher batcher = new Batcher("t", model, new BatchSettings(1, Duration.ZERO, 2, Duration.ofSeconds(3)));
+        batcher.submit(new float[] {1, 0});
+        Thread.sleep(50); // the worker takes the first one and is busy with it
+        batcher.submit(new float[] {1, 0});
+        batcher.submit(new float[] {1, 0});
+        assertThatThrownBy(() -> batcher.submit(new float[] {1, 0})).isInstanceOfSatisfying(UnavailableException.class, e -> {
+            assertThat(e.overloaded()).isTrue();
+            assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+        });
+        batcher.close();
+    }
+
+    @Test
+    void answersQueuedInputsBeforeClosingTheModel() throws Exception {
+        FakeModel model = new FakeModel(20);
+        Batcher batcher = new Batcher("t", model, new BatchSettings(1, Duration.ZERO, 10, Duration.ofSeconds(1)));
+        List<CompletableFuture<Batcher.Result>> results = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            results.add(batcher.submit(new float[] {1, 0}));
+        }
+        batcher.close();
+        assertThat(batcher.awaitClosed(Duration.ofSeconds(5))).isTrue();
+        for (CompletableFuture<Batcher.Result> result : results) {
+            assertThat(result.get(1, TimeUnit.SECONDS).scores().label()).isEqualTo("high");
+        }
+        assertThat(model.closed).isTrue();
+        assertThatThrownBy(() -> batcher.submit(new float[] {1, 0})).isInstanceOf(UnavailableException.class);
+    }
+}
