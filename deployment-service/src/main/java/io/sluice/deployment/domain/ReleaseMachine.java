@@ -67,8 +67,8 @@ public final class ReleaseMachine {
         if (running != null && running.version().equals(in.version())) {
             return Decision.ignored("version " + in.version() + " is already being released");
         }
-        if (running == null && state.stable() != null && stableVersion(state).equals(in.version())) {
-            return Decision.ignored("version " + in.version() + " already serves 100 %");
+        if (state.stable() != null && stableVersion(state).equals(in.version())) {
+            return Decision.ignored("version " + in.version() + " is already production");
         }
         Meta cause = meta(in.occurredAt(), in.correlationId(), in.eventId());
         List<ReleaseEvent> events = new ArrayList<>();
