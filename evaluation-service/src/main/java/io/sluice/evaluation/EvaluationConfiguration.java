@@ -15,6 +15,7 @@ import io.sluice.evaluation.evaluate.DecisionStore;
 import io.sluice.evaluation.evaluate.ModelEvaluator;
 import io.sluice.evaluation.messaging.EvaluationRunner;
 import io.sluice.evaluation.messaging.TrainingEvents;
+import io.sluice.evaluation.registry.RegistryHealth;
 import io.sluice.evaluation.registry.RegistryProjection;
 import io.sluice.events.codec.EventCodec;
 import io.sluice.models.Devices;
@@ -35,6 +36,12 @@ class EvaluationConfiguration {
     RegistryProjection registryProjection(ModelRegistry registry, EventCodec codec, EvaluationProperties properties,
                                           @Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers) {
         return new RegistryProjection(registry, codec, brokers, properties.registryTopics());
+    }
+
+    /** Health contributor {@code registry}: readiness waits for the replay. */
+    @Bean
+    RegistryHealth registry(RegistryProjection projection) {
+        return new RegistryHealth(projection);
     }
 
     @Bean

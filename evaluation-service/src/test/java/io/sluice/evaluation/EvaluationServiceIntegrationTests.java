@@ -35,6 +35,7 @@ import io.sluice.events.ReleaseStrategy;
 import io.sluice.events.Route;
 import io.sluice.events.RouteRole;
 import io.sluice.events.TrainingCompleted;
+import io.sluice.models.ModelCard;
 import io.sluice.models.ModelPackage;
 import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.storage.FileObjectStore;
@@ -178,6 +179,24 @@ class EvaluationServiceIntegrationTests {
     }
 
     @Test
+    void rejectsAModelCardThatDoesNotFitItsParameters() throws Exception {
+        ModelPackage.Written model = TinyModels.train(store, models, modelsBucket, data, "misfit", "v1", false, 5);
+        ModelCard card = model.card();
+        ModelCard misfit = new ModelCard(card.formatVersion(), card.modelName(), card.version(),
+                new ModelCard.Architecture(ModelCard.Architecture.MLP, List.of(), List.of(8, 8), 0.0), card.classNames(), card.input(),
+                card.normalisation(), card.training(), card.history(), card.bestEpoch(), card.dataset(), card.parentVersion(), card.runId(),
+                card.createdAt(), card.files(), card.trainingData());
+        store.put(model.cardUri(), misfit.toJson());
+        TrainingCompleted completed = completed(model, STEADY, STEADY_HISTORY).build();
+
+        kafka.publish(SluiceTopics.TRAINING, completed.getRunId(), completed);
+
+        ModelRejected rejected = (ModelRejected) decision("misfit", "v1");
+        assertThat(rejected.getReasons()).singleElement().asString().contains("misfit/v1 cannot be evaluated", "do not fit the architecture");
+        assertThat(rejected.getMetrics()).isNull();
+    }
+
+    @Test
     void rejectsAMissingModelAndDecidesARedeliveryOnlyOnce() throws Exception {
         URI missing = ModelPackage.modelUri(modelsBucket, "ghost", "v1");
         TrainingCompleted ghost = Events.trainingCompleted().setRunId("run-ghost").setModelName("ghost").setModelVersion("v1")
@@ -211,7 +230,7 @@ class EvaluationServiceIntegrationTests {
     @Test
     void reportsLivenessAndReadiness() throws Exception {
         assertThat(get("/actuator/health/liveness")).contains("\"status\":\"UP\"");
-        assertThat(get("/actuator/health/readiness")).contains("\"status\":\"UP\"");
+        assertThat(awaitHttp("/actuator/health/readiness", "\"status\":\"UP\"")).contains("\"registry\"");
     }
 
     @Test

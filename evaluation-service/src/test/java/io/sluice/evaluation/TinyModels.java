@@ -35,7 +35,7 @@ import io.sluice.platform.storage.ObjectStore;
  * Test fixtures: a linearly separable two-feature CSV dataset with its manifest, and tiny MLPs
  * really trained with DJL and written through the shared {@link ModelPackage}.
  */
-final class TinyModels {
+public final class TinyModels {
 
     static final List<String> FEATURES = List.of("x", "y");
     static final List<String> CLASSES = List.of("left", "right");
@@ -43,9 +43,9 @@ final class TinyModels {
     private TinyModels() {}
 
     /** A dataset written to the raw and training buckets; the label is the sign of x (with a margin), y is noise. */
-    record Dataset(DatasetManifest manifest, URI manifestUri, float[][] features, int[] labels) {}
+    public record Dataset(DatasetManifest manifest, URI manifestUri, float[][] features, int[] labels) {}
 
-    static Dataset separable(ObjectStore store, URI rawBucket, URI trainingBucket, String name, int rows) throws IOException {
+    public static Dataset separable(ObjectStore store, URI rawBucket, URI trainingBucket, String name, int rows) throws IOException {
         Random random = new Random(7);
         StringBuilder csv = new StringBuilder("x,y,label\n");
         float[][] features = new float[rows][];
@@ -78,7 +78,7 @@ final class TinyModels {
      *
      * @param labelFromY train on the sign of y instead of x: a model that is no better than chance on the real labels
      */
-    static ModelPackage.Written train(ObjectStore store, ModelPackage models, URI modelsBucket, Dataset data, String modelName,
+    public static ModelPackage.Written train(ObjectStore store, ModelPackage models, URI modelsBucket, Dataset data, String modelName,
                                       String version, boolean labelFromY, int epochs) throws IOException {
         Engine.getInstance().setRandomSeed(42);
         ModelCard card = card(data, modelName, version);

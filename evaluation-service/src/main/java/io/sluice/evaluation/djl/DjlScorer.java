@@ -1,5 +1,6 @@
 package io.sluice.evaluation.djl;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import io.sluice.models.DatasetSamples;
 import io.sluice.models.InvalidModelCardException;
 import io.sluice.models.LoadedModel;
 import io.sluice.models.ModelCard;
+import io.sluice.models.ModelIntegrityException;
 import io.sluice.models.ModelPackage;
 import io.sluice.models.Prediction;
 import io.sluice.platform.datasets.DatasetManifest;
@@ -46,6 +48,21 @@ public final class DjlScorer {
     /** A model's answers on the test split, with the card it was loaded from. */
     public record Scored(ModelCard card, ScoredSamples samples) {}
 
+    /** Fetches, verifies and loads a version; a failure while reading the parameters means they do not fit the card. */
+    private LoadedModel load(URI modelUri) throws IOException {
+        try {
+            return models.load(modelUri, device);
+        } catch (ModelIntegrityException | InvalidModelCardException | FileNotFoundException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidModelCardException("the parameters do not fit the architecture in the model card: " + describe(e), e);
+        }
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     /**
      * Loads and scores one version.
      *
@@ -56,7 +73,7 @@ public final class DjlScorer {
      *                     the parameters or the event, or an unreadable test sample — the message says which
      */
     public Scored score(URI modelUri, String expectedName, String expectedVersion, DatasetManifest manifest) throws IOException {
-        try (LoadedModel model = models.load(modelUri, device)) {
+        try (LoadedModel model = load(modelUri)) {
             ModelCard card = model.card();
             if (!card.modelName().equals(expectedName) || !card.version().equals(expectedVersion)) {
                 throw new InvalidModelCardException("the model card at " + modelUri + " describes " + card.modelName() + "/" + card.version()
@@ -82,8 +99,8 @@ public final class DjlScorer {
                         }
                     }
                 }
-            } catch (TranslateException e) {
-                throw new IOException("the model failed to predict: " + e.getMessage(), e);
+            } catch (TranslateException | RuntimeException e) {
+                throw new IOException("the model failed to predict (do its parameters fit the architecture in its card?): " + describe(e), e);
             }
             return new Scored(card, new ScoredSamples(classes, test.labels(), predicted, probabilities));
         }

@@ -41,7 +41,7 @@ public final class Gates {
             GateResult significance = new GateResult("champion-significance", test.pSecondWorse(), settings.championSignificance(), ">=",
                     notSignificantlyWorse, "McNemar " + (test.exact() ? "exact binomial" : "chi-square (continuity-corrected)")
                     + " test against champion " + championVersion + ": only champion correct " + test.onlyFirstCorrect()
-                    + ", only challenger correct " + test.onlySecondCorrect() + ", one-sided p " + GateResult.format(test.pSecondWorse())
+                    + ", only challenger correct " + test.onlySecondCorrect() + ", one-sided p " + String.format(java.util.Locale.ROOT, "%.3g", test.pSecondWorse())
                     + (notSignificantlyWorse ? " — not significantly worse" : " — significantly worse")
                     + " at level " + GateResult.format(settings.championSignificance()));
             gates.add(margin);
