@@ -62,7 +62,7 @@ class InferenceConfiguration {
 
     @Bean
     EventOutbox eventOutbox(StreamBridge bridge, InferenceProperties properties, MeterRegistry meters) {
-        return new EventOutbox(bridge, properties.telemetryBuffer(), meters);
+        return new EventOutbox(EventOutbox.Sender.of(bridge), properties.telemetryBuffer(), meters);
     }
 
     @Bean

@@ -28,13 +28,25 @@ public class EventOutbox implements DisposableBean {
 
     private record Pending(String binding, String key, SpecificRecord event) {}
 
-    private final StreamBridge bridge;
+    /** Sends one event to an output binding, keyed; may block while the broker is slow. */
+    @FunctionalInterface
+    public interface Sender {
+        void send(String binding, String key, SpecificRecord event);
+
+        /** Sends through Spring Cloud Stream, the key in {@link KafkaHeaders#KEY}. */
+        static Sender of(StreamBridge bridge) {
+            return (binding, key, event) -> bridge.send(binding, MessageBuilder.withPayload(event).setHeader(KafkaHeaders.KEY, key).build());
+        }
+    }
+
+    private final Sender bridge;
     private final BlockingQueue<Pending> buffer;
     private final MeterRegistry meters;
     private final Thread sender;
+    private final java.util.Map<String, Counter> dropped = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running = true;
 
-    public EventOutbox(StreamBridge bridge, int capacity, MeterRegistry meters) {
+    public EventOutbox(Sender bridge, int capacity, MeterRegistry meters) {
         this.bridge = bridge;
         this.buffer = new ArrayBlockingQueue<>(capacity);
         this.meters = meters;
@@ -49,8 +61,8 @@ public class EventOutbox implements DisposableBean {
         if (buffer.offer(new Pending(binding, key, event))) {
             return true;
         }
-        Counter.builder("sluice.inference.events.dropped").tag("binding", binding)
-                .description("events dropped because the outbox buffer was full").register(meters).increment();
+        dropped.computeIfAbsent(binding, b -> Counter.builder("sluice.inference.events.dropped").tag("binding", b)
+                .description("events dropped because the outbox buffer was full").register(meters)).increment();
         return false;
     }
 
@@ -66,8 +78,7 @@ public class EventOutbox implements DisposableBean {
                 buffer.drainTo(batch, 511);
                 for (Pending pending : batch) {
                     try {
-                        bridge.send(pending.binding(), MessageBuilder.withPayload(pending.event())
-                                .setHeader(KafkaHeaders.KEY, pending.key()).build());
+                        bridge.send(pending.binding(), pending.key(), pending.event());
                     } catch (RuntimeException e) {
                         Counter.builder("sluice.inference.events.failed").tag("binding", pending.binding()).register(meters).increment();
                         LOG.warn("could not publish to {}: {}", pending.binding(), e.getMessage());
