@@ -3,6 +3,8 @@ package io.sluice.training;
 import java.io.IOException;
 import java.time.Clock;
 
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -28,5 +30,40 @@ class TrainingConfiguration {
                               ProductionModels production) throws IOException {
         return new TrainingRuns(new FileRunJournal(properties.runsDir()), backend, listener, production,
                 model -> TrainingModels.settingsFor(properties, model), properties.maxConcurrentRuns(), Clock.systemUTC());
+    }
+
+    /** After a restart: redo every journaled run that never published its outcome. */
+    @Bean
+    ApplicationRunner recoverUnfinishedRuns(TrainingRuns runs) {
+        return arguments -> runs.recover();
+    }
+
+    /** On shutdown, stops running runs (left unfinished in the journal) before the Kafka bindings stop. */
+    @Bean
+    SmartLifecycle stopRunsBeforeBindings(TrainingRuns runs) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                runs.close();
+                running = false;
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return Integer.MAX_VALUE; // stopped first
+            }
+        };
     }
 }

@@ -6,33 +6,143 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 
+import ai.djl.Device;
+import io.sluice.events.DatasetLayout;
+import io.sluice.events.DatasetReady;
+import io.sluice.events.Events;
+import io.sluice.events.RetrainingRequested;
+import io.sluice.events.Route;
+import io.sluice.events.RouteRole;
+import io.sluice.events.TrainingCompleted;
+import io.sluice.events.TrainingProgressed;
+import io.sluice.events.TrainingStarted;
+import io.sluice.events.TrainingTrigger;
+import io.sluice.models.LoadedModel;
+import io.sluice.models.ModelPackage;
+import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.storage.ObjectStore;
+import io.sluice.platform.testkit.SluiceKafka;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import io.sluice.platform.testkit.SluiceKafka;
-
-/** Boots the training-service against an embedded KRaft broker and checks what operators and Kubernetes probe. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+/** Boots the training-service against an embedded KRaft broker: datasets in, training events and loadable models out. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "sluice.training.defaults.max-epochs=4", "sluice.training.defaults.learning-rate=0.01",
+        "sluice.training.defaults.batch-size=16", "sluice.training.defaults.filters=8,16", "sluice.training.defaults.hidden=32"})
 class TrainingServiceIntegrationTests {
+
+    static final Duration WAIT = Duration.ofSeconds(60);
 
     @RegisterExtension
     static SluiceKafka kafka = new SluiceKafka();
 
     @DynamicPropertySource
-    static void kafka(DynamicPropertyRegistry registry) {
+    static void kafka(DynamicPropertyRegistry registry) throws Exception {
         kafka.register(registry);
-        registry.add("sluice.data-dir", () -> System.getProperty("java.io.tmpdir") + "/sluice-test-training");
+        Path dataDir = Files.createTempDirectory("sluice-test-training");
+        registry.add("sluice.data-dir", dataDir::toString);
     }
 
     @LocalServerPort
     int port;
 
+    @Autowired
+    ObjectStore store;
+
+    @Value("${sluice.buckets.raw-data}")
+    URI rawBucket;
+
+    @Value("${sluice.buckets.training}")
+    URI trainingBucket;
+
+    @Value("${sluice.training.model-cache-dir}")
+    Path cacheDir;
+
     private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void trainsADatasetOnceHoweverOftenItIsAnnouncedAndPublishesALoadableModel() throws Exception {
+        SyntheticDatasets.Written data = SyntheticDatasets.images(store, rawBucket, trainingBucket, "shapes", 30, 8, false, 5);
+        DatasetReady ready = datasetReady(data, DatasetLayout.IMAGE_FOLDER);
+        DatasetReady announcedAgain = DatasetReady.newBuilder(ready).setHeader(Events.newHeader()).build();
+
+        kafka.publish(SluiceTopics.DATASETS, "shapes", ready);
+        kafka.publish(SluiceTopics.DATASETS, "shapes", ready);
+        kafka.publish(SluiceTopics.DATASETS, "shapes", announcedAgain);
+        TrainingCompleted completed = kafka.await(SluiceTopics.TRAINING, TrainingCompleted.class,
+                e -> e.getDatasetVersion().equals(data.manifest().version()), WAIT);
+
+        String runId = "shapes-" + data.manifest().version().substring(0, 12) + "-1";
+        assertThat(completed.getRunId()).isEqualTo(runId);
+        assertThat(completed.getHeader().getCorrelationId()).isEqualTo(ready.getHeader().getCorrelationId());
+        assertThat(completed.getHeader().getCausationId()).isEqualTo(ready.getHeader().getEventId());
+        assertThat(completed.getManifestUri()).isEqualTo(data.manifestUri().toString());
+        assertThat(completed.getHistory()).hasSizeBetween(1, 4);
+        assertThat(completed.getBestMetrics()).isEqualTo(completed.getHistory().get(completed.getBestEpoch() - 1));
+        assertThat(completed.getArtifactUris()).contains(completed.getModelCardUri());
+        assertThat(completed.getBackend()).isEqualTo("local");
+        List<TrainingProgressed> progress = kafka.awaitEvents(SluiceTopics.TRAINING, TrainingProgressed.class,
+                e -> e.getRunId().equals(runId), completed.getHistory().size(), WAIT);
+        assertThat(progress).extracting(e -> e.getMetrics().getEpoch()).containsExactly(
+                completed.getHistory().stream().map(m -> m.getEpoch()).toArray(Integer[]::new));
+        ConsumerRecord<String, byte[]> record = kafka.awaitRecords(SluiceTopics.TRAINING,
+                r -> r.key().equals(runId), 1, WAIT).get(0);
+        assertThat(record.key()).isEqualTo(runId);
+        try (LoadedModel model = new ModelPackage(store, cacheDir.resolve("test")).load(URI.create(completed.getModelUri()), Device.cpu())) {
+            assertThat(model.card().classNames()).isEqualTo(data.manifest().classNames());
+            assertThat(model.card().runId()).isEqualTo(runId);
+        }
+        Thread.sleep(2000); // a second run would have started by now
+        assertThat(startedFor(data.manifest().version())).hasSize(1);
+    }
+
+    @Test
+    void warmStartsARetrainingFromTheProductionVersionOfTheRoutingTable() throws Exception {
+        SyntheticDatasets.Written data = SyntheticDatasets.csv(store, rawBucket, trainingBucket, "points", 40, 9);
+        kafka.publish(SluiceTopics.DATASETS, "points", datasetReady(data, DatasetLayout.CSV));
+        TrainingCompleted first = kafka.await(SluiceTopics.TRAINING, TrainingCompleted.class,
+                e -> e.getDatasetVersion().equals(data.manifest().version()), WAIT);
+        assertThat(first.getArchitecture()).isEqualTo("mlp");
+        kafka.publish(SluiceTopics.DEPLOYMENT_STATE, "points", Events.deploymentState().setModelName("points").setRevision(3)
+                .setRoutes(List.of(new Route(first.getModelVersion(), RouteRole.STABLE, 100, first.getModelUri()))).build());
+        Thread.sleep(1000); // let the routing table arrive
+
+        RetrainingRequested retrain = Events.retrainingRequested().setModelName("points").setDatasetName("points")
+                .setDatasetVersion(null).setCurrentVersion(first.getModelVersion()).setTrigger(TrainingTrigger.DRIFT).build();
+        kafka.publish(SluiceTopics.TRAINING, "points", retrain);
+        TrainingCompleted second = kafka.await(SluiceTopics.TRAINING, TrainingCompleted.class,
+                e -> e.getModelName().equals("points") && e.getRunId().endsWith("-2"), WAIT);
+
+        assertThat(second.getParentModelVersion()).isEqualTo(first.getModelVersion());
+        assertThat(second.getModelVersion()).isNotEqualTo(first.getModelVersion());
+        assertThat(second.getHeader().getCausationId()).isEqualTo(retrain.getHeader().getEventId());
+        TrainingStarted started = kafka.await(SluiceTopics.TRAINING, TrainingStarted.class, e -> e.getRunId().equals(second.getRunId()), WAIT);
+        assertThat(started.getTrigger()).isEqualTo(TrainingTrigger.DRIFT);
+        assertThat(started.getParentModelVersion()).isEqualTo(first.getModelVersion());
+    }
+
+    @Test
+    void deadLettersADatasetWhoseNameCannotBeAModelName() {
+        DatasetReady bad = Events.datasetReady().setDatasetName("../etc").build();
+
+        kafka.publish(SluiceTopics.DATASETS, "x", bad);
+        ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(SluiceTopics.DATASETS + ".dlt", r -> "x".equals(r.key()), 1, WAIT).get(0);
+
+        assertThat(SluiceKafka.header(dead, "sluice-dlt-reason")).contains("dataset name '../etc' is not a safe name");
+    }
 
     @Test
     void reportsLivenessAndReadiness() throws Exception {
@@ -43,6 +153,19 @@ class TrainingServiceIntegrationTests {
     @Test
     void exposesPrometheusMetricsTaggedWithTheService() throws Exception {
         assertThat(get("/actuator/prometheus")).contains("jvm_memory_used_bytes").contains("application=\"training-service\"");
+    }
+
+    private List<SpecificRecord> startedFor(String datasetVersion) {
+        return kafka.events(SluiceTopics.TRAINING).stream()
+                .filter(e -> e instanceof TrainingStarted s && s.getDatasetVersion().equals(datasetVersion)).toList();
+    }
+
+    static DatasetReady datasetReady(SyntheticDatasets.Written data, DatasetLayout layout) {
+        return Events.datasetReady().setDatasetName(data.manifest().name()).setDatasetVersion(data.manifest().version())
+                .setLayout(layout).setRawUri(data.manifest().rawUri()).setManifestUri(data.manifestUri().toString())
+                .setClassNames(data.manifest().classNames()).setInputShape(data.manifest().inputShape())
+                .setHeader(Events.header().setCorrelationId(data.manifest().name() + "@" + data.manifest().version()).build())
+                .build();
     }
 
     private String get(String path) throws Exception {

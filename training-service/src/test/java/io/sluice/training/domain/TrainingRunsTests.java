@@ -67,7 +67,7 @@ class TrainingRunsTests {
     void retrainsTheSameDatasetVersionAsANewAttemptWhenAskedExplicitly() throws Exception {
         start(1);
         runs.accept(request("digits", "aaaaaaaaaaaaaaaa", "e1"), false);
-        awaitEvents("completed digits-aaaaaaaaaaaa-1");
+        awaitState("digits-aaaaaaaaaaaa-1", RunState.COMPLETED);
 
         Optional<RunRecord> retrain = runs.accept(request("digits", "aaaaaaaaaaaaaaaa", "retrain-1"), true);
         awaitEvents("completed digits-aaaaaaaaaaaa-2");
@@ -92,7 +92,7 @@ class TrainingRunsTests {
         awaitEvents("completed digits-222222222222-1");
 
         assertThat(events).contains("SUPERSEDED digits-111111111111-1 by digits-222222222222-1");
-        assertThat(runs.run("digits-111111111111-1")).map(RunRecord::state).contains(RunState.SUPERSEDED);
+        awaitState("digits-111111111111-1", RunState.SUPERSEDED);
     }
 
     @Test
@@ -161,7 +161,7 @@ class TrainingRunsTests {
         runs.accept(request("digits", "1111111111111111", "e1"), false);
         awaitEvents("FAILED digits-111111111111-1: dataset digits has 0 validation samples");
 
-        assertThat(runs.run("digits-111111111111-1")).map(RunRecord::state).contains(RunState.FAILED);
+        awaitState("digits-111111111111-1", RunState.FAILED);
     }
 
     @Test
@@ -185,6 +185,15 @@ class TrainingRunsTests {
             Thread.sleep(10);
         }
         assertThat(events).contains(expected);
+    }
+
+    /** The journal is written right after the event is published: wait for it. */
+    private void awaitState(String runId, RunState state) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (runs.run(runId).map(RunRecord::state).filter(state::equals).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(runs.run(runId)).map(RunRecord::state).contains(state);
     }
 
     private static void await(CountDownLatch latch) {
