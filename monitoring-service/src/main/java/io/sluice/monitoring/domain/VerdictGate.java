@@ -1,0 +1,52 @@
+package io.sluice.monitoring.domain;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Decides which verdicts go out: the first HEALTHY or DEGRADED of a release step, once, and an
+ * INCONCLUSIVE every {@code inconclusiveEvery} while the step stays undecided (the first one only
+ * after the step has run that long, so a step that decides quickly sends no noise).
+ */
+public final class VerdictGate {
+
+    private final Duration inconclusiveEvery;
+    private final ConcurrentMap<String, State> byModel = new ConcurrentHashMap<>();
+
+    private record State(String stepKey, boolean decided, Instant lastSent) {}
+
+    public VerdictGate(Duration inconclusiveEvery) {
+        this.inconclusiveEvery = inconclusiveEvery;
+    }
+
+    /** True if the verdict for this release step should be published now; records it if so. */
+    public boolean shouldPublish(Release release, Verdict.Outcome outcome, Instant now) {
+        boolean[] publish = {false};
+        byModel.compute(release.model(), (model, state) -> {
+            if (state == null || !state.stepKey().equals(release.stepKey())) {
+                state = new State(release.stepKey(), false, release.stepStart());
+            }
+            if (state.decided()) {
+                return state;
+            }
+            if (outcome != Verdict.Outcome.INCONCLUSIVE) {
+                publish[0] = true;
+                return new State(state.stepKey(), true, now);
+            }
+            if (!now.isBefore(state.lastSent().plus(inconclusiveEvery))) {
+                publish[0] = true;
+                return new State(state.stepKey(), false, now);
+            }
+            return state;
+        });
+        return publish[0];
+    }
+
+    /** True once the step of this release has a final verdict (no more analysis needed). */
+    public boolean decided(Release release) {
+        State state = byModel.get(release.model());
+        return state != null && state.decided() && state.stepKey().equals(release.stepKey());
+    }
+}

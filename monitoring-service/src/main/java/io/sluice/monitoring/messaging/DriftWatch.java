@@ -1,0 +1,117 @@
+package io.sluice.monitoring.messaging;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import io.sluice.monitoring.MonitoringProperties;
+import io.sluice.monitoring.cards.ModelCardReferences;
+import io.sluice.monitoring.domain.DriftDetector;
+import io.sluice.monitoring.domain.DriftFinding;
+import io.sluice.monitoring.domain.DriftReference;
+import io.sluice.monitoring.domain.ModelWindow;
+import io.sluice.monitoring.domain.Release;
+import io.sluice.monitoring.domain.RetrainingCooldown;
+import io.sluice.monitoring.domain.VersionStats;
+import io.sluice.monitoring.streams.MonitoringStores;
+import io.sluice.platform.events.EventHeaders;
+
+/**
+ * Every drift interval, compares each production (stable) version's recent traffic with its
+ * training reference — from the model card, or else the version's own first window with enough
+ * traffic — and publishes DriftDetected per kind found (at most once per kind per cooldown) and
+ * RetrainingRequested (at most once per model per cooldown).
+ */
+@Component
+class DriftWatch {
+
+    private static final Logger log = LoggerFactory.getLogger(DriftWatch.class);
+
+    private final MonitoringStores stores;
+    private final ModelCardReferences cards;
+    private final DriftDetector detector;
+    private final RetrainingCooldown retrainings;
+    private final RetrainingCooldown drifts;
+    private final EventPublisher publisher;
+    private final EventHeaders headers;
+    private final MonitoringProperties properties;
+    private final Clock clock;
+    private final Map<String, DriftReference> firstWindows = new ConcurrentHashMap<>();
+
+    DriftWatch(MonitoringStores stores, ModelCardReferences cards, DriftDetector detector, EventPublisher publisher,
+               EventHeaders headers, MonitoringProperties properties, Clock clock) {
+        this.stores = stores;
+        this.cards = cards;
+        this.detector = detector;
+        this.retrainings = new RetrainingCooldown(properties.drift().retrainCooldown());
+        this.drifts = new RetrainingCooldown(properties.drift().retrainCooldown());
+        this.publisher = publisher;
+        this.headers = headers;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Scheduled(fixedDelayString = "${sluice.monitoring.drift.interval:1m}", initialDelayString = "${sluice.monitoring.drift.interval:1m}")
+    void check() {
+        Instant now = clock.instant();
+        for (Release release : stores.releases()) {
+            if (release.stableVersion() == null) {
+                continue;
+            }
+            try {
+                check(release, now);
+            } catch (RuntimeException e) {
+                log.warn("drift check of {} failed: {}", release.model(), e.toString(), e);
+            }
+        }
+    }
+
+    void check(Release release, Instant now) {
+        Instant from = now.minus(properties.drift().range());
+        Optional<ModelWindow> window = stores.window(release.model(), from, now);
+        if (window.isEmpty()) {
+            return;
+        }
+        VersionStats live = window.get().versionOrEmpty(release.stableVersion());
+        Optional<DriftReference> reference = cards.reference(release.stableModelUri()).or(() -> firstWindow(release, live));
+        if (reference.isEmpty()) {
+            return;
+        }
+        List<DriftFinding> findings = detector.detect(live, reference.get());
+        if (findings.isEmpty()) {
+            return;
+        }
+        for (DriftFinding finding : findings) {
+            if (drifts.tryAcquire(release.model() + "#" + release.stableVersion() + "#" + finding.kind(), now)) {
+                publisher.publish(properties.topics().monitoring(), release.model(),
+                        MonitoringEvents.drift(MonitoringEvents.header(headers, release), release, finding, from, now));
+            }
+        }
+        if (retrainings.tryAcquire(release.model(), now)) {
+            String dataset = reference.get().datasetName() == null ? release.model() : reference.get().datasetName();
+            publisher.publish(properties.topics().training(), release.model(),
+                    MonitoringEvents.retraining(MonitoringEvents.header(headers, release), release, dataset, findings));
+        }
+    }
+
+    /** The version's first drift range with enough traffic, kept as its reference (reference source: first-window). */
+    private Optional<DriftReference> firstWindow(Release release, VersionStats live) {
+        String key = release.model() + "#" + release.stableVersion();
+        DriftReference known = firstWindows.get(key);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        if (live.requests() >= properties.drift().minSamples()) {
+            firstWindows.put(key, DriftReference.fromLive(live.copy(), Double.NaN, null));
+        }
+        return Optional.empty();
+    }
+}

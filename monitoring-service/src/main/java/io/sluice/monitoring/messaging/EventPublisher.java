@@ -1,0 +1,32 @@
+package io.sluice.monitoring.messaging;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.stream.function.StreamBridge;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.stereotype.Component;
+
+/** Publishes events keyed by model name through Spring Cloud Stream. */
+@Component
+class EventPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+
+    private final StreamBridge bridge;
+
+    EventPublisher(StreamBridge bridge) {
+        this.bridge = bridge;
+    }
+
+    boolean publish(String topic, String model, SpecificRecord event) {
+        boolean sent = bridge.send(topic, MessageBuilder.withPayload(event).setHeader(KafkaHeaders.KEY, model).build());
+        if (!sent) {
+            log.warn("could not publish {} for {} to {}", event.getSchema().getName(), model, topic);
+        } else {
+            log.info("published {} for {} to {}", event.getSchema().getName(), model, topic);
+        }
+        return sent;
+    }
+}

@@ -1,0 +1,102 @@
+package io.sluice.monitoring.streams;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.stereotype.Component;
+
+import io.sluice.events.DeploymentState;
+import io.sluice.events.Route;
+import io.sluice.events.RouteRole;
+import io.sluice.monitoring.domain.ModelWindow;
+import io.sluice.monitoring.domain.Release;
+
+/**
+ * Reads the topology's state stores (interactive queries): the merged windows of a model over a
+ * time range and the routing table. Empty results while the Streams application is not running.
+ */
+@Component
+public class MonitoringStores {
+
+    private final StreamsBuilderFactoryBean streams;
+
+    public MonitoringStores(StreamsBuilderFactoryBean streams) {
+        this.streams = streams;
+    }
+
+    /** Served and feedback aggregates of a model, merged over every window starting in [from, to]; empty when not queryable. */
+    public Optional<ModelWindow> window(String model, Instant from, Instant to) {
+        try {
+            ModelWindow merged = new ModelWindow();
+            for (String store : List.of(MonitoringTopology.SERVED_WINDOWS, MonitoringTopology.FEEDBACK_WINDOWS)) {
+                ReadOnlyWindowStore<String, ModelWindow> windows = running().store(
+                        StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.windowStore()));
+                try (WindowStoreIterator<ModelWindow> it = windows.fetch(model, from, to)) {
+                    while (it.hasNext()) {
+                        merged.merge(it.next().value);
+                    }
+                }
+            }
+            return Optional.of(merged);
+        } catch (InvalidStateStoreException | IllegalStateException notReady) {
+            return Optional.empty();
+        }
+    }
+
+    /** Every model in the routing table; empty when not queryable. */
+    public List<Release> releases() {
+        List<Release> releases = new ArrayList<>();
+        try {
+            ReadOnlyKeyValueStore<String, SpecificRecord> table = running().store(
+                    StoreQueryParameters.fromNameAndType(MonitoringTopology.DEPLOYMENT_STATE, QueryableStoreTypes.keyValueStore()));
+            try (KeyValueIterator<String, SpecificRecord> it = table.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, SpecificRecord> entry = it.next();
+                    if (entry.value instanceof DeploymentState state) {
+                        releases.add(release(state));
+                    }
+                }
+            }
+        } catch (InvalidStateStoreException | IllegalStateException notReady) {
+            return List.of();
+        }
+        return releases;
+    }
+
+    /** The routing-table entry as the domain sees it. */
+    static Release release(DeploymentState state) {
+        Route stable = null;
+        Route canary = null;
+        for (Route route : state.getRoutes()) {
+            if (route.getRole() == RouteRole.STABLE && (stable == null || route.getWeight() > stable.getWeight())) {
+                stable = route;
+            } else if (route.getRole() == RouteRole.CANARY && route.getWeight() > 0) {
+                canary = route;
+            }
+        }
+        return new Release(state.getModelName(), state.getRevision(), stable == null ? null : stable.getVersion(),
+                stable == null ? null : stable.getModelUri(), canary == null ? null : canary.getVersion(), state.getStepIndex(),
+                state.getHeader().getOccurredAt(), state.getHeader().getCorrelationId(), state.getHeader().getEventId());
+    }
+
+    private KafkaStreams running() {
+        KafkaStreams kafkaStreams = streams.getKafkaStreams();
+        if (kafkaStreams == null || kafkaStreams.state() != KafkaStreams.State.RUNNING) {
+            throw new IllegalStateException("streams not running");
+        }
+        return kafkaStreams;
+    }
+}

@@ -1,0 +1,145 @@
+package io.sluice.monitoring.streams;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.JoinWindows;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.StreamJoined;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.events.PredictionFeedback;
+import io.sluice.events.PredictionOutcome;
+import io.sluice.events.PredictionServed;
+import io.sluice.monitoring.MonitoringProperties;
+import io.sluice.monitoring.domain.ModelWindow;
+
+/**
+ * The Kafka Streams topology: PredictionServed per model and version in tumbling windows
+ * ({@value #SERVED_WINDOWS}); PredictionFeedback joined with its prediction by request id within
+ * the feedback window, then counted per model and version in the same windows
+ * ({@value #FEEDBACK_WINDOWS}); and the routing table as a global table ({@value #DEPLOYMENT_STATE}).
+ * It scales out by partitions: each instance holds the windows of the models whose partitions it owns.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+public class MonitoringTopology {
+
+    static final String SERVED_WINDOWS = "served-windows";
+    static final String FEEDBACK_WINDOWS = "feedback-windows";
+    static final String DEPLOYMENT_STATE = "deployment-state";
+
+    @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+    KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, MonitoringProperties properties,
+                                                        BadRecords badRecords) {
+        Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties());
+        config.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "monitoring-service");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
+        config.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
+        config.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        config.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG, EventTimeExtractor.class);
+        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetteringDeserializationHandler.class);
+        config.put(DeadLetteringDeserializationHandler.BAD_RECORDS, badRecords);
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
+        config.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        return new KafkaStreamsConfiguration(config);
+    }
+
+    @Bean(destroyMethod = "close")
+    BadRecords badRecords(KafkaProperties kafka, MeterRegistry registry) {
+        Properties producer = new Properties();
+        producer.putAll(kafka.buildProducerProperties());
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
+        producer.put(ProducerConfig.CLIENT_ID_CONFIG, "monitoring-service-dead-letters");
+        return new BadRecords(new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer()), registry);
+    }
+
+    @Bean
+    KStream<String, PredictionServed> monitoringStreams(StreamsBuilder builder, MonitoringProperties properties) {
+        return build(builder, properties);
+    }
+
+    /** Adds the topology to a builder; also used by the throughput benchmark. */
+    public static KStream<String, PredictionServed> build(StreamsBuilder builder, MonitoringProperties properties) {
+        MonitoringProperties.Topics topics = properties.topics();
+        TimeWindows windows = TimeWindows.ofSizeAndGrace(properties.window(), properties.grace());
+        java.time.Duration retention = max(properties.retention(), properties.window().plus(properties.grace()));
+
+        KStream<String, PredictionServed> served = builder
+                .stream(topics.predictions(), Consumed.with(Serdes.String(), MonitoringSerdes.events()).withName("predictions"))
+                .filter((model, event) -> model != null && event instanceof PredictionServed, Named.as("only-served"))
+                .mapValues(event -> (PredictionServed) event, Named.as("as-served"));
+
+        served.groupByKey(Grouped.with("served-by-model", Serdes.String(), MonitoringSerdes.events(PredictionServed.class)))
+                .windowedBy(windows)
+                .aggregate(ModelWindow::new, (model, event, window) -> add(window, event),
+                        Materialized.<String, ModelWindow, WindowStore<Bytes, byte[]>>as(SERVED_WINDOWS)
+                                .withKeySerde(Serdes.String()).withValueSerde(MonitoringSerdes.windows()).withRetention(retention));
+
+        KStream<String, PredictionFeedback> feedback = builder
+                .stream(topics.feedback(), Consumed.with(Serdes.String(), MonitoringSerdes.events()).withName("feedback"))
+                .filter((requestId, event) -> requestId != null && event instanceof PredictionFeedback, Named.as("only-feedback"))
+                .mapValues(event -> (PredictionFeedback) event, Named.as("as-feedback"));
+
+        served.selectKey((model, event) -> event.getRequestId(), Named.as("served-by-request"))
+                .join(feedback, MonitoringTopology::label,
+                        JoinWindows.ofTimeDifferenceAndGrace(properties.feedbackWindow(), properties.grace()),
+                        StreamJoined.with(Serdes.String(), MonitoringSerdes.events(PredictionServed.class),
+                                MonitoringSerdes.events(PredictionFeedback.class)).withName("feedback-join"))
+                .map((requestId, labelled) -> labelled, Named.as("labelled-by-model"))
+                .groupByKey(Grouped.with("labelled", Serdes.String(), MonitoringSerdes.windows()))
+                .windowedBy(windows)
+                .reduce(ModelWindow::merge, Materialized.<String, ModelWindow, WindowStore<Bytes, byte[]>>as(FEEDBACK_WINDOWS)
+                        .withKeySerde(Serdes.String()).withValueSerde(MonitoringSerdes.windows()).withRetention(retention));
+
+        builder.globalTable(topics.deploymentState(), Consumed.with(Serdes.String(), MonitoringSerdes.events()),
+                Materialized.<String, SpecificRecord, KeyValueStore<Bytes, byte[]>>as(DEPLOYMENT_STATE)
+                        .withKeySerde(Serdes.String()).withValueSerde(MonitoringSerdes.events()));
+        return served;
+    }
+
+    /** Adds one served prediction to a window aggregate (client errors are the caller's fault, not the model's). */
+    static ModelWindow add(ModelWindow window, PredictionServed event) {
+        PredictionOutcome outcome = event.getOutcome();
+        boolean error = outcome == PredictionOutcome.SERVER_ERROR || outcome == PredictionOutcome.REJECTED;
+        Double confidence = event.getConfidence();
+        window.version(event.getModelVersion()).addServed(error, event.getLatencyMicros() / 1000.0, event.getPredictedClass(),
+                confidence == null ? Double.NaN : confidence, event.getInputStats());
+        return window;
+    }
+
+    private static KeyValue<String, ModelWindow> label(PredictionServed served, PredictionFeedback feedback) {
+        ModelWindow window = new ModelWindow();
+        window.version(served.getModelVersion()).addFeedback(Objects.equals(served.getPredictedClass(), feedback.getTrueLabel()));
+        return KeyValue.pair(served.getModelName(), window);
+    }
+
+    private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}

@@ -1,0 +1,94 @@
+package io.sluice.monitoring.web;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.sluice.monitoring.domain.Check;
+import io.sluice.monitoring.domain.MonitoringBoard;
+import io.sluice.monitoring.domain.Verdict;
+import io.sluice.monitoring.domain.VersionStats;
+
+/** {@code GET /monitoring/{model}}: the current aggregates per version (over the current release step) and the last verdict. */
+@RestController
+class MonitoringController {
+
+    private final MonitoringBoard board;
+
+    MonitoringController(MonitoringBoard board) {
+        this.board = board;
+    }
+
+    @GetMapping("/monitoring/{model}")
+    ResponseEntity<Map<String, Object>> model(@PathVariable String model) {
+        return board.snapshot(model).<ResponseEntity<Map<String, Object>>>map(s -> ResponseEntity.ok(view(s)))
+                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
+                        .body(Map.of("error", "no monitoring data for model '" + model + "'")));
+    }
+
+    private static Map<String, Object> view(MonitoringBoard.Snapshot s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("model", s.release().model());
+        out.put("stableVersion", s.release().stableVersion());
+        out.put("canaryVersion", s.release().canaryVersion());
+        out.put("stepIndex", s.release().stepIndex());
+        out.put("from", s.from().toString());
+        out.put("to", s.to().toString());
+        Map<String, Object> versions = new LinkedHashMap<>();
+        s.versions().forEach((v, stats) -> versions.put(v, stats(stats)));
+        out.put("versions", versions);
+        out.put("lastVerdict", s.lastVerdict() == null ? null : verdict(s.lastVerdict(), s.verdictAt().toString()));
+        return out;
+    }
+
+    static Map<String, Object> stats(VersionStats stats) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("requests", stats.requests());
+        out.put("errors", stats.errors());
+        out.put("errorRate", stats.errorRate());
+        out.put("latencyP50Ms", finite(stats.latencyQuantile(0.50)));
+        out.put("latencyP95Ms", finite(stats.latencyQuantile(0.95)));
+        out.put("latencyP99Ms", finite(stats.latencyQuantile(0.99)));
+        out.put("meanConfidence", finite(stats.meanConfidence()));
+        out.put("labelled", stats.labelled());
+        out.put("accuracy", finite(stats.accuracy()));
+        out.put("predictedClasses", stats.classCounts());
+        return out;
+    }
+
+    private static Map<String, Object> verdict(Verdict verdict, String at) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("outcome", verdict.outcome().name());
+        out.put("reason", verdict.reason());
+        out.put("at", at);
+        out.put("canaryRequests", verdict.canaryRequests());
+        out.put("stableRequests", verdict.stableRequests());
+        List<Map<String, Object>> checks = verdict.checks().stream().map(MonitoringController::check).toList();
+        out.put("checks", checks);
+        return out;
+    }
+
+    private static Map<String, Object> check(Check c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("metric", c.metric());
+        out.put("candidateValue", finite(c.candidateValue()));
+        out.put("baselineValue", c.baselineValue() == null ? null : finite(c.baselineValue()));
+        out.put("candidateSamples", c.candidateSamples());
+        out.put("baselineSamples", c.baselineSamples());
+        out.put("statistic", c.statistic() == null ? null : finite(c.statistic()));
+        out.put("threshold", finite(c.threshold()));
+        out.put("decision", c.decision().name());
+        out.put("reason", c.reason());
+        return out;
+    }
+
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+}

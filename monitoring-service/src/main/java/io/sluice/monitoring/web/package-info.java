@@ -1,0 +1,2 @@
+/** HTTP and Prometheus views of the monitoring board. */
+package io.sluice.monitoring.web;
