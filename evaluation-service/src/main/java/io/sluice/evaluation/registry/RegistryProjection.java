@@ -198,7 +198,11 @@ public final class RegistryProjection implements SmartLifecycle {
         }
         synchronized (undecided) {
             if (event instanceof TrainingCompleted e) {
-                undecided.putIfAbsent(key(e.getModelName(), e.getModelVersion()), e);
+                // topics interleave in any order: the decision may have been applied already
+                boolean decided = registry.get(e.getModelName(), e.getModelVersion()).map(v -> v.decision() != null).orElse(false);
+                if (!decided) {
+                    undecided.putIfAbsent(key(e.getModelName(), e.getModelVersion()), e);
+                }
             } else if (event instanceof ModelApproved e) {
                 undecided.remove(key(e.getModelName(), e.getModelVersion()));
             } else if (event instanceof ModelRejected e) {
