@@ -1,0 +1,68 @@
+package io.sluice.monitoring.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class CanaryAnalyzerTests {
+
+    private final CanaryAnalyzer analyzer = new CanaryAnalyzer(CanaryPolicy.defaults());
+
+    @Test
+    void findsACanaryWithFivePercentErrorsAgainstOnePercentDegraded() {
+        Verdict verdict = analyzer.analyze(traffic(600, 20, 1.0), traffic(5400, 100, 1.0));
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.DEGRADED);
+        assertThat(check(verdict, "error-rate").decision()).isEqualTo(Decision.FAIL);
+        assertThat(check(verdict, "error-rate").candidateValue()).isEqualTo(30 / 600.0);
+    }
+
+    @Test
+    void findsACanaryLikeStableHealthy() {
+        Verdict verdict = analyzer.analyze(traffic(600, 100, 1.0), traffic(5400, 100, 1.0));
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.HEALTHY);
+        assertThat(verdict.checks()).extracting(Check::decision).doesNotContain(Decision.FAIL);
+    }
+
+    @Test
+    void findsACanaryWithSlowerLatenciesDegraded() {
+        Verdict verdict = analyzer.analyze(traffic(600, 100, 1.5), traffic(5400, 100, 1.0));
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.DEGRADED);
+        assertThat(check(verdict, "latency-p99").decision()).isEqualTo(Decision.FAIL);
+    }
+
+    @Test
+    void neverCallsACanaryBelowTheMinimumSampleHealthy() {
+        Verdict verdict = analyzer.analyze(traffic(50, 100, 1.0), traffic(5400, 100, 1.0));
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(verdict.reason()).contains("too little traffic");
+    }
+
+    @Test
+    void failsACanaryAboveTheAbsoluteCeilingEvenWhenStableIsAsBad() {
+        Verdict verdict = analyzer.analyze(traffic(2000, 5, 1.0), traffic(5400, 5, 1.0)); // 20 % errors each
+        assertThat(check(verdict, "error-rate").decision()).isEqualTo(Decision.FAIL);
+        assertThat(check(verdict, "error-rate").threshold()).isEqualTo(0.10);
+    }
+
+    private static Check check(Verdict verdict, String metric) {
+        return verdict.checks().stream().filter(c -> c.metric().equals(metric)).findFirst().orElseThrow();
+    }
+
+    /** Deterministic traffic: every {@code errorEvery}-th request fails; latencies spread evenly over a log-normal-like range. */
+    private static VersionStats traffic(int requests, int errorEvery, double latencyFactor) {
+        VersionStats stats = new VersionStats();
+        for (int i = 0; i < requests; i++) {
+            double u = (i * 0.618034) % 1.0; // low-discrepancy spread in [0, 1)
+            double latency = latencyFactor * 100 * Math.exp(0.4 * Math.sqrt(2) * inverseErf(2 * u - 1));
+            stats.addServed(i % errorEvery == 0, latency, "c" + (i % 4), 0.9, Map.of());
+        }
+        return stats;
+    }
+
+    private static double inverseErf(double x) {
+        double clipped = Math.max(-0.999999, Math.min(0.999999, x));
+        return Psi.normalQuantile((clipped + 1) / 2) / Math.sqrt(2);
+    }
+}
