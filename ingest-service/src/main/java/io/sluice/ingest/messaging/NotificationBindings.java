@@ -8,15 +8,17 @@ import java.util.function.Consumer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.converter.MessageConversionException;
 
 import io.sluice.ingest.domain.NotificationIntake;
+import io.sluice.ingest.notifications.MalformedNotificationException;
 import io.sluice.ingest.notifications.Notification;
 import io.sluice.ingest.notifications.NotificationParser;
 
 /**
  * Consumes raw provider notifications (JSON bytes, not Avro) from Kafka: each is normalised and
- * handed to the intake; a malformed one throws, and the platform's dead-letter handler sends it to
- * {@code <topic>.dlt} with the reason.
+ * handed to the intake; a malformed one fails as a (never retried) conversion error, and the
+ * platform's dead-letter handler sends it to {@code <topic>.dlt} with the reason.
  */
 @Configuration(proxyBeanMethods = false)
 class NotificationBindings {
@@ -24,7 +26,13 @@ class NotificationBindings {
     @Bean
     Consumer<Message<byte[]>> storageNotifications(NotificationParser parser, NotificationIntake intake) {
         return message -> {
-            Notification notification = parser.any(message.getPayload(), headers(message));
+            Notification notification;
+            try {
+                notification = parser.any(message.getPayload(), headers(message));
+            } catch (MalformedNotificationException e) {
+                // a conversion failure is never retried: the record goes straight to the dead letters
+                throw new MessageConversionException(message, "malformed storage notification", e);
+            }
             intake.accept(notification.events());
         };
     }

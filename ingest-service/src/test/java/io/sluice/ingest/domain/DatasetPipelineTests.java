@@ -1,0 +1,106 @@
+package io.sluice.ingest.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.sluice.ingest.TestDatasets;
+import io.sluice.platform.datasets.DatasetManifest;
+import io.sluice.platform.datasets.Splits;
+import io.sluice.platform.storage.FileObjectStore;
+import io.sluice.platform.storage.ObjectKeys;
+
+/** One outcome per content version, remembered in the training bucket so that a restarted service publishes nothing twice. */
+class DatasetPipelineTests {
+
+    @TempDir
+    Path root;
+
+    FileObjectStore store;
+    RawBucket raw;
+    final List<String> published = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() {
+        store = new FileObjectStore(root);
+        raw = new RawBucket(store.bucket("raw"));
+    }
+
+    /** A fresh pipeline, as a restarted service builds it: nothing in memory. */
+    DatasetPipeline pipeline(DatasetPublisher publisher) {
+        DatasetAssembler assembler = new DatasetAssembler(store, raw, new ValidationRules(3, 2, 10, "label", List.of(), Map.of()),
+                Splits.DEFAULT, 1);
+        return new DatasetPipeline(assembler, new DatasetVersions(store, store.bucket("training")), publisher);
+    }
+
+    DatasetPublisher recording() {
+        return new DatasetPublisher() {
+            @Override
+            public void ready(Assembly assembly, URI manifestUri) {
+                published.add("ready " + assembly.correlationId() + " " + manifestUri);
+            }
+
+            @Override
+            public void rejected(Assembly assembly, URI reportUri) {
+                published.add("rejected " + assembly.correlationId());
+            }
+        };
+    }
+
+    @Test
+    void publishesEachVersionOnceAcrossRestarts() throws IOException {
+        TestDatasets.writeImages(store, raw.datasetPrefix("digits"), Map.of("0", 3, "1", 3), 0);
+
+        assertThat(pipeline(recording()).complete("digits")).isEqualTo(DatasetPipeline.Outcome.READY);
+        assertThat(pipeline(recording()).complete("digits")).isEqualTo(DatasetPipeline.Outcome.ALREADY_PUBLISHED);
+        assertThat(published).hasSize(1);
+
+        String manifestUri = published.get(0).split(" ")[2];
+        DatasetManifest manifest = DatasetManifest.fromJson(store.read(URI.create(manifestUri)));
+        assertThat(published.get(0)).startsWith("ready digits@" + manifest.version());
+        assertThat(manifestUri).endsWith("/training/datasets/digits/" + manifest.version() + "/manifest.json");
+
+        store.put(ObjectKeys.resolve(raw.datasetPrefix("digits"), "1/extra.png"), TestDatasets.grey(77));
+        assertThat(pipeline(recording()).complete("digits")).isEqualTo(DatasetPipeline.Outcome.READY);
+        assertThat(published).hasSize(2);
+    }
+
+    @Test
+    void publishesARejectionOnceToo() throws IOException {
+        TestDatasets.writeImages(store, raw.datasetPrefix("tiny"), Map.of("0", 1), 0);
+
+        assertThat(pipeline(recording()).complete("tiny")).isEqualTo(DatasetPipeline.Outcome.REJECTED);
+        assertThat(pipeline(recording()).complete("tiny")).isEqualTo(DatasetPipeline.Outcome.ALREADY_PUBLISHED);
+        assertThat(published).hasSize(1);
+    }
+
+    @Test
+    void retriesAVersionWhosePublicationFailed() throws IOException {
+        TestDatasets.writeImages(store, raw.datasetPrefix("flaky"), Map.of("0", 3, "1", 3), 0);
+        DatasetPublisher failing = new DatasetPublisher() {
+            @Override
+            public void ready(Assembly assembly, URI manifestUri) {
+                throw new IllegalStateException("broker down");
+            }
+
+            @Override
+            public void rejected(Assembly assembly, URI reportUri) {
+                throw new IllegalStateException("broker down");
+            }
+        };
+
+        assertThatThrownBy(() -> pipeline(failing).complete("flaky")).hasMessage("broker down");
+        assertThat(pipeline(recording()).complete("flaky")).isEqualTo(DatasetPipeline.Outcome.READY);
+        assertThat(published).hasSize(1);
+    }
+}
