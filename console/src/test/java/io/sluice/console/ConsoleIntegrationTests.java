@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -40,7 +41,10 @@ import io.sluice.platform.testkit.SluiceKafka;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Boots the console against an embedded KRaft broker and reads it as the browser page does: SSE, timelines, models, sign-in. */
+/**
+ * Boots the console against an embedded KRaft broker and reads it as the browser page does: SSE,
+ * timelines, models, sign-in, the proxies; and, where Chromium is installed, in a real headless browser.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ConsoleIntegrationTests {
 
@@ -57,8 +61,10 @@ class ConsoleIntegrationTests {
         registry.add("sluice.data-dir", () -> System.getProperty("java.io.tmpdir") + "/sluice-test-console");
         registry.add("sluice.console.admin-token", () -> ADMIN_TOKEN);
         registry.add("sluice.console.deployment-url", () -> "http://127.0.0.1:" + deploymentService.getAddress().getPort());
+        registry.add("sluice.console.inference-url", () -> "http://127.0.0.1:" + deploymentService.getAddress().getPort());
     }
 
+    /** Stands in for the deployment and inference services: records each request, answers with a fixed JSON. */
     static HttpServer fakeDeploymentService() {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -66,7 +72,9 @@ class ConsoleIntegrationTests {
                 deploymentRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
                         + exchange.getRequestHeaders().getFirst("Authorization") + " "
                         + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                byte[] body = "{\"modelName\":\"digits\",\"phase\":\"STABLE\"}".getBytes(StandardCharsets.UTF_8);
+                byte[] body = (exchange.getRequestURI().getPath().startsWith("/v2/")
+                        ? "{\"modelVersion\":\"v2\",\"role\":\"CANARY\",\"label\":\"7\",\"probabilities\":{\"7\":0.9,\"1\":0.1}}"
+                        : "{\"modelName\":\"digits\",\"phase\":\"STABLE\"}").getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
@@ -215,8 +223,61 @@ class ConsoleIntegrationTests {
 
         assertThat(promoted.statusCode()).isEqualTo(200);
         assertThat(promoted.body()).contains("\"phase\":\"STABLE\"");
-        assertThat(deploymentRequests).singleElement().asString()
+        assertThat(deploymentRequests).filteredOn(r -> r.startsWith("POST /deployments/")).singleElement().asString()
                 .isEqualTo("POST /deployments/digits/promote Bearer " + ADMIN_TOKEN + " {\"reason\":\"ship it\"}");
+    }
+
+    @Test
+    void forwardsAPredictionRequestFromAWriterToTheInferenceService() throws Exception {
+        String boundary = "test-boundary";
+        String multipart = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"row.csv\"\r\n"
+                + "Content-Type: text/csv\r\n\r\n5.1,3.5,1.4,0.2\n\r\n--" + boundary + "--\r\n";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/predict/digits"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(HttpRequest.BodyPublishers.ofString(multipart));
+        assertThat(http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as("anonymous viewer").isEqualTo(403);
+
+        HttpResponse<String> answer = http.send(request.header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(answer.body()).get("label").asString()).isEqualTo("7");
+        assertThat(deploymentRequests).filteredOn(r -> r.startsWith("POST /v2/models/digits/predict")).singleElement().asString()
+                .contains("filename=\"row.csv\"").contains("5.1,3.5,1.4,0.2");
+    }
+
+    @Test
+    @EnabledIf("io.sluice.console.Chromium#available")
+    void showsLiveEventsInChromiumAndClicksThroughToATimelineAndADeployment() throws Exception {
+        Duration wait = Duration.ofSeconds(30);
+        String dataset = "tulips-" + UUID.randomUUID().toString().substring(0, 8);
+        String model = "model-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Chromium chromium = new Chromium()) {
+            chromium.navigate("http://localhost:" + port + "/");
+            chromium.await("the live stream to connect", "document.getElementById('stream-state').textContent === 'live'", wait);
+
+            EventHeader upload = Events.header().setCorrelationId(dataset + "@v1").build();
+            kafka.publish(SluiceTopics.DATASETS, dataset, Events.datasetReady().setHeader(upload).setDatasetName(dataset).build());
+            kafka.publish(SluiceTopics.TRAINING, "run-" + dataset, Events.trainingStarted().setDatasetName(dataset).setModelName(model)
+                    .setHeader(causedBy(upload)).build());
+            kafka.publish(SluiceTopics.DEPLOYMENT_STATE, model, Events.deploymentState().setModelName(model).build());
+
+            String row = "[...document.querySelectorAll('#events tr.record')].find(r => r.textContent.includes('" + dataset + "')"
+                    + " && r.dataset.type === 'DatasetReady')";
+            chromium.await("the DatasetReady row to arrive live", row, wait);
+            chromium.eval(row + ".click()");
+            chromium.await("the row's JSON", "[...document.querySelectorAll('#events pre')].some(p => !p.closest('tr').hidden"
+                    + " && p.textContent.includes('\"datasetName\": \"" + dataset + "\"'))", wait);
+            chromium.eval("[...document.querySelectorAll('#events a')].find(a => a.textContent === '" + dataset + "@v1').click()");
+            chromium.await("the run's timeline", "!document.getElementById('runs').hidden"
+                    + " && document.getElementById('timeline').innerText.includes('DatasetReady')"
+                    + " && document.getElementById('timeline').innerText.includes('caused by DatasetReady')", wait);
+
+            chromium.eval("document.querySelector('#tabs button[data-tab=models]').click()");
+            chromium.await("the deployment card", "[...document.querySelectorAll('#model-list .card')].some(c => c.innerText.includes('"
+                    + model + "') && c.innerText.includes('CANARY') && c.innerText.includes('10 %'))", wait);
+            chromium.await("admin buttons disabled for an anonymous viewer",
+                    "[...document.querySelectorAll('#model-list button[data-needs=admin]')].every(b => b.disabled)", wait);
+        }
     }
 
     private static EventHeader causedBy(EventHeader cause) {

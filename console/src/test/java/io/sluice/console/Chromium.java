@@ -1,4 +1,4 @@
-package io.sluice.console.web;
+package io.sluice.console;
 
 import java.io.BufferedReader;
 import java.io.IOException;
