@@ -1,0 +1,229 @@
+package io.sluice.platform.storage.obs;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+
+import com.obs.services.ObsClient;
+import com.obs.services.ObsConfiguration;
+import com.obs.services.exception.ObsException;
+import com.obs.services.model.AuthTypeEnum;
+import com.obs.services.model.ListObjectsRequest;
+import com.obs.services.model.ObjectListing;
+import com.obs.services.model.ObjectMetadata;
+import com.obs.services.model.ObsObject;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.sluice.platform.storage.InvalidObjectKeyException;
+import io.sluice.platform.storage.ObjectKeys;
+import io.sluice.platform.storage.ObjectStoreAdapter;
+import io.sluice.platform.storage.StoredObject;
+
+/**
+ * Huawei Cloud OBS behind the {@code ObjectStore} port: {@code obs://bucket/key} URIs, keys
+ * percent-decoded from the URI path. Every call runs under a resilience4j time limit and is
+ * retried on throttling (429), server errors (5xx) and timeouts (the SDK's own retries are off, so
+ * there is one retry policy); a missing object is never retried.
+ */
+public final class ObsObjectStore implements ObjectStoreAdapter, AutoCloseable {
+
+    private final ObsClient client;
+    private final int pageSize;
+    private final Retry retry;
+    private final TimeLimiter timeLimiter;
+    private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "obs-call");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public ObsObjectStore(ObsClient client, Duration timeout, int maxAttempts) {
+        this(client, timeout, maxAttempts, 1000);
+    }
+
+    /** @param pageSize keys per listing request (OBS allows up to 1000) */
+    ObsObjectStore(ObsClient client, Duration timeout, int maxAttempts, int pageSize) {
+        this.client = client;
+        this.pageSize = pageSize;
+        this.retry = Retry.of("obs", RetryConfig.custom()
+                .maxAttempts(Math.max(1, maxAttempts))
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(200), 2.0))
+                .retryOnException(ObsObjectStore::retryable)
+                .build());
+        this.timeLimiter = TimeLimiter.of("obs", TimeLimiterConfig.custom().timeoutDuration(timeout).cancelRunningFuture(true).build());
+    }
+
+    /** A client for the settings; the SDK's retries are off because resilience4j retries. */
+    public static ObsObjectStore create(ObsStorageProperties properties) {
+        return new ObsObjectStore(client(properties), properties.timeout(), properties.maxAttempts());
+    }
+
+    static ObsClient client(ObsStorageProperties properties) {
+        ObsConfiguration config = new ObsConfiguration();
+        config.setEndPoint(properties.endpoint());
+        config.setPathStyle(properties.pathStyle());
+        config.setAuthType(AuthTypeEnum.valueOf(properties.authType().toUpperCase(Locale.ROOT)));
+        config.setAuthTypeNegotiation(false);
+        config.setMaxErrorRetry(0);
+        int millis = (int) Math.min(Integer.MAX_VALUE, properties.timeout().toMillis());
+        config.setConnectionTimeout(millis);
+        config.setSocketTimeout(millis);
+        return new ObsClient(properties.accessKey(), properties.secretKey(), config);
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("obs");
+    }
+
+    static boolean retryable(Throwable e) {
+        if (e instanceof ObsException oe) {
+            return oe.getResponseCode() == 429 || oe.getResponseCode() >= 500 || oe.getResponseCode() <= 0;
+        }
+        return e instanceof TimeoutException || (e instanceof IOException && !(e instanceof FileNotFoundException));
+    }
+
+    /** Bucket and key of an {@code obs://bucket/key} URI. */
+    record Location(String bucket, String key) {}
+
+    static Location locate(URI uri) {
+        if (!"obs".equals(uri.getScheme()) || uri.getAuthority() == null || uri.getPath() == null) {
+            throw new InvalidObjectKeyException(String.valueOf(uri), "not an obs://bucket/key URI");
+        }
+        String key = uri.getPath().startsWith("/") ? uri.getPath().substring(1) : uri.getPath();
+        if (!key.isEmpty()) {
+            ObjectKeys.requireSafe(key);
+        }
+        return new Location(uri.getAuthority(), key);
+    }
+
+    private static URI uriOf(String bucket, String key) {
+        return ObjectKeys.resolve(URI.create("obs://" + bucket + "/"), key);
+    }
+
+    private <T> T call(Callable<T> work) throws IOException {
+        try {
+            return retry.executeCallable(() -> {
+                try {
+                    return timeLimiter.executeFutureSupplier(() -> calls.submit(work));
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            });
+        } catch (ObsException e) {
+            if (e.getResponseCode() == 404) {
+                throw new FileNotFoundException(e.getErrorMessage());
+            }
+            throw new IOException("OBS call failed: HTTP " + e.getResponseCode() + " " + e.getErrorCode() + " " + e.getErrorMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("OBS call failed: " + e, e);
+        }
+    }
+
+    @Override
+    public Stream<StoredObject> list(URI prefix) throws IOException {
+        Location start = locate(prefix);
+        List<StoredObject> objects = call(() -> {
+            List<StoredObject> found = new ArrayList<>();
+            String marker = null;
+            while (true) {
+                ListObjectsRequest request = new ListObjectsRequest(start.bucket(), start.key().isEmpty() ? null : start.key(), marker,
+                        null, pageSize);
+                ObjectListing listing = client.listObjects(request);
+                for (ObsObject object : listing.getObjects()) {
+                    if (!object.getObjectKey().endsWith("/")) {
+                        found.add(describe(start.bucket(), object.getObjectKey(), object.getMetadata()));
+                    }
+                }
+                if (!listing.isTruncated() || listing.getObjects().isEmpty()) {
+                    return found;
+                }
+                marker = listing.getNextMarker() != null ? listing.getNextMarker()
+                        : listing.getObjects().get(listing.getObjects().size() - 1).getObjectKey();
+            }
+        });
+        return objects.stream().sorted(Comparator.comparing(o -> locate(o.uri()).key()));
+    }
+
+    private static StoredObject describe(String bucket, String key, ObjectMetadata metadata) {
+        Instant updated = metadata.getLastModified() == null ? Instant.EPOCH : metadata.getLastModified().toInstant();
+        long size = metadata.getContentLength() == null ? 0 : metadata.getContentLength();
+        return new StoredObject(uriOf(bucket, key), size, updated, metadata.getEtag());
+    }
+
+    @Override
+    public Optional<StoredObject> stat(URI object) throws IOException {
+        Location at = locate(object);
+        try {
+            return Optional.of(call(() -> describe(at.bucket(), at.key(), client.getObjectMetadata(at.bucket(), at.key()))));
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public InputStream open(URI object) throws IOException {
+        Location at = locate(object);
+        return call(() -> client.getObject(at.bucket(), at.key()).getObjectContent());
+    }
+
+    @Override
+    public void put(URI object, Path source) throws IOException {
+        Location at = requireKey(object);
+        call(() -> client.putObject(at.bucket(), at.key(), source.toFile()));
+    }
+
+    @Override
+    public void put(URI object, byte[] content) throws IOException {
+        Location at = requireKey(object);
+        call(() -> {
+            ObjectMetadata metadata = new ObjectMetadata();
+            metadata.setContentLength((long) content.length);
+            return client.putObject(at.bucket(), at.key(), new java.io.ByteArrayInputStream(content), metadata);
+        });
+    }
+
+    private static Location requireKey(URI object) {
+        Location at = locate(object);
+        ObjectKeys.requireSafe(at.key());
+        return at;
+    }
+
+    @Override
+    public boolean delete(URI object) throws IOException {
+        Location at = locate(object);
+        if (stat(object).isEmpty()) {
+            return false; // OBS, like S3, answers a delete of a missing key with success
+        }
+        call(() -> client.deleteObject(at.bucket(), at.key()));
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        calls.shutdownNow();
+        client.close();
+    }
+}
