@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,6 +34,7 @@ import io.sluice.events.RolledBack;
 import io.sluice.events.Route;
 import io.sluice.events.RouteRole;
 import io.sluice.events.TrafficShifted;
+import io.sluice.deployment.messaging.PreviousRun;
 import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.testkit.SluiceKafka;
 
@@ -55,6 +57,20 @@ class DeploymentServiceIntegrationTests {
         registry.add("sluice.data-dir", () -> System.getProperty("java.io.tmpdir") + "/sluice-test-deployment");
     }
 
+    /** The healthy step-0 verdict an earlier instance already acted on before it stopped. */
+    static String verdictSeenBeforeTheRestart;
+
+    /** An earlier instance walked model "resumed" to step 2 and stopped before writing that step's routing-table entry. */
+    @BeforeAll
+    static void previousInstance() {
+        PreviousRun previous = new PreviousRun(kafka);
+        previous.approved("resumed", "v1", uri("v1"));
+        previous.approved("resumed", "v2", uri("v2"));
+        verdictSeenBeforeTheRestart = previous.healthy("resumed", "v2", 0);
+        previous.stopBeforeTables();
+        previous.healthy("resumed", "v2", 1);
+    }
+
     @LocalServerPort
     int port;
 
@@ -69,6 +85,28 @@ class DeploymentServiceIntegrationTests {
     @Test
     void exposesPrometheusMetricsTaggedWithTheService() throws Exception {
         assertThat(get("/actuator/prometheus", null).body()).contains("jvm_memory_used_bytes").contains("application=\"deployment-service\"");
+    }
+
+    @Test
+    void resumesAReleaseAnEarlierInstanceLeftMidway() throws Exception {
+        String model = "resumed";
+        DeploymentState republished = awaitState(model, s -> s.getRevision() == 5);
+        assertThat(republished.getStepIndex()).isEqualTo(2);
+        assertThat(republished.getRoutes()).extracting(Route::getVersion, Route::getWeight)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("v1", 50), org.assertj.core.groups.Tuple.tuple("v2", 50));
+        assertThat(get("/deployments/" + model, "viewer-secret").body()).contains("\"phase\":\"CANARY\"", "\"stepIndex\":2");
+
+        CanaryHealthy duplicate = healthy(model, "v2", 0);
+        duplicate.getHeader().setEventId(verdictSeenBeforeTheRestart);
+        kafka.publish(SluiceTopics.MONITORING, model, duplicate);
+        kafka.publish(SluiceTopics.MONITORING, model, healthy(model, "v2", 2));
+
+        DeploymentState next = awaitState(model, s -> s.getRevision() == 6);
+        assertThat(next.getStepIndex()).isEqualTo(3);
+        assertThat(next.getRoutes()).extracting(Route::getWeight).containsExactly(0, 100);
+        List<Integer> shifts = kafka.events(SluiceTopics.DEPLOYMENTS).stream().filter(TrafficShifted.class::isInstance)
+                .map(TrafficShifted.class::cast).filter(e -> e.getModelName().equals(model)).map(TrafficShifted::getStepIndex).toList();
+        assertThat(shifts).containsExactly(1, 2, 3);
     }
 
     @Test
