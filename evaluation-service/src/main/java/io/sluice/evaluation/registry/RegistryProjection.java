@@ -137,14 +137,21 @@ public final class RegistryProjection implements SmartLifecycle {
                     apply(record);
                 }
                 if (!isCaughtUp() && startEnds.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                    caughtUp.countDown();
                     List<TrainingCompleted> pending;
                     synchronized (undecided) {
                         pending = new ArrayList<>(undecided.values());
                     }
                     log.info("model registry caught up: {} model(s), {} version(s) awaiting a decision", registry.modelNames().size(),
                             pending.size());
-                    pending.forEach(recovery);
+                    // handed over before the latch opens, so whoever awaits the replay sees them accepted
+                    for (TrainingCompleted event : pending) {
+                        try {
+                            recovery.accept(event);
+                        } catch (RuntimeException e) {
+                            log.warn("cannot resume the evaluation of {}/{}: {}", event.getModelName(), event.getModelVersion(), e.toString());
+                        }
+                    }
+                    caughtUp.countDown();
                 }
             }
         } catch (WakeupException e) {
