@@ -1,0 +1,2 @@
+/** Benchmark harnesses (run by hand, never as tests). */
+package io.sluice.ingest.bench;
