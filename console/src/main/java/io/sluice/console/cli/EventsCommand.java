@@ -67,6 +67,10 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = {"-n", "--limit"}, paramLabel = "N", description = "exit after printing N records")
     Integer limit;
 
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "with --follow: stop after SECONDS; with --limit too, exit 1 when fewer than N records came by then")
+    Integer timeout;
+
     @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "bootstrap servers (default: $SLUICE_KAFKA or localhost:9092)")
     String kafka;
 
@@ -76,8 +80,8 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (start != null && start.last != null && start.last < 0 || limit != null && limit <= 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--last and --limit take a positive number");
+        if (start != null && start.last != null && start.last < 0 || limit != null && limit <= 0 || timeout != null && timeout <= 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--last, --limit and --timeout take a positive number");
         }
         String bootstrap = context.kafka(kafka);
         EventFilter filter = new EventFilter(Set.copyOf(topics), Set.copyOf(types), model, dataset, correlation);
@@ -129,7 +133,15 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
                 }
                 context.err().println("sluice events: following " + chosen.size() + " topic(s) on " + bootstrap + " (Ctrl-C to stop)");
                 context.err().flush();
+                long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout * 1_000_000_000L;
                 while (!stopped.get() && !Thread.currentThread().isInterrupted()) {
+                    if (System.nanoTime() > deadline) {
+                        if (limit != null) {
+                            context.err().println("sluice events: " + printed.count + " of " + limit + " record(s) within " + timeout + " s");
+                            return 1;
+                        }
+                        return 0;
+                    }
                     for (ConsumerRecord<String, byte[]> record : poll(tail, stopped)) {
                         EventView view = views.view(record);
                         if (filter.matches(view) && !printed.print(context, view)) {

@@ -76,7 +76,7 @@ public final class EventFeed implements SmartLifecycle {
                     return;
                 }
                 if (!warned) {
-                    log.warn("console cannot read Kafka at {} ({}); retrying", bootstrapServers, e.getMessage());
+                    log.warn("console cannot read the sluice topics: {}; retrying every 2 s", e.getMessage());
                     warned = true;
                 }
                 sleep(Duration.ofSeconds(2));

@@ -108,6 +108,16 @@ class EventsCommandTests {
     }
 
     @Test
+    void exitsWithOneWhenTheAwaitedRecordsDoNotComeInTime() {
+        CliRun run = CliRun.run(env(), "events", "--follow", "--type", "ModelPromoted", "--model", "never-" + UUID.randomUUID(),
+                "--limit", "1", "--timeout", "1");
+
+        assertThat(run.exitCode).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).contains("0 of 1 record(s) within 1 s");
+    }
+
+    @Test
     void failsReadablyOnAnUnknownTopicAndOnBadUsage() {
         CliRun unknown = CliRun.run(env(), "events", "--topic", "sluice.nope");
         assertThat(unknown.exitCode).isEqualTo(1);
