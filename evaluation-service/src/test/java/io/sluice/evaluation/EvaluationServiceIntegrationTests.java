@@ -24,6 +24,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.sluice.evaluation.evaluate.DecisionStore;
 import io.sluice.events.EpochMetrics;
 import io.sluice.events.Events;
 import io.sluice.events.GateResult;
@@ -215,6 +216,26 @@ class EvaluationServiceIntegrationTests {
 
         // same key, one partition, one worker: the redelivery was handled before the sentinel was decided
         assertThat(decisions("ghost", "v1")).hasSize(1);
+    }
+
+    @Test
+    void publishesAStoredButUnpublishedDecisionInsteadOfEvaluatingAgain() throws Exception {
+        DecisionStore decisions = new DecisionStore(store, modelsBucket);
+        ModelApproved remembered = Events.modelApproved().setModelName("remembered").setModelVersion("v1").build();
+        decisions.save("remembered", "v1", kafka.codec().encode(remembered), false);
+        URI nowhere = ModelPackage.modelUri(modelsBucket, "remembered", "v1");
+        TrainingCompleted redelivered = Events.trainingCompleted().setRunId("run-remembered").setModelName("remembered")
+                .setModelVersion("v1").setModelUri(nowhere.toString()).setManifestUri(data.manifestUri().toString()).build();
+
+        kafka.publish(SluiceTopics.TRAINING, "run-remembered", redelivered);
+
+        SpecificRecord published = decision("remembered", "v1");
+        assertThat(published).isEqualTo(remembered);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!decisions.find("remembered", "v1").orElseThrow().published() && System.nanoTime() < deadline) {
+            sleep(100);
+        }
+        assertThat(decisions.find("remembered", "v1").orElseThrow().published()).isTrue();
     }
 
     @Test
