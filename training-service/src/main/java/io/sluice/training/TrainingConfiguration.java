@@ -12,6 +12,9 @@ import io.sluice.models.ModelPackage;
 import io.sluice.platform.storage.ObjectStore;
 import io.sluice.training.djl.DjlTrainingBackend;
 import io.sluice.training.domain.ProductionModels;
+import io.sluice.training.domain.TrainingBackend;
+import io.sluice.training.modelarts.ModelArtsTrainingBackend;
+import io.sluice.training.vertex.VertexAiTrainingBackend;
 import io.sluice.training.domain.TrainingListener;
 import io.sluice.training.domain.TrainingRuns;
 import io.sluice.training.journal.FileRunJournal;
@@ -20,13 +23,36 @@ import io.sluice.training.journal.FileRunJournal;
 @Configuration(proxyBeanMethods = false)
 class TrainingConfiguration {
 
+    /** The backend chosen by {@code sluice.training.backend}: local DJL, ModelArts training jobs or Vertex AI CustomJobs. */
     @Bean
-    DjlTrainingBackend djlTrainingBackend(ObjectStore store, TrainingProperties properties) {
-        return new DjlTrainingBackend(store, new ModelPackage(store, properties.modelCacheDir()), properties.modelsBucket(), Clock.systemUTC());
+    TrainingBackend trainingBackend(ObjectStore store, TrainingProperties properties,
+                                    org.springframework.beans.factory.ObjectProvider<org.springframework.web.client.RestClient.Builder> http)
+            throws IOException {
+        ModelPackage models = new ModelPackage(store, properties.modelCacheDir());
+        if ("modelarts".equals(properties.backend())) {
+            TrainingProperties.ModelArts m = properties.modelarts();
+            return new ModelArtsTrainingBackend(http.getIfAvailable(org.springframework.web.client.RestClient::builder),
+                    new ModelArtsTrainingBackend.Settings(m.endpoint(), m.projectId(), m.imageUrl(), m.flavorId(), m.nodeCount(),
+                            m.pollInterval(), m.timeout()),
+                    m::token, models, properties.modelsBucket(),
+                    io.github.resilience4j.retry.Retry.of("modelarts", ModelArtsTrainingBackend.retryConfig(m.maxAttempts(), java.time.Duration.ofSeconds(1))),
+                    io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("modelarts"), Clock.systemUTC());
+        }
+        if ("vertex-ai".equals(properties.backend())) {
+            TrainingProperties.Vertex v = properties.vertex();
+            var client = com.google.cloud.aiplatform.v1.JobServiceClient.create(com.google.cloud.aiplatform.v1.JobServiceSettings.newBuilder()
+                    .setEndpoint(v.location() + "-aiplatform.googleapis.com:443").build());
+            return new VertexAiTrainingBackend(client, new VertexAiTrainingBackend.Settings(v.project(), v.location(), v.imageUri(),
+                    v.machineType(), v.acceleratorType(), v.acceleratorCount(), v.spot(), v.restartOnFailure(), v.timeout(), v.pollInterval()),
+                    models, properties.modelsBucket(),
+                    io.github.resilience4j.retry.Retry.of("vertex-ai", VertexAiTrainingBackend.retryConfig(v.maxAttempts(), java.time.Duration.ofSeconds(1))),
+                    io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("vertex-ai"), Clock.systemUTC());
+        }
+        return new DjlTrainingBackend(store, models, properties.modelsBucket(), Clock.systemUTC());
     }
 
     @Bean(destroyMethod = "close")
-    TrainingRuns trainingRuns(TrainingProperties properties, DjlTrainingBackend backend, TrainingListener listener,
+    TrainingRuns trainingRuns(TrainingProperties properties, TrainingBackend backend, TrainingListener listener,
                               ProductionModels production) throws IOException {
         return new TrainingRuns(new FileRunJournal(properties.runsDir()), backend, listener, production,
                 model -> TrainingModels.settingsFor(properties, model), properties.maxConcurrentRuns(), Clock.systemUTC());

@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param modelCacheDir     folder verified copies of production models are kept in for warm starts
  * @param defaults          settings every model starts from
  * @param models            per model name: only the settings that differ from {@code defaults}
+ * @param backend           where runs execute: {@code local} (DJL on this machine) or {@code modelarts}
+ * @param modelarts         ModelArts settings, used when {@code backend} is {@code modelarts}
+ * @param vertex            Vertex AI settings, used when {@code backend} is {@code vertex-ai}
  */
 @Validated
 @ConfigurationProperties("sluice.training")
@@ -32,7 +35,66 @@ public record TrainingProperties(@NotNull URI modelsBucket,
                                  @NotNull Path runsDir,
                                  @NotNull Path modelCacheDir,
                                  @DefaultValue @Valid Defaults defaults,
-                                 @DefaultValue Map<String, ModelOverrides> models) {
+                                 @DefaultValue Map<String, ModelOverrides> models,
+                                 @DefaultValue("local") @jakarta.validation.constraints.Pattern(regexp = "local|modelarts|vertex-ai") String backend,
+                                 @DefaultValue @Valid ModelArts modelarts,
+                                 @DefaultValue @Valid Vertex vertex) {
+
+    /**
+     * Vertex AI CustomJobs (credentials: Application Default Credentials of the service account).
+     *
+     * @param project          Google Cloud project
+     * @param location         region
+     * @param imageUri         container image of this trainer
+     * @param machineType      machine type
+     * @param acceleratorType  accelerator type (e.g. NVIDIA_TESLA_T4)
+     * @param acceleratorCount accelerators per replica, 0 for none
+     * @param spot             use spot capacity
+     * @param restartOnFailure restart the job when a worker restarts
+     * @param timeout          longest a job may run
+     * @param pollInterval     time between state polls
+     * @param maxAttempts      attempts per API call for transient errors
+     */
+    public record Vertex(@DefaultValue("") String project,
+                         @DefaultValue("europe-west4") String location,
+                         @DefaultValue("") String imageUri,
+                         @DefaultValue("n1-standard-8") String machineType,
+                         @DefaultValue("ACCELERATOR_TYPE_UNSPECIFIED") String acceleratorType,
+                         @DefaultValue("0") int acceleratorCount,
+                         @DefaultValue("false") boolean spot,
+                         @DefaultValue("true") boolean restartOnFailure,
+                         @DefaultValue("6h") java.time.Duration timeout,
+                         @DefaultValue("30s") java.time.Duration pollInterval,
+                         @DefaultValue("4") @Positive int maxAttempts) {}
+
+    /**
+     * Huawei ModelArts training jobs.
+     *
+     * @param endpoint     ModelArts endpoint URL
+     * @param projectId    project id
+     * @param token        IAM token (X-Auth-Token); set from the environment, never logged
+     * @param imageUrl     SWR image of this trainer
+     * @param flavorId     resource flavour
+     * @param nodeCount    nodes per job
+     * @param pollInterval time between status polls
+     * @param timeout      longest a job may run
+     * @param maxAttempts  attempts per API call for transient errors (retry with exponential backoff)
+     */
+    public record ModelArts(@DefaultValue("https://modelarts.ap-southeast-1.myhuaweicloud.com") URI endpoint,
+                            @DefaultValue("") String projectId,
+                            @DefaultValue("") String token,
+                            @DefaultValue("") String imageUrl,
+                            @DefaultValue("modelarts.vm.cpu.8u") String flavorId,
+                            @DefaultValue("1") @Positive int nodeCount,
+                            @DefaultValue("30s") java.time.Duration pollInterval,
+                            @DefaultValue("6h") java.time.Duration timeout,
+                            @DefaultValue("4") @Positive int maxAttempts) {
+
+        @Override
+        public String toString() {
+            return "ModelArts[endpoint=" + endpoint + ", projectId=" + projectId + ", token=***]";
+        }
+    }
 
     /**
      * Training settings every model starts from (a {@code params.yaml} in properties).

@@ -14,12 +14,17 @@ import java.time.Instant;
  * @param updatedAt    last state change
  * @param detail       failure reason, or null
  * @param supersededBy run that replaced this one, or null
+ * @param externalJobId cloud job the run was submitted as (so a restarted service re-attaches instead of submitting again), or null
  */
 public record RunRecord(String runId, TrainingRequest request, int attempt, String modelVersion, RunState state, Instant acceptedAt,
-                        Instant updatedAt, String detail, String supersededBy) {
+                        Instant updatedAt, String detail, String supersededBy, String externalJobId) {
 
     public RunRecord with(RunState newState, Instant now, String newDetail, String newSupersededBy) {
-        return new RunRecord(runId, request, attempt, modelVersion, newState, acceptedAt, now, newDetail, newSupersededBy);
+        return new RunRecord(runId, request, attempt, modelVersion, newState, acceptedAt, now, newDetail, newSupersededBy, externalJobId);
+    }
+
+    public RunRecord withExternalJob(String jobId, Instant now) {
+        return new RunRecord(runId, request, attempt, modelVersion, state, acceptedAt, now, detail, supersededBy, jobId);
     }
 
     /** The idempotency key: one run per (model name, dataset version) unless retraining is asked explicitly. */

@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param modelVersion version to write
  * @param settings     resolved settings for the model
  * @param production   current production model (warm-start candidate), if any
+ * @param externalJobId cloud job this run was already submitted as before a restart, or null
  */
 public record TrainingJob(String runId, TrainingRequest request, String modelVersion, ModelSettings settings,
-                          Optional<ProductionModels.ProductionModel> production) {}
+                          Optional<ProductionModels.ProductionModel> production, String externalJobId) {}

@@ -15,6 +15,17 @@ public interface TrainingMonitor {
     /** One epoch finished. */
     void epoch(EpochResult result, int maxEpochs, double samplesPerSecond, Double etaSeconds);
 
-    /** True when the run should stop at the next batch (superseded or cancelled); backends throw {@link RunStoppedException}. */
+    /** True when the run should stop at the next batch (superseded, cancelled, or shutdown); backends throw {@link RunStoppedException}. */
     boolean stopRequested();
+
+    /**
+     * True when the run itself is to end (superseded or cancelled), as opposed to this service
+     * shutting down: cloud backends then cancel the remote job; on shutdown they leave it running.
+     */
+    default boolean cancelRequested() {
+        return stopRequested();
+    }
+
+    /** A cloud backend submitted the run as this job; it is journaled so a restart re-attaches to it. */
+    default void submitted(String externalJobId) {}
 }

@@ -88,7 +88,7 @@ public final class TrainingRuns implements AutoCloseable {
         Instant now = clock.instant();
         String modelVersion = VERSION_TIME.format(now) + "-" + shortVersion.substring(0, Math.min(8, shortVersion.length()))
                 + (attempt > 1 ? "-" + attempt : "");
-        RunRecord record = new RunRecord(runId, request, attempt, modelVersion, RunState.QUEUED, now, now, null, null);
+        RunRecord record = new RunRecord(runId, request, attempt, modelVersion, RunState.QUEUED, now, now, null, null, null);
         journal.save(record);
         runs.put(runId, record);
         supersedeOlderRuns(record);
@@ -155,20 +155,21 @@ public final class TrainingRuns implements AutoCloseable {
         try {
             run = update(run, RunState.RUNNING, null, null);
             TrainingJob job = new TrainingJob(runId, run.request(), run.modelVersion(), settings.apply(run.request().modelName()),
-                    production.stable(run.request().modelName()));
+                    production.stable(run.request().modelName()), run.externalJobId());
             TrainingOutcome outcome = backend.train(job, new Monitor(run));
             listener.completed(run, outcome, clock.millis() - start);
             update(run, RunState.COMPLETED, null, null);
         } catch (RunStoppedException e) {
             stopped(runId);
         } catch (TrainingFailure e) {
-            failed(run, e.getMessage(), e.getCause() == null ? null : e.getCause().getClass().getName(), e.retryable());
+            failed(run, e.timedOut() ? "TIMED_OUT" : "FAILED", e.getMessage(), e.getCause() == null ? null : e.getCause().getClass().getName(),
+                    e.retryable());
         } catch (RuntimeException e) {
             if (closing || Thread.currentThread().isInterrupted()) {
                 LOG.info(() -> "run " + runId + " interrupted by shutdown; it is redone on the next start");
             } else {
                 LOG.log(Level.WARNING, "run " + runId + " failed unexpectedly", e);
-                failed(run, "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), e.getClass().getName(), true);
+                failed(run, "FAILED", "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), e.getClass().getName(), true);
             }
         } catch (IOException e) {
             LOG.log(Level.SEVERE, "cannot journal run " + runId + "; it is redone on the next start", e);
@@ -191,9 +192,9 @@ public final class TrainingRuns implements AutoCloseable {
         }
     }
 
-    private void failed(RunRecord run, String reason, String errorType, boolean retryable) {
+    private void failed(RunRecord run, String kind, String reason, String errorType, boolean retryable) {
         try {
-            listener.failed(run, "FAILED", reason, errorType, retryable, null);
+            listener.failed(run, kind, reason, errorType, retryable, null);
             update(run, RunState.FAILED, reason, null);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.SEVERE, "cannot record the failure of run " + run.runId() + "; it is redone on the next start", e);
@@ -206,7 +207,7 @@ public final class TrainingRuns implements AutoCloseable {
     }
 
     private RunRecord update(RunRecord run, RunState state, String detail, String supersededBy) throws IOException {
-        RunRecord updated = run.with(state, clock.instant(), detail, supersededBy);
+        RunRecord updated = runs.getOrDefault(run.runId(), run).with(state, clock.instant(), detail, supersededBy);
         journal.save(updated);
         runs.put(updated.runId(), updated);
         return updated;
@@ -237,7 +238,23 @@ public final class TrainingRuns implements AutoCloseable {
         @Override
         public void started(String backendName, String device, String architecture, Map<String, String> hyperParameters,
                             String parentVersion) {
-            listener.started(run, backendName, device, architecture, hyperParameters, parentVersion);
+            listener.started(runs.getOrDefault(run.runId(), run), backendName, device, architecture, hyperParameters, parentVersion);
+        }
+
+        @Override
+        public void submitted(String externalJobId) {
+            try {
+                RunRecord updated = runs.getOrDefault(run.runId(), run).withExternalJob(externalJobId, clock.instant());
+                journal.save(updated);
+                runs.put(updated.runId(), updated);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot journal the external job of run " + run.runId(), e);
+            }
+        }
+
+        @Override
+        public boolean cancelRequested() {
+            return stopRequests.containsKey(run.runId());
         }
 
         @Override

@@ -43,7 +43,7 @@ class KafkaTrainingListener implements TrainingListener {
         send(run, TrainingStarted.newBuilder().setHeader(header(run)).setRunId(run.runId()).setModelName(run.request().modelName())
                 .setDatasetName(run.request().datasetName()).setDatasetVersion(run.request().datasetVersion())
                 .setTrigger(trigger(run.request().trigger())).setBackend(backend).setDevice(device).setArchitecture(architecture)
-                .setHyperParameters(hyperParameters).setParentModelVersion(parentVersion).build());
+                .setHyperParameters(hyperParameters).setParentModelVersion(parentVersion).setExternalJobId(run.externalJobId()).build());
     }
 
     @Override

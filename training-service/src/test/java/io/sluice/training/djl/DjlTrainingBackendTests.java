@@ -63,7 +63,7 @@ class DjlTrainingBackendTests {
                             Optional<ProductionModels.ProductionModel> production) {
         TrainingRequest request = new TrainingRequest(data.manifest().name(), data.manifest().name(), data.manifest().version(),
                 data.manifestUri().toString(), "DATASET_READY", "corr", "event-1");
-        return new TrainingJob("run-" + version, request, version, settings, production);
+        return new TrainingJob("run-" + version, request, version, settings, production, null);
     }
 
     @Test
