@@ -211,6 +211,20 @@ class IngestServiceIntegrationTests {
     }
 
     @Test
+    void refusesBodiesAboveTheLimitAndIgnoresObjectsOutsideTheDatasets() throws Exception {
+        HttpResponse<String> large = post("/notifications/cloudevents", "x".repeat(1_048_577),
+                Map.of(WebhookAuthenticator.TOKEN_HEADER, "test-token"));
+        assertThat(large.statusCode()).isEqualTo(413);
+
+        String outside = "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"sluice-local-raw-data\"},"
+                + "\"object\":{\"key\":\"models/m/1/model.params\"}}},{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":"
+                + "{\"name\":\"someone-elses-bucket\"},\"object\":{\"key\":\"datasets/x/_SUCCESS\"}}}]}";
+        HttpResponse<String> ignored = post("/notifications/s3", outside, Map.of(WebhookAuthenticator.TOKEN_HEADER, "test-token"));
+        assertThat(ignored.statusCode()).isEqualTo(200);
+        assertThat(ignored.body()).contains("\"accepted\":0").contains("\"ignored\":2");
+    }
+
+    @Test
     void answersSmnSubscriptionConfirmationOnTheObsWebhook() throws Exception {
         String confirmation = "{\"type\":\"SubscriptionConfirmation\",\"topic_urn\":\"urn:smn:eu-de:p:raw\",\"message_id\":\"m\","
                 + "\"subscribe_url\":\"https://smn.eu-de.myhuaweicloud.com/smn/subscription/confirm?token=t\",\"signature_version\":\"v1\"}";

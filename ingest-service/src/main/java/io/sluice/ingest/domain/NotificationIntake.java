@@ -54,7 +54,8 @@ public final class NotificationIntake {
         }
         var located = raw.locate(event.bucket(), event.key());
         if (located.isEmpty()) {
-            ignore(event, "not under " + RawBucket.DATASETS + "<name>/ of the raw bucket '" + raw.name() + "'");
+            ignore(event, "not a dataset object of the raw bucket '" + raw.name() + "' (" + RawBucket.DATASETS
+                    + "<name>/<file>, <name> of [A-Za-z0-9._-] starting with a letter or digit)");
             return false;
         }
         tracker.objectStored(located.get().dataset(), located.get().isCompletionMarker());

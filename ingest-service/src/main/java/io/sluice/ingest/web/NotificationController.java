@@ -1,5 +1,7 @@
 package io.sluice.ingest.web;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,7 +11,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -49,16 +50,16 @@ class NotificationController {
 
     @PostMapping("/notifications/{provider}")
     ResponseEntity<Map<String, Object>> receive(@PathVariable String provider,
-                                                @RequestBody(required = false) byte[] body,
+                                                InputStream body,
                                                 @RequestHeader(name = WebhookAuthenticator.TOKEN_HEADER, required = false) String tokenHeader,
                                                 @RequestHeader(name = "Authorization", required = false) String authorization,
                                                 @RequestHeader(name = WebhookAuthenticator.SIGNATURE_HEADER, required = false) String signature,
                                                 @RequestHeader(name = "X-SMN-MESSAGE-TYPE", required = false) String smnType,
-                                                @RequestParam(name = "token", required = false) String tokenParam) {
+                                                @RequestParam(name = "token", required = false) String tokenParam) throws IOException {
         if (!switch (provider) { case "gcs", "s3", "obs", "cloudevents" -> true; default -> false; }) {
             return answer(provider, HttpStatus.NOT_FOUND, Map.of("error", "unknown provider; use gcs, s3, obs or cloudevents"));
         }
-        byte[] content = body == null ? new byte[0] : body;
+        byte[] content = body.readNBytes(maxBodyBytes + 1); // never buffer more than the limit
         if (content.length > maxBodyBytes) {
             return answer(provider, HttpStatus.PAYLOAD_TOO_LARGE, Map.of("error", "body exceeds " + maxBodyBytes + " bytes"));
         }
