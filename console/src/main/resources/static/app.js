@@ -189,7 +189,7 @@ function modelCard(m) {
       el('td', { class: 'bar' }, el('div', { class: 'weight ' + r.role, style: 'width:' + r.weight + '%' })))))) : el('p', { class: 'muted' }, 'Not deployed.'),
     el('div', { class: 'actions' }, ['promote', 'rollback', 'pause', 'resume'].map(action =>
       el('button', { 'data-needs': 'admin', disabled: role !== 'ADMIN', title: role === 'ADMIN' ? action : 'sign in as admin', onclick: () => steer(m.modelName, action) }, action))),
-    trafficChart(m.traffic),
+    trafficChart(m.traffic, Object.fromEntries(routes.map(r => [r.version, r.role.toLowerCase()]))),
     el('h3', {}, 'Last verdicts'),
     m.verdicts.length ? el('table', {}, el('tbody', {}, m.verdicts.slice(0, 8).map(v => el('tr', {},
       el('td', {}, time(v.event.header.occurredAt)), el('td', {}, el('span', { class: 'badge ' + verdictClass(v.event.type) }, v.event.type)),
@@ -213,12 +213,13 @@ async function steer(model, action) {
 }
 
 /** Error rate and mean latency per version over time (10 s buckets of PredictionServed). */
-function trafficChart(traffic) {
+function trafficChart(traffic, roles) {
   const versions = Object.keys(traffic || {});
   if (!versions.length) return el('p', { class: 'muted' }, 'No traffic yet.');
+  const names = versions.map(v => roles[v] ? v + ' (' + roles[v] + ')' : v);
   const wrap = el('div', {});
-  wrap.append(lineChart('error rate', versions.map(v => traffic[v].map(b => [new Date(b.start).getTime(), b.count ? b.errors / b.count : 0])), versions, pct));
-  wrap.append(lineChart('mean latency (ms)', versions.map(v => traffic[v].map(b => [new Date(b.start).getTime(), b.meanLatencyMillis])), versions, (y) => y.toFixed(1)));
+  wrap.append(lineChart('error rate', versions.map(v => traffic[v].map(b => [new Date(b.start).getTime(), b.count ? b.errors / b.count : 0])), names, pct));
+  wrap.append(lineChart('mean latency (ms)', versions.map(v => traffic[v].map(b => [new Date(b.start).getTime(), b.meanLatencyMillis])), names, (y) => y.toFixed(1)));
   return wrap;
 }
 

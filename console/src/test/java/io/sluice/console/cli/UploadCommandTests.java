@@ -48,6 +48,23 @@ class UploadCommandTests {
     }
 
     @Test
+    void writesToTheBucketGivenAndRefusesCloudBuckets() throws Exception {
+        Path source = Files.createDirectories(temp.resolve("src"));
+        Files.writeString(source.resolve("iris.csv"), "sepal,label\n5.1,setosa\n");
+        Path bucket = temp.resolve("elsewhere/my-raw-bucket");
+
+        CliRun run = CliRun.run(Map.of(), "upload", source.toString(), "-d", "iris", "--bucket", bucket.toUri().toString());
+
+        assertThat(run.exitCode).as(run.err()).isZero();
+        assertThat(bucket.resolve("datasets/iris/iris.csv")).hasContent("sepal,label\n5.1,setosa");
+        assertThat(bucket.resolve("datasets/iris/_SUCCESS")).exists();
+
+        CliRun cloud = CliRun.run(Map.of(), "upload", source.toString(), "-d", "iris", "--bucket", "gs://sluice-prod-raw-data/");
+        assertThat(cloud.exitCode).isEqualTo(1);
+        assertThat(cloud.err()).contains("only file: buckets");
+    }
+
+    @Test
     void refusesADatasetNameThatWouldEscapeItsPrefixBeforeCopyingAnything() throws Exception {
         Path source = Files.createDirectories(temp.resolve("src"));
         Files.writeString(source.resolve("a.csv"), "x,label\n1,a\n");
