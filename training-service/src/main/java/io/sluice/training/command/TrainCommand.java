@@ -1,0 +1,140 @@
+package io.sluice.training.command;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.sluice.models.ModelPackage;
+import io.sluice.platform.storage.FileObjectStore;
+import io.sluice.platform.storage.ObjectStore;
+import io.sluice.platform.storage.ObjectStores;
+import io.sluice.training.djl.DjlTrainingBackend;
+import io.sluice.training.domain.EpochResult;
+import io.sluice.training.domain.ModelSettings;
+import io.sluice.training.domain.TrainingFailure;
+import io.sluice.training.domain.TrainingJob;
+import io.sluice.training.domain.TrainingMonitor;
+import io.sluice.training.domain.TrainingOutcome;
+import io.sluice.training.domain.TrainingRequest;
+
+/**
+ * Trains one model version without Kafka:
+ * {@code java -jar training-service-exec.jar train --dataset <manifest uri> --output <bucket>/models/<model>/<version>/
+ * [--run-id <id>] [--storage-root <folder>] [--<setting>=<value> …]}. Settings are those of
+ * {@code ModelSettings} (learningRate, batchSize, maxEpochs, patience, seed, optimizer, …); the rest keep
+ * the service defaults. Exit status 0 when the version was written, 2 for bad arguments, 1 when
+ * training failed (the reason is printed). Object URIs: {@code file:} under the storage root
+ * (default {@code $SLUICE_DATA_DIR/buckets}).
+ */
+public final class TrainCommand {
+
+    private static final Pattern OUTPUT = Pattern.compile("(.*/)models/([^/]+)/([^/]+)/?");
+
+    private TrainCommand() {}
+
+    /** Runs the command; returns the exit status. */
+    public static int run(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                return usage("unexpected argument " + arg);
+            }
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                options.put(arg.substring(2, eq), arg.substring(eq + 1));
+            } else if (i + 1 < args.length) {
+                options.put(arg.substring(2), args[++i]);
+            } else {
+                return usage("missing value for " + arg);
+            }
+        }
+        String dataset = options.remove("dataset");
+        String output = options.remove("output");
+        if (dataset == null || output == null) {
+            return usage("--dataset and --output are required");
+        }
+        Matcher parts = OUTPUT.matcher(output);
+        if (!parts.matches()) {
+            return usage("--output must be <models bucket>/models/<model>/<version>/, not " + output);
+        }
+        String runId = Optional.ofNullable(options.remove("run-id")).orElse(parts.group(2) + "-" + parts.group(3));
+        String dataDir = Optional.ofNullable(System.getenv("SLUICE_DATA_DIR")).orElse(System.getProperty("user.home") + "/.sluice");
+        Path root = Path.of(Optional.ofNullable(options.remove("storage-root")).orElse(dataDir + "/buckets"));
+        ModelSettings settings;
+        try {
+            settings = settings(options);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        ObjectStore store = new ObjectStores(List.of(new FileObjectStore(root)));
+        DjlTrainingBackend backend = new DjlTrainingBackend(store, new ModelPackage(store, root.resolve(".model-cache")),
+                URI.create(parts.group(1)), Clock.systemUTC());
+        TrainingRequest request = new TrainingRequest(parts.group(2), parts.group(2), "unknown", dataset, "OPERATOR", runId, runId);
+        try {
+            TrainingOutcome outcome = backend.train(new TrainingJob(runId, request, parts.group(3), settings, Optional.empty(), null),
+                    new ConsoleMonitor());
+            System.out.printf("wrote %s (best epoch %d, validation accuracy %.4f)%n", outcome.modelUri(), outcome.bestEpoch(),
+                    outcome.best().validationAccuracy());
+            return 0;
+        } catch (TrainingFailure e) {
+            System.err.println("training failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static ModelSettings settings(Map<String, String> o) {
+        ModelSettings settings = new ModelSettings(o.remove("architecture"), ints(o.remove("filters"), List.of(16, 32)), ints(o.remove("hidden"), List.of()),
+                Double.parseDouble(o.getOrDefault("dropout", "0")), o.getOrDefault("optimizer", "adam"),
+                Double.parseDouble(o.getOrDefault("learningRate", "0.001")), Integer.parseInt(o.getOrDefault("batchSize", "32")),
+                Integer.parseInt(o.getOrDefault("maxEpochs", "20")), Integer.parseInt(o.getOrDefault("patience", "5")),
+                Long.parseLong(o.getOrDefault("seed", "42")), ints(o.remove("imageSize"), List.of()), o.remove("colorMode"),
+                Boolean.parseBoolean(o.getOrDefault("horizontalFlip", "false")), false);
+        List.of("dropout", "optimizer", "learningRate", "batchSize", "maxEpochs", "patience", "seed", "horizontalFlip", "warmStart")
+                .forEach(o::remove);
+        if (!o.isEmpty()) {
+            throw new IllegalArgumentException("unknown options " + o.keySet());
+        }
+        return settings;
+    }
+
+    private static List<Integer> ints(String csv, List<Integer> fallback) {
+        if (csv == null || csv.isBlank()) {
+            return fallback;
+        }
+        return java.util.Arrays.stream(csv.replace("[", "").replace("]", "").split(",")).map(String::trim).map(Integer::valueOf).toList();
+    }
+
+    private static int usage(String problem) {
+        System.err.println(problem);
+        System.err.println("usage: train --dataset <manifest uri> --output <bucket>/models/<model>/<version>/ [--run-id <id>] "
+                + "[--storage-root <folder>] [--learningRate=0.001 --maxEpochs=20 …]");
+        return 2;
+    }
+
+    /** Prints each epoch. */
+    private static final class ConsoleMonitor implements TrainingMonitor {
+
+        @Override
+        public void started(String backend, String device, String architecture, Map<String, String> hyperParameters, String parentVersion) {
+            System.out.println("training " + architecture + " on " + device + " " + hyperParameters);
+        }
+
+        @Override
+        public void epoch(EpochResult r, int maxEpochs, double samplesPerSecond, Double etaSeconds) {
+            System.out.printf("epoch %d/%d loss %.4f acc %.4f val_loss %.4f val_acc %.4f (%.0f samples/s)%n", r.epoch(), maxEpochs,
+                    r.trainLoss(), r.trainAccuracy(), r.validationLoss(), r.validationAccuracy(), samplesPerSecond);
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return Thread.currentThread().isInterrupted();
+        }
+    }
+}
