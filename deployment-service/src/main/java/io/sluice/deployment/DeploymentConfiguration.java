@@ -1,8 +1,10 @@
 package io.sluice.deployment;
 
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -34,7 +36,7 @@ class DeploymentConfiguration {
     }
 
     @Bean
-    Releases releases(ReleasePolicy policy, ReleasePublisher publisher) {
-        return new Releases(new ReleaseMachine(policy), publisher);
+    Releases releases(ReleasePolicy policy, ReleasePublisher publisher, Clock clock) {
+        return new Releases(new ReleaseMachine(policy, () -> UUID.randomUUID().toString(), clock::instant), publisher);
     }
 }

@@ -145,12 +145,12 @@ class DeploymentServiceIntegrationTests {
             String model = "degraded-" + failing;
             serving(model, "v1");
             approve(model, "v2");
+            awaitState(model, s -> s.getPhase() == ReleasePhase.CANARY); // monitoring judges a canary only once it runs
             for (int step = 0; step < failing; step++) {
                 kafka.publish(SluiceTopics.MONITORING, model, healthy(model, "v2", step));
                 int index = step + 1;
                 awaitState(model, s -> s.getStepIndex() == index);
             }
-            awaitState(model, s -> s.getPhase() == ReleasePhase.CANARY);
             CanaryDegraded degraded = Events.canaryDegraded().setModelName(model).setCanaryVersion("v2").setStepIndex(failing).build();
             kafka.publish(SluiceTopics.MONITORING, model, degraded);
 
@@ -180,6 +180,7 @@ class DeploymentServiceIntegrationTests {
         String model = "dupes";
         serving(model, "v1");
         approve(model, "v2");
+        awaitState(model, s -> s.getPhase() == ReleasePhase.CANARY);
         CanaryHealthy healthy = healthy(model, "v2", 0);
 
         kafka.publish(SluiceTopics.MONITORING, model, healthy);

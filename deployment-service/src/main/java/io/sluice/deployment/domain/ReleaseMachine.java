@@ -1,5 +1,6 @@
 package io.sluice.deployment.domain;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -30,15 +31,21 @@ public final class ReleaseMachine {
 
     private final ReleasePolicy policy;
     private final Supplier<String> ids;
+    private final Supplier<Instant> clock;
 
+    /** A machine with random event ids that stamps events with the system clock. */
     public ReleaseMachine(ReleasePolicy policy) {
-        this(policy, () -> UUID.randomUUID().toString());
+        this(policy, () -> UUID.randomUUID().toString(), Instant::now);
     }
 
-    /** @param ids source of event ids (tests make them reproducible) */
-    public ReleaseMachine(ReleasePolicy policy, Supplier<String> ids) {
+    /**
+     * @param ids   source of event ids
+     * @param clock when a decision is taken: every event it leads to carries this time
+     */
+    public ReleaseMachine(ReleasePolicy policy, Supplier<String> ids, Supplier<Instant> clock) {
         this.policy = policy;
         this.ids = ids;
+        this.clock = clock;
     }
 
     public ReleasePolicy policy() {
@@ -70,7 +77,7 @@ public final class ReleaseMachine {
         if (state.stable() != null && stableVersion(state).equals(in.version())) {
             return Decision.ignored("version " + in.version() + " is already production");
         }
-        Meta cause = meta(in.occurredAt(), in.correlationId(), in.eventId());
+        Meta cause = meta(in.correlationId(), in.eventId());
         List<ReleaseEvent> events = new ArrayList<>();
         if (running != null) {
             events.add(new RolledBack(cause, state.model(), running.version(), stableVersion(state), ReleaseEvent.SYSTEM,
@@ -78,15 +85,15 @@ public final class ReleaseMachine {
         }
         Deployed stable = state.stable();
         if (stable == null) {
-            events.add(new Started(meta(in.occurredAt(), in.correlationId(), in.eventId()), state.model(), in.version(), null,
+            events.add(new Started(meta(in.correlationId(), in.eventId()), state.model(), in.version(), null,
                     Strategy.IMMEDIATE, List.of(100), 100, in.modelUri()));
-            events.add(new Promoted(meta(in.occurredAt(), in.correlationId(), in.eventId()), state.model(), in.version(), null,
+            events.add(new Promoted(meta(in.correlationId(), in.eventId()), state.model(), in.version(), null,
                     ReleaseEvent.SYSTEM, "immediate release: nothing served " + state.model() + " before", null));
         } else {
             Strategy strategy = strategy(state.model(), in.suggested());
             List<Integer> steps = policy.steps(state.model());
             int weight = strategy == Strategy.SHADOW_FIRST ? 0 : steps.get(0);
-            events.add(new Started(meta(in.occurredAt(), in.correlationId(), in.eventId()), state.model(), in.version(),
+            events.add(new Started(meta(in.correlationId(), in.eventId()), state.model(), in.version(),
                     stable.version(), strategy, steps, weight, in.modelUri()));
         }
         return new Decision(events, false, null);
@@ -109,7 +116,7 @@ public final class ReleaseMachine {
         }
         Candidate candidate = state.candidate();
         Deployed stable = state.stable();
-        Meta cause = meta(in.occurredAt(), in.correlationId(), in.eventId());
+        Meta cause = meta(in.correlationId(), in.eventId());
         if (candidate != null && candidate.version().equals(in.canaryVersion())) {
             if (in.occurredAt().isBefore(candidate.attemptStarted())) {
                 return Decision.ignored("verdict predates the current attempt of " + candidate.version());
@@ -168,7 +175,7 @@ public final class ReleaseMachine {
             events.add(new RolledBack(cause, state.model(), candidate.version(), stable.version(), ReleaseEvent.SYSTEM,
                     "its baseline " + stable.version() + " is being rolled back", null, List.of()));
         }
-        events.add(new RolledBack(meta(in.occurredAt(), in.correlationId(), in.eventId()), state.model(), stable.version(),
+        events.add(new RolledBack(meta(in.correlationId(), in.eventId()), state.model(), stable.version(),
                 predecessor.version(), ReleaseEvent.SYSTEM, "production degraded against " + predecessor.version() + ": " + in.reason(),
                 in.eventId(), in.checks()));
         return new Decision(events, false, null);
@@ -176,7 +183,7 @@ public final class ReleaseMachine {
 
     private Decision command(Release state, Command in) {
         Candidate candidate = state.candidate();
-        Meta meta = meta(in.at(), "operator:" + state.model(), null);
+        Meta meta = meta("operator:" + state.model(), null);
         return switch (in.action()) {
             case PROMOTE -> candidate == null ? Decision.rejected("no release of " + state.model() + " is in progress")
                     : Decision.of(new Promoted(meta, state.model(), candidate.version(), stableVersion(state), in.actor(),
@@ -209,7 +216,7 @@ public final class ReleaseMachine {
                 || in.now().isBefore(candidate.stepSince().plus(policy.stepDeadline()))) {
             return Decision.ignored(null);
         }
-        Meta meta = meta(in.now(), "deadline:" + state.model(), null);
+        Meta meta = meta("deadline:" + state.model(), null);
         return Decision.of(hold(meta, state, candidate, "no healthy verdict with at least " + policy.minSamples() + " samples within "
                 + policy.stepDeadline() + " at " + stepName(candidate) + ": too little traffic; holding, never promoting on time"));
     }
@@ -226,8 +233,8 @@ public final class ReleaseMachine {
         return candidate.stepIndex() < 0 ? "shadow" : "step " + candidate.stepIndex() + " (" + candidate.weight() + " %)";
     }
 
-    private Meta meta(java.time.Instant at, String correlationId, String causationId) {
-        return new Meta(ids.get(), at, correlationId, causationId);
+    private Meta meta(String correlationId, String causationId) {
+        return new Meta(ids.get(), clock.get(), correlationId, causationId);
     }
 
     /** Folds one event into the state; tolerant of events that no longer fit (they only bump the revision). */

@@ -90,7 +90,7 @@ class ReleaseMachinePropertyTests {
     /** One script played against the machine, with what the checks need to remember. */
     static final class Run {
         final RecordingPublisher published = new RecordingPublisher();
-        final ReleaseMachine machine = new ReleaseMachine(POLICY);
+        final ReleaseMachine machine = new ReleaseMachine(POLICY, () -> UUID.randomUUID().toString(), () -> this.now);
         Releases releases = new Releases(machine, published);
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
         final List<ReleaseInput.Verdict> sent = new ArrayList<>();

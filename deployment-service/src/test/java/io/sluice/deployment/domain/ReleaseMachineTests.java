@@ -22,8 +22,8 @@ class ReleaseMachineTests {
     private final ReleasePolicy policy = new ReleasePolicy(List.of(10, 25, 50, 100), Map.of("fast", List.of(50, 100)),
             Strategy.CANARY, Map.of(), 100, Duration.ofMinutes(30), 1024);
     private final RecordingPublisher published = new RecordingPublisher();
-    private final Releases releases = new Releases(new ReleaseMachine(policy), published);
     private final Inputs in = new Inputs();
+    private final Releases releases = new Releases(machine(), published);
 
     @Test
     void servesTheFirstVersionOfAModelImmediately() {
@@ -75,7 +75,7 @@ class ReleaseMachineTests {
 
     @Test
     void usesTheStepsConfiguredForTheModel() {
-        Releases fast = new Releases(new ReleaseMachine(policy), published);
+        Releases fast = new Releases(machine(), published);
         ReleaseInput.Approved first = in.approved("v1");
         fast.handle(new ReleaseInput.Approved(first.eventId(), first.occurredAt(), "c", "fast", "v1", "file:/m/v1/", Strategy.CANARY));
         fast.handle(new ReleaseInput.Approved("a2", in.advance(Duration.ofSeconds(1)), "c", "fast", "v2", "file:/m/v2/", Strategy.CANARY));
@@ -302,7 +302,7 @@ class ReleaseMachineTests {
         ReleaseInput.Verdict healthy = in.healthy("v2", 0);
         releases.handle(healthy);
 
-        Releases restarted = new Releases(new ReleaseMachine(policy), published);
+        Releases restarted = new Releases(machine(), published);
         restarted.restore(published.tables, published.events);
 
         assertThat(RoutingTable.of(restarted.find(Inputs.MODEL).orElseThrow())).isEqualTo(published.lastTable(Inputs.MODEL));
@@ -318,7 +318,7 @@ class ReleaseMachineTests {
         releases.handle(in.approved("v2"));
         List<RoutingTable> tablesBeforeTheLastEvent = List.copyOf(published.tables.subList(0, published.tables.size() - 1));
 
-        Releases restarted = new Releases(new ReleaseMachine(policy), new RecordingPublisher());
+        Releases restarted = new Releases(machine(), new RecordingPublisher());
         List<RoutingTable> republished = restarted.restore(tablesBeforeTheLastEvent, published.events);
 
         assertThat(republished).singleElement().isEqualTo(published.lastTable(Inputs.MODEL));
@@ -330,12 +330,16 @@ class ReleaseMachineTests {
         releases.handle(in.approved("v2"));
         releases.handle(in.healthy("v2", 0));
 
-        Releases restarted = new Releases(new ReleaseMachine(policy), published);
+        Releases restarted = new Releases(machine(), published);
         restarted.restore(published.tables, List.of());
 
         assertThat(RoutingTable.of(restarted.find(Inputs.MODEL).orElseThrow())).isEqualTo(published.lastTable(Inputs.MODEL));
         restarted.handle(in.degraded("v2", 1));
         assertThat(published.lastTable(Inputs.MODEL).routes()).containsExactly(new Route("v1", RouteRole.STABLE, 100, Inputs.uri("v1")));
+    }
+
+    private ReleaseMachine machine() {
+        return new ReleaseMachine(policy, () -> java.util.UUID.randomUUID().toString(), () -> in.now);
     }
 
     private void serving(String version) {

@@ -23,9 +23,10 @@ public final class PreviousRun implements ReleasePublisher {
 
     private final SluiceKafka kafka;
     private final ReleaseMapping mapping = new ReleaseMapping("deployment-service/previous-run");
-    private final Releases releases = new Releases(new ReleaseMachine(ReleasePolicy.defaults()), this);
-    private boolean stopBeforeTables;
     private Instant now = Instant.now().minus(Duration.ofMinutes(10));
+    private final Releases releases = new Releases(
+            new ReleaseMachine(ReleasePolicy.defaults(), () -> java.util.UUID.randomUUID().toString(), () -> now), this);
+    private boolean stopBeforeTables;
 
     public PreviousRun(SluiceKafka kafka) {
         this.kafka = kafka;
