@@ -70,7 +70,7 @@ class InferenceServiceIntegrationTests {
         URI bucket = store.bucket("sluice-local-models");
         long seed = 1;
         for (String[] version : new String[][] {{"split", "s1"}, {"split", "s2"}, {"shift", "a1"}, {"shift", "a2"}, {"sticky", "k1"}, {"sticky", "k2"},
-                {"shapes", "v1"}, {"broken", "b1"}}) {
+                {"shapes", "v1"}, {"broken", "b1"}, {"early", "e1"}}) {
             uris.put(version[0] + ":" + version[1],
                     TestModels.write(store, bucket, TestModels.imageCard(version[0], version[1]), seed++).toString());
         }
@@ -78,6 +78,7 @@ class InferenceServiceIntegrationTests {
             uris.put("points:" + version, TestModels.write(store, bucket, TestModels.csvCard("points", version), seed++).toString());
         }
         TestModels.tamper(Path.of(URI.create(uris.get("broken:b1"))).resolve("parameters.params"));
+        publish("early", 1, route("e1", RouteRole.STABLE, 100)); // on the compacted topic before the service starts
     }
 
     @LocalServerPort
@@ -96,6 +97,12 @@ class InferenceServiceIntegrationTests {
     @Test
     void exposesPrometheusMetricsTaggedWithTheService() throws Exception {
         assertThat(get("/actuator/prometheus").body()).contains("jvm_memory_used_bytes").contains("application=\"inference-service\"");
+    }
+
+    @Test
+    void servesTheRoutingTablePublishedBeforeItStarted() throws Exception {
+        awaitReady("early");
+        assertThat(version(infer("early", TestModels.inferBody(8, 3), Map.of()))).isEqualTo("e1");
     }
 
     @Test

@@ -112,7 +112,7 @@ public final class InferenceBenchmark {
         System.out.printf(Locale.ROOT, "model %s:%s %s %s on %s, %d CPU cores, engine %s%n", MODEL, VERSION, card.architecture().asMap(),
                 card.input().shape(), Devices.best(), Runtime.getRuntime().availableProcessors(), Engine.getInstance().getEngineName());
 
-        List<Point> raw = raw(store, dataDir, modelUri, card);
+        List<Point> raw = raw(store, dataDir, modelUri, card, ints(options.getOrDefault("raw-batches", "1,8,32,64")), "before");
         Point limit = raw.stream().max((a, b) -> Double.compare(a.perSecond(), b.perSecond())).orElseThrow();
 
         SluiceKafka kafka = new SluiceKafka().start();
@@ -120,6 +120,9 @@ public final class InferenceBenchmark {
             List<Point> unbatched = service(kafka, dataDir, modelUri, 1, "service, batching off");
             int maxBatch = Integer.parseInt(options.getOrDefault("max-batch-size", "32"));
             List<Point> batched = service(kafka, dataDir, modelUri, maxBatch, "service, batching " + maxBatch);
+            // the raw limit once more: if the machine's load drifted during the run, the two differ
+            int bestBatch = Integer.parseInt(limit.what().replaceAll(".*batch (\\d+).*", "$1"));
+            raw.addAll(raw(store, dataDir, modelUri, card, List.of(bestBatch), "after"));
             report(raw, limit, unbatched, batched);
         } finally {
             kafka.stop();
@@ -143,12 +146,13 @@ public final class InferenceBenchmark {
     }
 
     /** The raw predictor: batches of prepared (decoded, normalised) inputs straight into DJL, no HTTP, no queue. */
-    private List<Point> raw(FileObjectStore store, Path dataDir, URI modelUri, ModelCard card) throws Exception {
+    private List<Point> raw(FileObjectStore store, Path dataDir, URI modelUri, ModelCard card, List<Integer> batches, String when)
+            throws Exception {
         List<Point> points = new ArrayList<>();
         Random random = new Random(1);
         try (LoadedModel model = new ModelPackage(store, dataDir.resolve("raw-cache")).load(modelUri, Devices.best());
              Predictor<float[], Prediction> predictor = model.newPredictor()) {
-            for (int batch : ints(options.getOrDefault("raw-batches", "1,8,32,64"))) {
+            for (int batch : batches) {
                 List<float[]> inputs = new ArrayList<>();
                 for (int i = 0; i < batch; i++) {
                     float[] pixels = new float[card.input().size()];
@@ -172,7 +176,7 @@ public final class InferenceBenchmark {
                     items += batch;
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
-                points.add(new Point("raw DJL predictor, batch " + batch, 1, items / seconds,
+                points.add(new Point("raw DJL predictor, batch " + batch + " (" + when + ")", 1, items / seconds,
                         latencies.getValueAtPercentile(50) / 1e3, latencies.getValueAtPercentile(99) / 1e3, 0));
                 print(points.get(points.size() - 1), "inputs/s");
             }
@@ -303,7 +307,8 @@ public final class InferenceBenchmark {
                     p.perSecond(), p.p50Millis(), p.p99Millis(), p.errors()));
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "raw predictor limit: %.1f inputs/s (%s)%n", limit.perSecond(), limit.what());
+        System.out.printf(Locale.ROOT, "raw predictor limit: %.1f inputs/s (%s); measured again after the service runs: %.1f%n",
+                limit.perSecond(), limit.what(), raw.get(raw.size() - 1).perSecond());
         System.out.printf(Locale.ROOT, "%6s %22s %22s %22s%n", "conc.", "batched/unbatched rps", "batched/unbatched p99",
                 "batched/raw limit");
         for (int i = 0; i < Math.min(unbatched.size(), batched.size()); i++) {
