@@ -33,13 +33,14 @@ record JavaLauncher(Path java, Path launcherJar, String classPath) {
         return command;
     }
 
-    /** A Spring Boot service from its executable jar. */
-    List<String> service(List<String> jvmOptions, Path serviceJar) {
+    /** A Spring Boot service from its executable jar, with its command-line arguments. */
+    List<String> service(List<String> jvmOptions, Path serviceJar, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(serviceJar.toString());
+        command.addAll(args);
         return command;
     }
 }

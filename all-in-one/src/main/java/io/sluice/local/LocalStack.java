@@ -36,8 +36,30 @@ public final class LocalStack {
         this.options = options;
     }
 
-    /** Command-line options of {@code up}. */
-    record Options(Path home, Path dataDir, int kafkaPort, List<String> only, boolean brokerOnly, Duration healthTimeout) {
+    /**
+     * Command-line options of {@code up}.
+     *
+     * @param portOffset  added to every service's HTTP port (0: the ports of DESIGN §7), so a second stack can run beside one
+     * @param serviceArgs per module (or {@code *} for all): extra {@code --property=value} arguments, the highest-precedence
+     *                    Spring configuration (used by tests and demos for short windows and tiny epochs)
+     */
+    record Options(Path home, Path dataDir, int kafkaPort, List<String> only, boolean brokerOnly, Duration healthTimeout,
+                   int portOffset, Map<String, List<String>> serviceArgs) {
+
+        Options {
+            serviceArgs = Map.copyOf(serviceArgs);
+        }
+
+        Options(Path home, Path dataDir, int kafkaPort, List<String> only, boolean brokerOnly, Duration healthTimeout) {
+            this(home, dataDir, kafkaPort, only, brokerOnly, healthTimeout, 0, Map.of());
+        }
+
+        /** The extra arguments of one service: those for every service, then its own. */
+        List<String> argsOf(String module) {
+            List<String> args = new ArrayList<>(serviceArgs.getOrDefault("*", List.of()));
+            args.addAll(serviceArgs.getOrDefault(module, List.of()));
+            return args;
+        }
 
         static Options parse(String[] args) {
             Path home = Path.of(".").toAbsolutePath().normalize();
@@ -46,6 +68,8 @@ public final class LocalStack {
             List<String> only = List.of();
             boolean brokerOnly = false;
             Duration timeout = Duration.ofSeconds(120);
+            int portOffset = 0;
+            Map<String, List<String>> serviceArgs = new LinkedHashMap<>();
             for (int i = 1; i < args.length; i++) {
                 switch (args[i]) {
                     case "--home" -> home = Path.of(args[++i]).toAbsolutePath().normalize();
@@ -54,11 +78,22 @@ public final class LocalStack {
                     case "--only" -> only = List.of(args[++i].split(","));
                     case "--broker-only" -> brokerOnly = true;
                     case "--health-timeout" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
+                    case "--port-offset" -> portOffset = Integer.parseInt(args[++i]);
+                    case "--set" -> {
+                        String setting = args[++i];
+                        int colon = setting.indexOf(':');
+                        if (colon < 1 || !setting.substring(colon + 1).contains("=")) {
+                            throw new UsageException("--set takes SERVICE:property=value (SERVICE may be *), got " + setting);
+                        }
+                        serviceArgs.computeIfAbsent(setting.substring(0, colon), k -> new ArrayList<>())
+                                .add("--" + setting.substring(colon + 1));
+                    }
                     case "-h", "--help" -> throw new UsageException(null);
                     default -> throw new UsageException("unknown option " + args[i]);
                 }
             }
-            return new Options(home, dataDir.toAbsolutePath().normalize(), kafkaPort, only, brokerOnly, timeout);
+            return new Options(home, dataDir.toAbsolutePath().normalize(), kafkaPort, only, brokerOnly, timeout, portOffset,
+                    serviceArgs);
         }
     }
 
@@ -70,12 +105,21 @@ public final class LocalStack {
 
     static final String USAGE = """
             usage: ./sluice up [--data-dir DIR] [--kafka-port 9092] [--only svc1,svc2] [--broker-only] [--health-timeout SECONDS]
+                               [--port-offset N] [--set SERVICE:property=value]...
+                   ./sluice demo [--fault] [--help]
 
               Starts a Kafka broker on localhost:9092 and every Sluice service, with buckets, broker data
               and logs under the data directory (default ~/.sluice, or $SLUICE_DATA_DIR). Ctrl-C stops all.
+              --port-offset adds N to every service port (a second stack beside one on 8080-8086);
+              --set passes --property=value to one service (SERVICE * for all), e.g.
+              --set training-service:sluice.training.defaults.max-epochs=5
             """;
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("demo")) {
+            io.sluice.local.demo.Demo.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length == 0 || !args[0].equals("up")) {
             System.err.print(USAGE);
             System.exit(2);
@@ -126,7 +170,16 @@ public final class LocalStack {
             if (!Files.exists(jar)) {
                 throw new IOException("missing " + jar + "; build with ./mvnw -B -q install -DskipTests");
             }
-            ProcessBuilder builder = new ProcessBuilder(launcher.service(jvmOptions(service), jar))
+            List<String> args = new ArrayList<>();
+            if (options.portOffset() != 0) {
+                args.add("--server.port=" + service.port(options.portOffset()));
+                if (service.module().equals("console")) {
+                    args.add("--sluice.console.deployment-url=http://localhost:" + Service.named("deployment-service").port(options.portOffset()));
+                    args.add("--sluice.console.inference-url=http://localhost:" + Service.named("inference-service").port(options.portOffset()));
+                }
+            }
+            args.addAll(options.argsOf(service.module()));
+            ProcessBuilder builder = new ProcessBuilder(launcher.service(jvmOptions(service), jar, args))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service.module() + ".log").toFile()));
             Map<String, String> env = builder.environment();
             env.put("SLUICE_DATA_DIR", options.dataDir().toString());
@@ -170,7 +223,7 @@ public final class LocalStack {
                     status.put(service, "EXITED(" + services.get(i).exitValue() + ")");
                     continue;
                 }
-                status.put(service, probe(http, service));
+                status.put(service, probe(http, service.healthUrl(options.portOffset())));
             }
             if (status.values().stream().allMatch(s -> s.equals("UP") || s.startsWith("EXITED"))) {
                 break;
@@ -180,9 +233,9 @@ public final class LocalStack {
         return status;
     }
 
-    private static String probe(HttpClient http, Service service) {
+    private static String probe(HttpClient http, String healthUrl) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(service.healthUrl()))
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(healthUrl))
                     .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
             return response.body().contains("\"status\":\"UP\"") ? "UP" : "HTTP " + response.statusCode();
         } catch (IOException e) {
@@ -197,9 +250,10 @@ public final class LocalStack {
         StringBuilder out = new StringBuilder("\n  Sluice local stack\n");
         out.append(String.format("  %-20s %-7s %s%n", "kafka", "UP", broker.bootstrapServers()));
         for (Service service : selected) {
-            out.append(String.format("  %-20s %-7s http://localhost:%d%n", service.module(), health.get(service), service.port()));
+            out.append(String.format("  %-20s %-7s http://localhost:%d%n", service.module(), health.get(service),
+                    service.port(options.portOffset())));
         }
-        out.append("\n  console      http://localhost:8080\n");
+        out.append("\n  console      http://localhost:").append(Service.named("console").port(options.portOffset())).append("\n");
         out.append("  admin token  ").append(token).append("   (also in ").append(options.dataDir().resolve("admin-token")).append(")\n");
         out.append("  raw bucket   ").append(options.dataDir().resolve("buckets/sluice-local-raw-data")).append("\n");
         out.append("  watch        ./sluice events --follow\n");

@@ -10,7 +10,18 @@ record Service(String module, int port) {
             new Service("deployment-service", 8083), new Service("training-service", 8084),
             new Service("evaluation-service", 8085), new Service("monitoring-service", 8086));
 
-    String healthUrl() {
-        return "http://localhost:" + port + "/actuator/health";
+    /** The port with the stack's port offset applied (0 in the normal stack). */
+    int port(int offset) {
+        return port + offset;
+    }
+
+    String healthUrl(int offset) {
+        return "http://localhost:" + port(offset) + "/actuator/health";
+    }
+
+    /** The service of a module. */
+    static Service named(String module) {
+        return ALL.stream().filter(s -> s.module().equals(module)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + module));
     }
 }
