@@ -63,8 +63,8 @@ class IngestConfiguration {
 
     @Bean(destroyMethod = "close")
     DatasetTracker datasetTracker(DatasetPipeline pipeline, IngestProperties properties, Clock clock, MeterRegistry meters) {
-        DatasetTracker tracker = new DatasetTracker(properties.quietPeriod(), clock, dataset -> {
-            DatasetPipeline.Outcome outcome = pipeline.complete(dataset);
+        DatasetTracker tracker = new DatasetTracker(properties.quietPeriod(), clock, (dataset, byMarker) -> {
+            DatasetPipeline.Outcome outcome = pipeline.complete(dataset, byMarker);
             meters.counter("sluice.ingest.datasets.completed", "outcome", outcome.name()).increment();
         }, Duration.ofMillis(250));
         Gauge.builder("sluice.ingest.datasets.pending", tracker, DatasetTracker::pending).register(meters);

@@ -66,19 +66,58 @@ public final class DatasetAssembler {
 
     /** Reads and validates the dataset as it is in storage now. */
     public Assembly assemble(String dataset) throws IOException {
+        return assemble(list(dataset));
+    }
+
+    /**
+     * What a dataset's prefix holds right now.
+     *
+     * @param dataset        dataset name
+     * @param prefix         the dataset's prefix
+     * @param files          data files by key relative to the prefix (markers and hidden files excluded)
+     * @param manifestMarker the uploader's manifest.json, or null
+     * @param latestMarker   when the newest completion marker was written, or null without one
+     */
+    public record Listing(String dataset, URI prefix, Map<String, StoredObject> files, StoredObject manifestMarker,
+                          java.time.Instant latestMarker) {
+
+        /**
+         * True when the dataset has a completion marker older than some of its data: an upload of
+         * new content is under way and its own marker has not been written yet.
+         */
+        public boolean markerIsStale() {
+            return latestMarker != null && files.values().stream().anyMatch(f -> f.updated().isAfter(latestMarker));
+        }
+    }
+
+    /** Lists a dataset's prefix. */
+    public Listing list(String dataset) throws IOException {
         URI prefix = raw.datasetPrefix(dataset);
         Map<String, StoredObject> files = new TreeMap<>();
         StoredObject manifestMarker = null;
+        java.time.Instant latestMarker = null;
         try (Stream<StoredObject> listing = store.list(prefix)) {
             for (StoredObject object : (Iterable<StoredObject>) listing::iterator) {
                 String key = ObjectKeys.relativize(prefix, object.uri());
-                if (DatasetLayouts.MANIFEST_MARKER.equals(key)) {
-                    manifestMarker = object;
-                } else if (!DatasetLayouts.isMarker(key) && !DatasetLayouts.isHidden(key)) {
+                if (DatasetLayouts.isMarker(key)) {
+                    latestMarker = latestMarker == null || object.updated().isAfter(latestMarker) ? object.updated() : latestMarker;
+                    if (DatasetLayouts.MANIFEST_MARKER.equals(key)) {
+                        manifestMarker = object;
+                    }
+                } else if (!DatasetLayouts.isHidden(key)) {
                     files.put(key, object);
                 }
             }
         }
+        return new Listing(dataset, prefix, files, manifestMarker, latestMarker);
+    }
+
+    /** Hashes, decodes and validates a listed dataset. */
+    public Assembly assemble(Listing listing) throws IOException {
+        String dataset = listing.dataset();
+        URI prefix = listing.prefix();
+        Map<String, StoredObject> files = listing.files();
+        StoredObject manifestMarker = listing.manifestMarker();
         ValidationReport report = new ValidationReport(rules);
         Spec spec = manifestMarker == null ? Spec.NONE : readSpec(manifestMarker, report);
 

@@ -15,7 +15,7 @@ public final class DatasetPipeline {
     private static final Logger log = LoggerFactory.getLogger(DatasetPipeline.class);
 
     /** What completing a dataset led to. */
-    public enum Outcome { READY, REJECTED, ALREADY_PUBLISHED }
+    public enum Outcome { READY, REJECTED, ALREADY_PUBLISHED, AWAITING_MARKER }
 
     private final DatasetAssembler assembler;
     private final DatasetVersions versions;
@@ -27,10 +27,26 @@ public final class DatasetPipeline {
         this.publisher = publisher;
     }
 
-    /** Runs one dataset; throws when storage or the publisher fails, so the caller can retry. */
+    /** Runs one dataset because its completion marker arrived; throws when storage or the publisher fails. */
     public Outcome complete(String dataset) throws IOException {
+        return complete(dataset, true);
+    }
+
+    /**
+     * Runs one dataset; throws when storage or the publisher fails, so the caller can retry.
+     *
+     * @param byMarker false when the quiet period ran out: then a dataset whose completion marker is
+     *                 older than some of its files is being re-uploaded, and waits for its new marker
+     *                 rather than publishing half an upload
+     */
+    public Outcome complete(String dataset, boolean byMarker) throws IOException {
         long started = System.nanoTime();
-        Assembly assembly = assembler.assemble(dataset);
+        DatasetAssembler.Listing listing = assembler.list(dataset);
+        if (!byMarker && listing.markerIsStale()) {
+            log.info("dataset {} has files newer than its completion marker: waiting for the upload's new marker", dataset);
+            return Outcome.AWAITING_MARKER;
+        }
+        Assembly assembly = assembler.assemble(listing);
         if (versions.published(assembly.name(), assembly.version())) {
             log.info("dataset {} version {} was already published; nothing to do", dataset, assembly.version());
             return Outcome.ALREADY_PUBLISHED;

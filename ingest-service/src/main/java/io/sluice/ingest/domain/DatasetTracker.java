@@ -3,9 +3,7 @@ package io.sluice.ingest.domain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +26,10 @@ public final class DatasetTracker implements AutoCloseable {
     /** What completing a dataset does (the pipeline); throwing means "try again later". */
     @FunctionalInterface
     public interface Completion {
-        void complete(String dataset) throws Exception;
+        /**
+         * @param byMarker true when a completion marker arrived, false when the quiet period ran out
+         */
+        void complete(String dataset, boolean byMarker) throws Exception;
     }
 
     private final Duration quietPeriod;
@@ -72,25 +73,25 @@ public final class DatasetTracker implements AutoCloseable {
     }
 
     void tick() {
-        List<String> due = new ArrayList<>();
+        Map<String, Boolean> due = new HashMap<>();
         synchronized (this) {
             Instant now = clock.instant();
             pending.forEach((dataset, p) -> {
                 if (!p.running && (p.marker || !p.lastSeen.plus(quietPeriod).isAfter(now))) {
                     p.running = true;
+                    due.put(dataset, p.marker);
                     p.marker = false;
                     p.startedGeneration = p.generation;
-                    due.add(dataset);
                 }
             });
         }
-        due.forEach(dataset -> worker.execute(() -> run(dataset)));
+        due.forEach((dataset, byMarker) -> worker.execute(() -> run(dataset, byMarker)));
     }
 
-    private void run(String dataset) {
+    private void run(String dataset, boolean byMarker) {
         boolean done = false;
         try {
-            completion.complete(dataset);
+            completion.complete(dataset, byMarker);
             done = true;
         } catch (Exception | LinkageError e) {
             log.warn("completing dataset {} failed, will retry after the quiet period: {}", dataset, e.toString(), e);

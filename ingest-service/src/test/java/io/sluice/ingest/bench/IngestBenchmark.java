@@ -91,7 +91,7 @@ public final class IngestBenchmark {
         NotificationParser parser = new NotificationParser();
         var json = JsonMapper.builder().build();
         AtomicLong completions = new AtomicLong();
-        try (DatasetTracker tracker = new DatasetTracker(Duration.ofHours(1), Clock.systemUTC(), d -> completions.incrementAndGet(),
+        try (DatasetTracker tracker = new DatasetTracker(Duration.ofHours(1), Clock.systemUTC(), (d, m) -> completions.incrementAndGet(),
                 Duration.ofSeconds(1))) {
             NotificationIntake intake = new NotificationIntake(new RawBucket(URI.create("gs://raw/")), tracker);
             for (int round = 0; round < 2; round++) { // the first round warms up the JIT

@@ -85,6 +85,27 @@ class DatasetPipelineTests {
     }
 
     @Test
+    void waitsForTheNewMarkerOfAReuploadInsteadOfPublishingHalfOfIt() throws Exception {
+        TestDatasets.writeImages(store, raw.datasetPrefix("re"), Map.of("0", 3, "1", 3), 0);
+        TestDatasets.markComplete(store, raw.datasetPrefix("re"));
+        assertThat(pipeline(recording()).complete("re", true)).isEqualTo(DatasetPipeline.Outcome.READY);
+        Thread.sleep(20); // the next upload's files are newer than the old marker
+        store.put(ObjectKeys.resolve(raw.datasetPrefix("re"), "0/new.png"), TestDatasets.grey(500));
+
+        assertThat(pipeline(recording()).complete("re", false)).isEqualTo(DatasetPipeline.Outcome.AWAITING_MARKER);
+        TestDatasets.markComplete(store, raw.datasetPrefix("re"));
+        assertThat(pipeline(recording()).complete("re", false)).isEqualTo(DatasetPipeline.Outcome.READY);
+        assertThat(published).hasSize(2);
+    }
+
+    @Test
+    void completesADatasetWithoutMarkerAfterTheQuietPeriod() throws Exception {
+        TestDatasets.writeImages(store, raw.datasetPrefix("quiet"), Map.of("0", 3, "1", 3), 0);
+
+        assertThat(pipeline(recording()).complete("quiet", false)).isEqualTo(DatasetPipeline.Outcome.READY);
+    }
+
+    @Test
     void retriesAVersionWhosePublicationFailed() throws IOException {
         TestDatasets.writeImages(store, raw.datasetPrefix("flaky"), Map.of("0", 3, "1", 3), 0);
         DatasetPublisher failing = new DatasetPublisher() {

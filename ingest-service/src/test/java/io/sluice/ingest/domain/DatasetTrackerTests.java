@@ -45,7 +45,8 @@ class DatasetTrackerTests {
 
     @Test
     void completesAtOnceWhenTheMarkerArrives() throws Exception {
-        tracker = new DatasetTracker(Duration.ofHours(1), clock, completed::add, Duration.ofMillis(20));
+        tracker = new DatasetTracker(Duration.ofHours(1), clock, (d, byMarker) -> completed.add(d + (byMarker ? "" : " (quiet)")),
+                Duration.ofMillis(20));
         tracker.objectStored("asl", false);
         Thread.sleep(100);
         assertThat(completed).isEmpty();
@@ -59,7 +60,8 @@ class DatasetTrackerTests {
 
     @Test
     void completesAfterTheQuietPeriodWithoutAMarker() throws Exception {
-        tracker = new DatasetTracker(Duration.ofSeconds(30), clock, completed::add, Duration.ofMillis(20));
+        tracker = new DatasetTracker(Duration.ofSeconds(30), clock, (d, byMarker) -> completed.add(d + (byMarker ? "" : " (quiet)")),
+                Duration.ofMillis(20));
         tracker.objectStored("csv", false);
         now.set(now.get().plusSeconds(20));
         tracker.objectStored("csv", false); // still uploading: the quiet period starts again
@@ -70,13 +72,13 @@ class DatasetTrackerTests {
         now.set(now.get().plusSeconds(11));
 
         await(() -> completed.size() == 1);
-        assertThat(completed).containsExactly("csv");
+        assertThat(completed).containsExactly("csv (quiet)");
     }
 
     @Test
     void looksAgainOnceWhenObjectsArriveDuringACompletion() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        tracker = new DatasetTracker(Duration.ofHours(1), clock, dataset -> {
+        tracker = new DatasetTracker(Duration.ofHours(1), clock, (dataset, byMarker) -> {
             completed.add(dataset);
             if (completed.size() == 1) {
                 release.await(5, TimeUnit.SECONDS);
@@ -99,7 +101,7 @@ class DatasetTrackerTests {
 
     @Test
     void retriesAfterAFailedCompletion() throws Exception {
-        tracker = new DatasetTracker(Duration.ofSeconds(30), clock, dataset -> {
+        tracker = new DatasetTracker(Duration.ofSeconds(30), clock, (dataset, byMarker) -> {
             completed.add(dataset);
             if (completed.size() == 1) {
                 throw new java.io.IOException("storage unavailable");
