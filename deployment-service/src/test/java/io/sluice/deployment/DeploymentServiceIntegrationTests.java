@@ -84,7 +84,9 @@ class DeploymentServiceIntegrationTests {
 
     @Test
     void exposesPrometheusMetricsTaggedWithTheService() throws Exception {
-        assertThat(get("/actuator/prometheus", null).body()).contains("jvm_memory_used_bytes").contains("application=\"deployment-service\"");
+        serving("metered", "v1");
+        assertThat(get("/actuator/prometheus", null).body()).contains("jvm_memory_used_bytes").contains("application=\"deployment-service\"")
+                .containsPattern("sluice_deployment_events_total\\{.*type=\"ModelPromoted\"");
     }
 
     @Test

@@ -49,7 +49,7 @@ public final class Releases {
             publisher.event(event);
             publisher.table(RoutingTable.of(state), event);
         }
-        if (!decision.events().isEmpty() || input instanceof ReleaseInput.Verdict || releases.containsKey(input.model())) {
+        if (!decision.events().isEmpty() || releases.containsKey(input.model())) { // no entry for verdicts on unknown models
             releases.put(input.model(), state);
         }
         return new Outcome(decision, state);

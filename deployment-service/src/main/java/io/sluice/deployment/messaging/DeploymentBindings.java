@@ -2,6 +2,7 @@ package io.sluice.deployment.messaging;
 
 import java.util.function.Consumer;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,8 @@ class DeploymentBindings {
     }
 
     @Bean
-    ReleasePublisher releasePublisher(StreamBridge bridge, ReleaseMapping mapping) {
-        return new KafkaReleasePublisher(bridge, mapping);
+    ReleasePublisher releasePublisher(StreamBridge bridge, ReleaseMapping mapping, MeterRegistry meters) {
+        return new KafkaReleasePublisher(bridge, mapping, meters);
     }
 
     /** sluice.evaluations: ModelApproved starts (or supersedes) a release; other evaluation events are not ours. */

@@ -1,5 +1,7 @@
 package io.sluice.deployment.messaging;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.avro.specific.SpecificRecord;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.support.MessageBuilder;
@@ -18,15 +20,19 @@ final class KafkaReleasePublisher implements ReleasePublisher {
 
     private final StreamBridge bridge;
     private final ReleaseMapping mapping;
+    private final MeterRegistry meters;
 
-    KafkaReleasePublisher(StreamBridge bridge, ReleaseMapping mapping) {
+    KafkaReleasePublisher(StreamBridge bridge, ReleaseMapping mapping, MeterRegistry meters) {
         this.bridge = bridge;
         this.mapping = mapping;
+        this.meters = meters;
     }
 
     @Override
     public void event(ReleaseEvent event) {
-        send(EVENTS, event.model(), mapping.toAvro(event));
+        SpecificRecord record = mapping.toAvro(event);
+        send(EVENTS, event.model(), record);
+        meters.counter("sluice.deployment.events", "type", record.getClass().getSimpleName()).increment();
     }
 
     @Override
