@@ -106,6 +106,16 @@ class InferenceServiceIntegrationTests {
     }
 
     @Test
+    void deadLettersAnUndecodableRoutingRecordAndKeepsApplyingTheTable() throws Exception {
+        kafka.publishRaw(SluiceTopics.DEPLOYMENT_STATE, "garbled", "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8));
+        publish("garbled", 1); // an entry with no routes yet: applied, nothing to load
+        ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(SluiceTopics.DEPLOYMENT_STATE + ".dlt",
+                r -> "garbled".equals(r.key()), 1, Duration.ofSeconds(30)).get(0);
+        assertThat(SluiceKafka.header(dead, "sluice-dlt-reason")).contains("EventDecodingException");
+        awaitBody("/v2/models/garbled", "\"revision\":1");
+    }
+
+    @Test
     void splitsTrafficNinetyTenWithinStatisticalTolerance() throws Exception {
         publish("split", 1, route("s1", RouteRole.STABLE, 90), route("s2", RouteRole.CANARY, 10));
         awaitReady("split");
