@@ -121,7 +121,7 @@ class ConsoleIntegrationTests {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/events/stream?model=" + model))
                 .header("Accept", "text/event-stream").build();
         CompletableFuture<HttpResponse<Stream<String>>> response = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines());
-        HttpResponse<Stream<String>> stream = response.get(10, TimeUnit.SECONDS);
+        HttpResponse<Stream<String>> stream = response.get(60, TimeUnit.SECONDS);
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
 
@@ -138,7 +138,7 @@ class ConsoleIntegrationTests {
             }
             return null;
         });
-        JsonNode record = json.readTree(data.get(20, TimeUnit.SECONDS));
+        JsonNode record = json.readTree(data.get(60, TimeUnit.SECONDS));
         stream.body().close();
         assertThat(record.get("topic").asString()).isEqualTo(SluiceTopics.TRAINING);
         assertThat(record.get("key").asString()).isEqualTo("run-1");
@@ -248,7 +248,7 @@ class ConsoleIntegrationTests {
     @Test
     @EnabledIf("io.sluice.console.Chromium#available")
     void showsLiveEventsInChromiumAndClicksThroughToATimelineAndADeployment() throws Exception {
-        Duration wait = Duration.ofSeconds(30);
+        Duration wait = Duration.ofSeconds(60);
         String dataset = "tulips-" + UUID.randomUUID().toString().substring(0, 8);
         String model = "model-" + UUID.randomUUID().toString().substring(0, 8);
         try (Chromium chromium = new Chromium()) {
@@ -286,7 +286,7 @@ class ConsoleIntegrationTests {
     }
 
     private JsonNode await(String path, Predicate<JsonNode> done) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),

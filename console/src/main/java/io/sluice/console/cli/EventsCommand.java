@@ -87,7 +87,7 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
         EventFilter filter = new EventFilter(Set.copyOf(topics), Set.copyOf(types), model, dataset, correlation);
         EventViews views = new EventViews(EventCodec.singleObject());
         AtomicBoolean stopped = new AtomicBoolean();
-        try (EventTail tail = new EventTail(bootstrap, "sluice-cli-events", Duration.ofSeconds(6))) {
+        try (EventTail tail = new EventTail(bootstrap, "sluice-cli-events", Duration.ofSeconds(10))) {
             List<String> available = tail.sluiceTopics();
             List<String> chosen = topics.isEmpty() ? available : topics;
             for (String topic : chosen) {

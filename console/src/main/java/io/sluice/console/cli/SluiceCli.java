@@ -64,7 +64,10 @@ public final class SluiceCli implements Runnable {
         cli.setErr(context.err());
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
             String name = line.getCommandName();
-            if (ex instanceof CliException || ex instanceof KafkaUnavailableException || ex instanceof InvalidObjectKeyException
+            if (ex instanceof KafkaUnavailableException) {
+                context.err().println("sluice " + name + ": " + ex.getMessage()
+                        + "; is the stack running (./sluice up)? Otherwise set --kafka or SLUICE_KAFKA");
+            } else if (ex instanceof CliException || ex instanceof InvalidObjectKeyException
                     || ex instanceof IllegalArgumentException) {
                 context.err().println("sluice " + name + ": " + ex.getMessage());
             } else {

@@ -41,18 +41,42 @@ public final class EventTail implements AutoCloseable {
         props.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(timeout.toMillis(), 1000));
         props.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2000);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        try {
+            this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        } catch (KafkaException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new KafkaUnavailableException("cannot use Kafka at " + bootstrapServers + " (" + cause.getMessage() + ")", e);
+        }
     }
 
     /** Every {@code sluice.*} topic on the broker, sorted; throws {@link KafkaUnavailableException} when it cannot be reached. */
     public List<String> sluiceTopics() {
+        requireListening(bootstrapServers);
         try {
             return new ArrayList<>(new TreeSet<>(consumer.listTopics(timeout).keySet().stream()
                     .filter(name -> name.startsWith("sluice.")).toList()));
         } catch (KafkaException e) {
-            throw new KafkaUnavailableException("cannot reach Kafka at " + bootstrapServers + " (" + e.getMessage()
-                    + "); is the stack running (./sluice up), or set --kafka / SLUICE_KAFKA", e);
+            throw new KafkaUnavailableException("cannot reach Kafka at " + bootstrapServers + " (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Fails at once when no bootstrap address accepts a TCP connection, instead of after the client's full timeout. */
+    static void requireListening(String bootstrapServers) {
+        String refused = null;
+        for (String address : bootstrapServers.split(",")) {
+            int colon = address.strip().lastIndexOf(':');
+            if (colon < 0) {
+                return; // let the client explain the malformed address
+            }
+            try (java.net.Socket socket = new java.net.Socket()) {
+                String host = address.strip().substring(0, colon).replace("[", "").replace("]", "");
+                socket.connect(new java.net.InetSocketAddress(host, Integer.parseInt(address.strip().substring(colon + 1))), 2000);
+                return;
+            } catch (java.io.IOException | RuntimeException e) {
+                refused = e.getMessage();
+            }
+        }
+        throw new KafkaUnavailableException("cannot reach Kafka at " + bootstrapServers + " (" + refused + ")", null);
     }
 
     /** Assigns every partition of the topics and positions each at the start or the end. */

@@ -32,14 +32,14 @@ class EventsCommandTests {
         String dataset = "flowers-" + UUID.randomUUID();
         CliRun run = new CliRun();
         Thread cli = CliRun.start(run, env(), "events", "--follow", "--topic", SluiceTopics.DATASETS, "--limit", "1");
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!run.err().contains("following") && System.nanoTime() < deadline && cli.isAlive()) {
             Thread.sleep(20);
         }
         assertThat(run.err()).contains("sluice events: following 1 topic(s)");
 
         kafka.publish(SluiceTopics.DATASETS, dataset, Events.datasetReady().setDatasetName(dataset).build());
-        cli.join(20_000);
+        cli.join(60_000);
 
         assertThat(cli.isAlive()).isFalse();
         assertThat(run.exitCode).isZero();
