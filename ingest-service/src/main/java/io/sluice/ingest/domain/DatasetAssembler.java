@@ -88,6 +88,22 @@ public final class DatasetAssembler {
         public boolean markerIsStale() {
             return latestMarker != null && files.values().stream().anyMatch(f -> f.updated().isAfter(latestMarker));
         }
+
+        /**
+         * Hex SHA-256 of what the store says about the data files (key, size, modification time,
+         * store checksum): equal fingerprints mean nothing was written since, so the content — and
+         * the version — cannot have changed. Cheap: no file is read.
+         */
+        public String fingerprint() {
+            StringBuilder lines = new StringBuilder();
+            files.forEach((key, f) -> lines.append(key).append('\t').append(f.size()).append('\t').append(f.updated())
+                    .append('\t').append(f.checksum()).append('\n'));
+            if (manifestMarker != null) {
+                lines.append(DatasetLayouts.MANIFEST_MARKER).append('\t').append(manifestMarker.size()).append('\t')
+                        .append(manifestMarker.updated()).append('\n');
+            }
+            return FileFacts.sha256(lines.toString().getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** Lists a dataset's prefix. */

@@ -46,9 +46,15 @@ public final class DatasetPipeline {
             log.info("dataset {} has files newer than its completion marker: waiting for the upload's new marker", dataset);
             return Outcome.AWAITING_MARKER;
         }
+        String fingerprint = listing.fingerprint();
+        if (versions.lastListing(dataset).filter(fingerprint::equals).isPresent()) {
+            log.info("dataset {} is unchanged since its last published version; nothing to do", dataset);
+            return Outcome.ALREADY_PUBLISHED;
+        }
         Assembly assembly = assembler.assemble(listing);
         if (versions.published(assembly.name(), assembly.version())) {
             log.info("dataset {} version {} was already published; nothing to do", dataset, assembly.version());
+            versions.recordListing(dataset, fingerprint);
             return Outcome.ALREADY_PUBLISHED;
         }
         URI report = versions.writeReport(assembly);
@@ -62,6 +68,7 @@ public final class DatasetPipeline {
             outcome = Outcome.READY;
         }
         versions.markPublished(assembly);
+        versions.recordListing(dataset, fingerprint);
         log.info("dataset {} version {}: {} ({} samples, {} issue(s), {} ms)", dataset, assembly.version(), outcome,
                 assembly.sampleCount(), assembly.issues().size(), (System.nanoTime() - started) / 1_000_000);
         return outcome;

@@ -21,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class DatasetVersions {
 
     static final String PUBLISHED = "_PUBLISHED";
+    static final String LISTING = "_LAST_PUBLISHED_LISTING";
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     private final ObjectStore store;
@@ -78,6 +79,24 @@ public final class DatasetVersions {
         report.put("issues", issues);
         store.put(uri, JSON.writeValueAsBytes(report));
         return uri;
+    }
+
+    /** The fingerprint of the listing last found published (see {@link DatasetAssembler.Listing#fingerprint()}), or empty. */
+    public java.util.Optional<String> lastListing(String name) throws IOException {
+        URI uri = listingUri(name);
+        if (store.stat(uri).isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new String(store.read(uri), java.nio.charset.StandardCharsets.UTF_8).trim());
+    }
+
+    /** Remembers that the dataset, listed as {@code fingerprint}, is a published version. */
+    public void recordListing(String name, String fingerprint) throws IOException {
+        store.put(listingUri(name), fingerprint.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private URI listingUri(String name) {
+        return ObjectKeys.resolve(trainingBucket, RawBucket.DATASETS + RawBucket.requireDatasetName(name) + "/" + LISTING);
     }
 
     public void markPublished(Assembly assembly) throws IOException {

@@ -76,6 +76,33 @@ class DatasetPipelineTests {
     }
 
     @Test
+    void recognisesAnUnchangedDatasetFromItsListingAloneWithoutReadingAFile() throws IOException {
+        TestDatasets.writeImages(store, raw.datasetPrefix("same"), Map.of("0", 3, "1", 3), 0);
+        assertThat(pipeline(recording()).complete("same")).isEqualTo(DatasetPipeline.Outcome.READY);
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        io.sluice.platform.storage.ObjectStore counting = new io.sluice.platform.storage.ObjectStore() {
+            public java.util.Set<String> schemes() { return store.schemes(); }
+            public java.util.stream.Stream<io.sluice.platform.storage.StoredObject> list(URI prefix) throws IOException { return store.list(prefix); }
+            public java.util.Optional<io.sluice.platform.storage.StoredObject> stat(URI object) throws IOException { return store.stat(object); }
+            public java.io.InputStream open(URI object) throws IOException {
+                if (object.toString().contains("/raw/")) {
+                    opened.incrementAndGet();
+                }
+                return store.open(object);
+            }
+            public void put(URI object, Path source) throws IOException { store.put(object, source); }
+            public void put(URI object, byte[] content) throws IOException { store.put(object, content); }
+            public boolean delete(URI object) throws IOException { return store.delete(object); }
+        };
+        DatasetAssembler assembler = new DatasetAssembler(counting, raw, ValidationRules.DEFAULT, Splits.DEFAULT, 1);
+        DatasetPipeline restarted = new DatasetPipeline(assembler, new DatasetVersions(counting, store.bucket("training")), recording());
+
+        assertThat(restarted.complete("same")).isEqualTo(DatasetPipeline.Outcome.ALREADY_PUBLISHED);
+        assertThat(opened).hasValue(0);
+        assertThat(published).hasSize(1);
+    }
+
+    @Test
     void publishesARejectionOnceToo() throws IOException {
         TestDatasets.writeImages(store, raw.datasetPrefix("tiny"), Map.of("0", 1), 0);
 
