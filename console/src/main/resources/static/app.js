@@ -191,16 +191,27 @@ function modelCard(m) {
       el('button', { 'data-needs': 'admin', disabled: role !== 'ADMIN', title: role === 'ADMIN' ? action : 'sign in as admin', onclick: () => steer(m.modelName, action) }, action))),
     trafficChart(m.traffic, Object.fromEntries(routes.map(r => [r.version, r.role.toLowerCase()]))),
     el('h3', {}, 'Last verdicts'),
-    m.verdicts.length ? el('table', {}, el('tbody', {}, m.verdicts.slice(0, 8).map(v => el('tr', {},
-      el('td', {}, time(v.event.header.occurredAt)), el('td', {}, el('span', { class: 'badge ' + verdictClass(v.event.type) }, v.event.type)),
-      el('td', {}, v.event.canaryVersion || v.event.modelVersion || ''), el('td', {}, v.event.reason),
-      el('td', {}, (v.event.checks || []).map(c => c.metric + ' ' + c.decision).join(', ')))))) : el('p', { class: 'muted' }, 'No verdicts yet.'),
+    m.verdicts.length ? el('table', {}, el('tbody', {}, m.verdicts.slice(0, 8).flatMap(verdictRows))) : el('p', { class: 'muted' }, 'No verdicts yet.'),
     el('h3', {}, 'Evaluated versions'),
     m.versions.length ? el('table', {}, el('tbody', {}, m.versions.slice().reverse().map(v => el('tr', {},
       el('td', {}, v.event.modelVersion), el('td', {}, el('span', { class: 'badge ' + (v.event.type === 'ModelApproved' ? 'good' : 'bad') }, v.event.type)),
       el('td', {}, 'accuracy ' + pct(v.event.metrics && v.event.metrics.accuracy)),
       el('td', {}, v.event.confusionMatrixUri ? el('a', { href: '/api/artifact?uri=' + encodeURIComponent(v.event.confusionMatrixUri), target: '_blank' }, 'confusion matrix') : ''),
       el('td', {}, el('a', { href: '#', onclick: (e) => { e.preventDefault(); openRun(v.event.header.correlationId); } }, 'timeline')))))) : el('p', { class: 'muted' }, 'None yet.'));
+}
+/** A verdict and, on click, its evidence: every check with statistic, threshold and sample sizes. */
+function verdictRows(v) {
+  const num = (x) => x === null || x === undefined ? '–' : Number(x).toPrecision(4);
+  const checks = el('table', {}, el('thead', {}, el('tr', {}, ['metric', 'canary', 'baseline', 'samples', 'statistic', 'threshold', 'decision', 'why'].map(h => el('th', {}, h)))),
+    el('tbody', {}, (v.event.checks || []).map(c => el('tr', {}, el('td', {}, c.metric), el('td', {}, num(c.candidateValue)), el('td', {}, num(c.baselineValue)),
+      el('td', {}, c.candidateSamples + ' / ' + c.baselineSamples), el('td', {}, num(c.statistic)), el('td', {}, num(c.threshold)),
+      el('td', {}, c.decision), el('td', {}, c.reason)))));
+  const evidence = el('tr', { hidden: true }, el('td', { colspan: 5 }, checks, el('pre', {}, JSON.stringify(v.event.window, null, 2))));
+  const row = el('tr', { class: 'record', title: 'show the evidence', onclick: () => { evidence.hidden = !evidence.hidden; } },
+    el('td', {}, time(v.event.header.occurredAt)), el('td', {}, el('span', { class: 'badge ' + verdictClass(v.event.type) }, v.event.type)),
+    el('td', {}, (v.event.canaryVersion || v.event.modelVersion || '') + (v.event.stepIndex !== undefined ? ' step ' + (v.event.stepIndex + 1) : '')),
+    el('td', {}, v.event.reason), el('td', {}, (v.event.checks || []).map(c => c.metric + ' ' + c.decision).join(', ')));
+  return [row, evidence];
 }
 const verdictClass = (type) => type === 'CanaryHealthy' ? 'good' : type === 'CanaryDegraded' || type === 'DriftDetected' ? 'bad' : 'warn';
 async function steer(model, action) {

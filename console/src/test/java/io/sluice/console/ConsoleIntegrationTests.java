@@ -260,6 +260,7 @@ class ConsoleIntegrationTests {
             kafka.publish(SluiceTopics.TRAINING, "run-" + dataset, Events.trainingStarted().setDatasetName(dataset).setModelName(model)
                     .setHeader(causedBy(upload)).build());
             kafka.publish(SluiceTopics.DEPLOYMENT_STATE, model, Events.deploymentState().setModelName(model).build());
+            kafka.publish(SluiceTopics.MONITORING, model, Events.canaryDegraded().setModelName(model).build());
 
             String row = "[...document.querySelectorAll('#events tr.record')].find(r => r.textContent.includes('" + dataset + "')"
                     + " && r.dataset.type === 'DatasetReady')";
@@ -275,6 +276,10 @@ class ConsoleIntegrationTests {
             chromium.eval("document.querySelector('#tabs button[data-tab=models]').click()");
             chromium.await("the deployment card", "[...document.querySelectorAll('#model-list .card')].some(c => c.innerText.includes('"
                     + model + "') && c.innerText.includes('CANARY') && c.innerText.includes('10 %'))", wait);
+            String card = "[...document.querySelectorAll('#model-list .card')].find(c => c.innerText.includes('" + model + "'))";
+            chromium.await("the verdict", card + ".innerText.includes('CanaryDegraded')", wait);
+            chromium.eval("[..." + card + ".querySelectorAll('tr.record')].find(r => r.innerText.includes('CanaryDegraded')).click()");
+            chromium.await("the verdict's evidence", card + ".innerText.includes('threshold')", wait);
             chromium.await("admin buttons disabled for an anonymous viewer",
                     "[...document.querySelectorAll('#model-list button[data-needs=admin]')].every(b => b.disabled)", wait);
         }
