@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -34,7 +35,11 @@ import io.sluice.events.RolledBack;
 import io.sluice.events.Route;
 import io.sluice.events.RouteRole;
 import io.sluice.events.TrafficShifted;
+import io.sluice.deployment.domain.Release;
+import io.sluice.deployment.domain.ReleasePolicy;
+import io.sluice.deployment.domain.Releases;
 import io.sluice.deployment.messaging.PreviousRun;
+import io.sluice.deployment.messaging.Restarted;
 import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.testkit.SluiceKafka;
 
@@ -74,6 +79,12 @@ class DeploymentServiceIntegrationTests {
     @LocalServerPort
     int port;
 
+    @Autowired
+    Releases live;
+
+    @Autowired
+    ReleasePolicy policy;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -109,6 +120,29 @@ class DeploymentServiceIntegrationTests {
         List<Integer> shifts = kafka.events(SluiceTopics.DEPLOYMENTS).stream().filter(TrafficShifted.class::isInstance)
                 .map(TrafficShifted.class::cast).filter(e -> e.getModelName().equals(model)).map(TrafficShifted::getStepIndex).toList();
         assertThat(shifts).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void rebuildsExactlyTheLiveStateFromWhatTheServiceWroteToKafka() throws Exception {
+        String model = "rebuilt";
+        serving(model, "v1");
+        approve(model, "v2");
+        awaitState(model, s -> s.getPhase() == ReleasePhase.CANARY);
+        kafka.publish(SluiceTopics.MONITORING, model, healthy(model, "v2", 0));
+        awaitState(model, s -> s.getStepIndex() == 1);
+        kafka.publish(SluiceTopics.MONITORING, model,
+                Events.canaryInconclusive().setModelName(model).setCanaryVersion("v2").setStepIndex(1).build());
+        awaitState(model, s -> s.getReason().startsWith("inconclusive"));
+        assertThat(post(model, "pause", "writer-secret", "hold on").statusCode()).isEqualTo(200);
+        awaitState(model, s -> s.getPhase() == ReleasePhase.PAUSED);
+
+        Release rebuilt = Restarted.from(kafka, policy).find(model).orElseThrow();
+
+        Release running = live.find(model).orElseThrow();
+        assertThat(rebuilt.withLastVerdict(null)).isEqualTo(running.withLastVerdict(null));
+        assertThat(rebuilt.candidate().paused()).isTrue();
+        assertThat(rebuilt.candidate().holdReason()).startsWith("inconclusive");
+        assertThat(rebuilt.revision()).isEqualTo(awaitState(model, s -> s.getPhase() == ReleasePhase.PAUSED).getRevision());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.sluice.deployment.domain;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -234,7 +235,8 @@ public final class ReleaseMachine {
     }
 
     private Meta meta(String correlationId, String causationId) {
-        return new Meta(ids.get(), clock.get(), correlationId, causationId);
+        // milliseconds: what the events carry on the wire, so a rebuilt state compares equal to the live one
+        return new Meta(ids.get(), clock.get().truncatedTo(ChronoUnit.MILLIS), correlationId, causationId);
     }
 
     /** Folds one event into the state; tolerant of events that no longer fit (they only bump the revision). */
