@@ -197,7 +197,7 @@ public final class DatasetAssembler {
                     csvContent.put(key, content);
                 }
             }
-            FileFacts found = DatasetLayouts.isImage(key) ? FileFacts.ofImage(content) : FileFacts.of(content);
+            FileFacts found = DatasetLayouts.isImage(key) ? FileFacts.ofImage(key, content) : FileFacts.of(content);
             if (!csv) {
                 cache.put(cacheKey, found);
             }

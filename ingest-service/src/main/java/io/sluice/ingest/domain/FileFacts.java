@@ -49,30 +49,61 @@ public record FileFacts(long size, String sha256, ImageShape image, String error
 
     /** Facts of an image file: decodes it fully to prove it is a real image. */
     public static FileFacts ofImage(byte[] content) {
+        return ofImage(null, content);
+    }
+
+    /**
+     * Facts of an image file: decodes it fully to prove it is a real image. The reader of the
+     * name's format is tried first (one reused per thread: creating readers costs more than
+     * decoding a small image), then whatever reader recognises the content.
+     */
+    public static FileFacts ofImage(String name, byte[] content) {
         String hash = sha256(content);
+        ImageReader known = name == null ? null : PNG_OR_JPEG.get().get(name.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? 0 : 1);
+        if (known != null && known.getOriginatingProvider() != null) {
+            try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(content))) {
+                if (known.getOriginatingProvider().canDecodeInput(in)) {
+                    return decode(known, in, content.length, hash, false);
+                }
+            } catch (IOException | RuntimeException e) {
+                // fall through to content sniffing, which reports the error
+            }
+        }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(content))) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
                 return new FileFacts(content.length, hash, null, "not a PNG or JPEG image");
             }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels <= 0 || pixels > MAX_PIXELS) {
-                    return new FileFacts(content.length, hash, null, "image of " + pixels + " pixels is out of range");
-                }
-                BufferedImage image = reader.read(0);
-                return new FileFacts(content.length, hash,
-                        new ImageShape(image.getColorModel().getNumComponents(), image.getHeight(), image.getWidth()), null);
-            } finally {
-                reader.dispose();
-            }
+            return decode(readers.next(), in, content.length, hash, true);
         } catch (IOException | RuntimeException e) {
             return new FileFacts(content.length, hash, null, "cannot decode image: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
+
+    private static FileFacts decode(ImageReader reader, ImageInputStream in, long size, String hash, boolean dispose) throws IOException {
+        try {
+            reader.setInput(in, true, true);
+            long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+            if (pixels <= 0 || pixels > MAX_PIXELS) {
+                return new FileFacts(size, hash, null, "image of " + pixels + " pixels is out of range");
+            }
+            BufferedImage image = reader.read(0);
+            return new FileFacts(size, hash, new ImageShape(image.getColorModel().getNumComponents(), image.getHeight(), image.getWidth()),
+                    null);
+        } finally {
+            if (dispose) {
+                reader.dispose();
+            } else {
+                reader.reset();
+            }
+        }
+    }
+
+    /** A PNG and a JPEG reader per thread. */
+    private static final ThreadLocal<java.util.List<ImageReader>> PNG_OR_JPEG = ThreadLocal.withInitial(() -> java.util.Arrays.asList(
+            ImageIO.getImageReadersByFormatName("png").hasNext() ? ImageIO.getImageReadersByFormatName("png").next() : null,
+            ImageIO.getImageReadersByFormatName("jpeg").hasNext() ? ImageIO.getImageReadersByFormatName("jpeg").next() : null));
 
     public static String sha256(byte[] content) {
         try {
