@@ -8,7 +8,7 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /** The domain stays plain Java: no Spring, Kafka or Avro in {@code io.sluice.deployment.domain}. */
-@AnalyzeClasses(packages = "io.sluice.deployment", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "io.sluice.deployment", importOptions = {ImportOption.DoNotIncludeTests.class, ImportOption.DoNotIncludeJars.class})
 class ArchitectureTests {
 
     @ArchTest
