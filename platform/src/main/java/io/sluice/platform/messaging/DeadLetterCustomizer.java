@@ -21,6 +21,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.FixedBackOff;
 
 import io.sluice.events.codec.kafka.EventSerializer;
 
@@ -72,7 +73,11 @@ public class DeadLetterCustomizer implements ListenerContainerWithDlqAndRetryCus
                 (record, exception) -> new TopicPartition(deadLetterTopic(record.topic()), -1));
         recoverer.setHeadersFunction((record, exception) -> new RecordHeaders(new Header[] {
                 new RecordHeader(REASON_HEADER, reason(exception).getBytes(StandardCharsets.UTF_8))}));
-        container.setCommonErrorHandler(new DefaultErrorHandler(recoverer, backOff));
+        // the binder passes no back-off when a binding has max-attempts 1
+        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, backOff == null ? new FixedBackOff(0, 0) : backOff);
+        // keep the rest of the batch in memory instead of seeking and fetching it again after each dead letter
+        handler.setSeekAfterError(false);
+        container.setCommonErrorHandler(handler);
     }
 
     @Override

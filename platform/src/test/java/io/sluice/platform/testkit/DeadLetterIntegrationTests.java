@@ -26,7 +26,9 @@ import io.sluice.platform.events.SluiceTopics;
 @SpringBootTest(classes = DeadLetterIntegrationTests.App.class, properties = {
         "spring.cloud.function.definition=record",
         "spring.cloud.stream.bindings.record-in-0.destination=sluice.datasets",
-        "spring.cloud.stream.bindings.record-in-0.group=platform-test"})
+        "spring.cloud.stream.bindings.record-in-0.group=platform-test",
+        // one attempt: the binder then passes no back-off at all
+        "spring.cloud.stream.bindings.record-in-0.consumer.max-attempts=1"})
 class DeadLetterIntegrationTests {
 
     @RegisterExtension
@@ -43,10 +45,14 @@ class DeadLetterIntegrationTests {
     @Test
     void decodesEventsAndDeadLettersUndecodableRecordsWithTheReason() {
         kafka.publishRaw(SluiceTopics.DATASETS, "digits", "{\"not\": \"avro\"}".getBytes());
+        for (int i = 0; i < 50; i++) {
+            kafka.publishRaw(SluiceTopics.DATASETS, "junk-" + i, new byte[] {(byte) i});
+        }
         DatasetReady event = Events.datasetReady().build();
         kafka.publish(SluiceTopics.DATASETS, "digits", event);
 
-        ConsumerRecord<String, byte[]> dead = kafka.awaitRecords(SluiceTopics.DATASETS + ".dlt", r -> true, 1, Duration.ofSeconds(30)).get(0);
+        List<ConsumerRecord<String, byte[]>> deadLetters = kafka.awaitRecords(SluiceTopics.DATASETS + ".dlt", r -> true, 51, Duration.ofSeconds(30));
+        ConsumerRecord<String, byte[]> dead = deadLetters.get(0);
 
         assertThat(SluiceKafka.header(dead, "sluice-dlt-reason")).startsWith("EventDecodingException: UNKNOWN_FORMAT");
         assertThat(SluiceKafka.header(dead, "kafka_dlt-exception-fqcn")).contains("DeserializationException");
