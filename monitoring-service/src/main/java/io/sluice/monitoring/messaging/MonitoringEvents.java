@@ -36,13 +36,28 @@ final class MonitoringEvents {
         AnalysisWindow window = new AnalysisWindow(from, to);
         List<MetricCheck> checks = checks(verdict.checks());
         return switch (verdict.outcome()) {
-            case HEALTHY -> new CanaryHealthy(header, release.model(), release.canaryVersion(), release.stableVersion(),
-                    release.stepIndex(), window, checks, verdict.reason());
+            case HEALTHY -> healthy(header, release, verdict, window);
             case DEGRADED -> new CanaryDegraded(header, release.model(), release.canaryVersion(), release.stableVersion(),
                     release.stepIndex(), window, checks, verdict.reason());
             case INCONCLUSIVE -> new CanaryInconclusive(header, release.model(), release.canaryVersion(), release.stableVersion(),
                     release.stepIndex(), window, checks, verdict.reason());
         };
+    }
+
+    /**
+     * A healthy verdict carries the checks that passed; checks left undecided for lack of evidence
+     * (e.g. accuracy without feedback labels) do not gate and are named in the reason instead, so
+     * that "fewest samples over the checks" means the evidence the verdict rests on.
+     */
+    private static CanaryHealthy healthy(EventHeader header, Release release, Verdict verdict, AnalysisWindow window) {
+        List<Check> passed = verdict.checks().stream().filter(c -> c.decision() == io.sluice.monitoring.domain.Decision.PASS)
+                .toList();
+        List<String> open = verdict.checks().stream().filter(c -> c.decision() != io.sluice.monitoring.domain.Decision.PASS)
+                .map(c -> c.metric() + " (" + c.reason() + ")").toList();
+        String reason = open.isEmpty() ? verdict.reason()
+                : verdict.reason() + "; not judged for lack of evidence: " + String.join("; ", open);
+        return new CanaryHealthy(header, release.model(), release.canaryVersion(), release.stableVersion(), release.stepIndex(),
+                window, checks(passed), reason);
     }
 
     static DriftDetected drift(EventHeader header, Release release, DriftFinding finding, Instant from, Instant to) {

@@ -24,6 +24,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -41,7 +42,7 @@ import io.sluice.monitoring.domain.ModelWindow;
 
 /**
  * The Kafka Streams topology: PredictionServed per model and version in tumbling windows
- * ({@value #SERVED_WINDOWS}); PredictionFeedback joined with its prediction by request id within
+ * ({@value #SERVED_WINDOWS}, pre-aggregated in memory by {@link WindowPreAggregator}); PredictionFeedback joined with its prediction by request id within
  * the feedback window, then counted per model and version in the same windows
  * ({@value #FEEDBACK_WINDOWS}); and the routing table as a global table ({@value #DEPLOYMENT_STATE}).
  * It scales out by partitions: each instance holds the windows of the models whose partitions it owns.
@@ -53,6 +54,9 @@ public class MonitoringTopology {
     static final String SERVED_WINDOWS = "served-windows";
     static final String FEEDBACK_WINDOWS = "feedback-windows";
     static final String DEPLOYMENT_STATE = "deployment-state";
+    /** How often pre-aggregated predictions are merged into the window store (the analysis sees them then). */
+    static final java.time.Duration FLUSH_EVERY = java.time.Duration.ofMillis(100);
+    static final int MAX_BUFFERED = 20_000;
 
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, MonitoringProperties properties,
@@ -95,11 +99,11 @@ public class MonitoringTopology {
                 .filter((model, event) -> model != null && event instanceof PredictionServed, Named.as("only-served"))
                 .mapValues(event -> (PredictionServed) event, Named.as("as-served"));
 
-        served.groupByKey(Grouped.with("served-by-model", Serdes.String(), MonitoringSerdes.events(PredictionServed.class)))
-                .windowedBy(windows)
-                .aggregate(ModelWindow::new, (model, event, window) -> add(window, event),
-                        Materialized.<String, ModelWindow, WindowStore<Bytes, byte[]>>as(SERVED_WINDOWS)
-                                .withKeySerde(Serdes.String()).withValueSerde(MonitoringSerdes.windows()).withRetention(retention));
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(SERVED_WINDOWS, retention, properties.window(), false),
+                Serdes.String(), MonitoringSerdes.windows()).withCachingDisabled());
+        served.process(() -> new WindowPreAggregator(SERVED_WINDOWS, properties.window(), properties.grace(), FLUSH_EVERY,
+                MAX_BUFFERED), Named.as("served-windows-aggregate"), SERVED_WINDOWS);
 
         KStream<String, PredictionFeedback> feedback = builder
                 .stream(topics.feedback(), Consumed.with(Serdes.String(), MonitoringSerdes.events()).withName("feedback"))
@@ -124,7 +128,7 @@ public class MonitoringTopology {
     }
 
     /** Adds one served prediction to a window aggregate (client errors are the caller's fault, not the model's). */
-    static ModelWindow add(ModelWindow window, PredictionServed event) {
+    public static ModelWindow add(ModelWindow window, PredictionServed event) {
         PredictionOutcome outcome = event.getOutcome();
         boolean error = outcome == PredictionOutcome.SERVER_ERROR || outcome == PredictionOutcome.REJECTED;
         Double confidence = event.getConfidence();
