@@ -47,6 +47,6 @@ public final class BadRecords {
     }
 
     void close() {
-        producer.close();
+        producer.close(java.time.Duration.ofSeconds(5));
     }
 }

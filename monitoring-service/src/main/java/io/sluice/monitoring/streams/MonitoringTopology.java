@@ -32,6 +32,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.events.PredictionFeedback;
@@ -72,6 +73,12 @@ public class MonitoringTopology {
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueProcessingExceptionHandler.class);
         config.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         return new KafkaStreamsConfiguration(config);
+    }
+
+    /** Bounded close, so a shutdown with the broker already gone does not hang on the default timeouts. */
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer boundedClose() {
+        return factory -> factory.setCloseTimeout(5);
     }
 
     @Bean(destroyMethod = "close")

@@ -45,7 +45,8 @@ import io.sluice.platform.testkit.SluiceKafka;
  * (serdes, RocksDB window stores with caching, the feedback join's repartition topic) on one
  * stream thread against an embedded KRaft broker (measured once, after the two in-memory rounds). Run:
  * {@code mvn -B -q -pl monitoring-service test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.sluice.monitoring.bench.AggregationBenchmark [-Dexec.args="1000000"]}.
+ * -Dexec.mainClass=io.sluice.monitoring.bench.AggregationBenchmark [-Dexec.args="1000000"]};
+ * {@code -Dbench.stacks=true} prints the stream thread's stack every second while it runs.
  */
 public final class AggregationBenchmark {
 
