@@ -118,6 +118,7 @@ class InferenceController {
                                               @RequestBody(required = false) Map<String, Object> body,
                                               @RequestHeader(name = ROUTING_KEY_HEADER, required = false) String routingKey,
                                               @RequestHeader(name = REQUEST_ID_HEADER, required = false) String requestIdHeader) {
+        routes(model); // an unknown model is a 404 whatever the body
         Object bodyId = body == null ? null : body.get("id");
         String requestId = requestId(bodyId instanceof String s ? s : requestIdHeader);
         Answer answer = predictions.predict(new InferenceRequest(requestId, model, version, routingKey, V2Tensors.input(body)));
