@@ -82,7 +82,7 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
                          @DefaultValue("2s") @NotNull Duration latencyCeiling,
                          @DefaultValue("0.05") @DecimalMin("0") double confidenceTolerance,
                          @DefaultValue("0.05") @DecimalMin("0") double accuracyTolerance,
-                         @DefaultValue("50") @Positive long minLabels,
+                         @DefaultValue("100") @Positive long minLabels,
                          @DefaultValue("0.25") @Positive double psiThreshold) {}
 
     /**

@@ -38,7 +38,7 @@ public record CanaryPolicy(long minSamples, double alpha, double beta,
 
     /** The defaults documented in the README. */
     public static CanaryPolicy defaults() {
-        return new CanaryPolicy(100, 0.005, 0.05, 0.005, 0.03, 0.10, 1.5, 4.0, 2000, 0.05, 0.05, 50, 0.25);
+        return new CanaryPolicy(100, 0.005, 0.05, 0.005, 0.03, 0.10, 1.5, 4.0, 2000, 0.05, 0.05, 100, 0.25);
     }
 
     /** The same policy with another minimum sample size. */
