@@ -85,7 +85,7 @@ class EndToEndTests {
             }
             kafkaPort = freePortPair();
             offset = freeOffset();
-            LocalStack.Options options = new LocalStack.Options(HOME, dataDir, kafkaPort, List.of(), false, Duration.ofSeconds(420),
+            LocalStack.Options options = new LocalStack.Options(HOME, dataDir, kafkaPort, List.of(), false, Duration.ofSeconds(600),
                     offset, fastSettings());
             stack = new LocalStack(options);
             Instant booting = Instant.now();
@@ -256,6 +256,7 @@ class EndToEndTests {
                 "--sluice.monitoring.grace=2s", "--sluice.monitoring.inconclusive-every=15s",
                 "--sluice.monitoring.canary.alpha=0.05", "--sluice.monitoring.canary.beta=0.2",
                 "--sluice.monitoring.canary.min-labels=20", "--sluice.monitoring.canary.latency-tail-tolerance=3",
+                "--sluice.monitoring.canary.error-rate-tolerance=0.05", "--sluice.monitoring.canary.error-rate-degradation=0.25",
                 "--sluice.monitoring.canary.latency-tail-degradation=10",
                 "--sluice.monitoring.drift.interval=3s", "--sluice.monitoring.drift.range=20s",
                 "--sluice.monitoring.drift.min-samples=40", "--sluice.monitoring.drift.min-labels=20",

@@ -26,6 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
  * a model that is worse on live data) and {@link #brightness} (inputs brighter than the training
  * data: drift).
  *
+ * <p>Like a well-behaved client it holds back while the model's metadata says it is not ready (a
+ * version that just got weight is still loading), re-reading the metadata every 200 ms.
+ *
  * <p>At a release's last step the canary answers 100 % and the stable version serves nothing, so
  * monitoring would have no baseline to compare with; the driver then sends every other call pinned
  * to the stable version ({@code /v2/models/{model}/versions/{stable}/predict}), as a caller that
@@ -40,7 +43,7 @@ public final class TrafficDriver {
     private final Random random;
     private volatile boolean faultyCanary;
     private volatile int brightness;
-    private volatile Routes routes = new Routes(null, null, 0);
+    private volatile Routes routes = new Routes(null, null, 0, true);
     private volatile long routesReadAt;
     private long calls;
 
@@ -51,7 +54,7 @@ public final class TrafficDriver {
     private volatile String lastFailure = "";
 
     /** Who serves now, as the inference service's model metadata says. */
-    record Routes(String stable, String canary, int canaryWeight) {}
+    record Routes(String stable, String canary, int canaryWeight, boolean ready) {}
 
     public TrafficDriver(String inferenceUrl, String model, long seed) {
         this.inferenceUrl = inferenceUrl.endsWith("/") ? inferenceUrl.substring(0, inferenceUrl.length() - 1) : inferenceUrl;
@@ -82,6 +85,11 @@ public final class TrafficDriver {
         byte[] image = SyntheticImages.png(label, random, brightness);
         try {
             Routes now = routes();
+            // like a well-behaved client, hold back while the model says it is not ready (a new version still loading)
+            for (int wait = 0; !now.ready() && wait < 50; wait++) {
+                Thread.sleep(100);
+                now = routes();
+            }
             String path = "/v2/models/" + model;
             if (now.canary() != null && now.canaryWeight() >= 100 && now.stable() != null && (calls++ % 2 == 0)) {
                 path += "/versions/" + now.stable();
@@ -151,10 +159,10 @@ public final class TrafficDriver {
         lastFailure = why.length() > 200 ? why.substring(0, 200) : why;
     }
 
-    /** The routing table as inference sees it, re-read at most once a second. */
+    /** The routing table as inference sees it, re-read at most every 200 ms. */
     private Routes routes() {
         long now = System.nanoTime();
-        if (now - routesReadAt < 1_000_000_000L) {
+        if (now - routesReadAt < 200_000_000L) {
             return routes;
         }
         routesReadAt = now;
@@ -165,7 +173,8 @@ public final class TrafficDriver {
                 String stable = null;
                 String canary = null;
                 int weight = 0;
-                for (JsonNode route : json.readTree(response.body()).path("parameters").path("loaded")) {
+                JsonNode parameters = json.readTree(response.body()).path("parameters");
+                for (JsonNode route : parameters.path("loaded")) {
                     String role = route.path("role").asString();
                     if (role.equals("STABLE")) {
                         stable = route.path("version").asString();
@@ -174,7 +183,7 @@ public final class TrafficDriver {
                         weight = route.path("weight").asInt();
                     }
                 }
-                routes = new Routes(stable, canary, weight);
+                routes = new Routes(stable, canary, weight, parameters.path("ready").asBoolean(true));
             }
         } catch (IOException | RuntimeException e) {
             // keep the last known routes
