@@ -67,7 +67,7 @@ public final class LocalStack {
             int kafkaPort = 9092;
             List<String> only = List.of();
             boolean brokerOnly = false;
-            Duration timeout = Duration.ofSeconds(120);
+            Duration timeout = Duration.ofSeconds(300);
             int portOffset = 0;
             Map<String, List<String>> serviceArgs = new LinkedHashMap<>();
             for (int i = 1; i < args.length; i++) {
