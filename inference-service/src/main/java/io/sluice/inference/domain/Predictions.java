@@ -45,8 +45,8 @@ public final class Predictions {
         Route route = request.version() != null
                 ? routes.route(request.version()).orElseThrow(() -> new UnknownModelException(
                         "model '" + request.model() + "' has no version '" + request.version() + "' in its routing table"))
-                : routes.pick(request.routingKey()).orElseThrow(() -> new UnavailableException(
-                        "no version of '" + request.model() + "' has weight", false, Duration.ofSeconds(5)));
+                : readyOrFallback(request.model(), routes, routes.pick(request.routingKey()).orElseThrow(() -> new UnavailableException(
+                        "no version of '" + request.model() + "' has weight", false, Duration.ofSeconds(5))));
         ServedModel served = host.served(request.model(), route.version()).orElse(null);
         Batcher batcher = host.batcher(request.model(), route.version()).orElse(null);
         if (served == null || batcher == null) {
@@ -104,6 +104,22 @@ public final class Predictions {
         }
         return new Answer(request.requestId(), request.model(), route.version(), route.role(), served.info().classNames(), scores,
                 batchSize);
+    }
+
+    /**
+     * The picked route when its version is ready; otherwise a ready answering route, stable first.
+     * A version gets weight as soon as the routing table names it, possibly before this replica
+     * has loaded it: its share of traffic goes to a ready version meanwhile rather than failing,
+     * so a canary is never judged on "still loading" rejections.
+     */
+    private Route readyOrFallback(String model, ModelRoutes routes, Route picked) {
+        if (host.served(model, picked.version()).isPresent()) {
+            return picked;
+        }
+        return routes.answering().stream()
+                .filter(r -> host.served(model, r.version()).isPresent())
+                .min(java.util.Comparator.comparing((Route r) -> r.role() != Role.STABLE).thenComparing(r -> -r.weight()))
+                .orElse(picked);
     }
 
     /** Mirrors the request to every ready shadow; their answers go to telemetry only, and a full queue drops the copy. */

@@ -67,6 +67,26 @@ class PredictionsTests {
     }
 
     @Test
+    void sendsAStillLoadingCanarysShareToTheReadyStableVersion() throws Exception {
+        table.apply(new ModelRoutes("m", 1, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/"))));
+        awaitReady("m");
+        gates.put("v2", new CountDownLatch(1)); // v2 stays loading until released
+        table.apply(new ModelRoutes("m", 2, List.of(new Route("v1", Role.STABLE, 1, "file:/v1/"),
+                new Route("v2", Role.CANARY, 99, "file:/v2/"))));
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(predictions.predict(new InferenceRequest("r" + i, "m", null, null, FakeModel.tensor(0.9f, 0f, 0.1f, 0f))).version())
+                    .isEqualTo("v1");
+        }
+        assertThat(telemetry).extracting(Served::outcome).doesNotContain(Outcome.REJECTED);
+
+        gates.get("v2").countDown();
+        await(() -> host.served("m", "v2").isPresent());
+        assertThat(predictions.predict(new InferenceRequest("after", "m", null, null, FakeModel.tensor(0.9f, 0f, 0.1f, 0f))).version())
+                .isIn("v1", "v2");
+    }
+
+    @Test
     void preloadsAVersionBeforeItHasWeightAndUnloadsVersionsThatLeave() throws Exception {
         table.apply(new ModelRoutes("m", 1, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/"),
                 new Route("v2", Role.CANARY, 0, "file:/v2/"))));
