@@ -30,6 +30,7 @@ public final class LocalStack {
     private final Options options;
     private final JavaLauncher launcher = JavaLauncher.current();
     private final List<Process> services = new ArrayList<>();
+    private volatile boolean stopping;
     private Broker broker;
 
     LocalStack(Options options) {
@@ -199,13 +200,10 @@ public final class LocalStack {
         List<String> jvm = new ArrayList<>(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.sluice.events", "-Dai.djl.offline=true",
                 "-Dspring.output.ansi.enabled=never"));
-        // the services that hold models or train need C2 and more heap; the rest start faster on C1
-        if (List.of("training-service", "inference-service", "evaluation-service").contains(service.module())) {
-            jvm.remove("-XX:TieredStopAtLevel=1");
-            jvm.add("-Xmx2g");
-        } else {
-            jvm.add("-Xmx384m");
-        }
+        // Seven JVMs start at once on as few as 2 cores: C1 only, so no C2 compiler threads compete
+        // with start-up (the tensor work of training, evaluation and inference is native anyway;
+        // images in deploy/ keep the default JIT). Model-holding services get more heap.
+        jvm.add(List.of("training-service", "inference-service", "evaluation-service").contains(service.module()) ? "-Xmx2g" : "-Xmx384m");
         return jvm;
     }
 
@@ -282,7 +280,7 @@ public final class LocalStack {
     void superviseUntilStopped() throws InterruptedException {
         List<Boolean> reported = new ArrayList<>(services.stream().map(p -> false).toList());
         while (true) {
-            for (int i = 0; i < services.size(); i++) {
+            for (int i = 0; i < services.size() && !stopping; i++) {
                 if (!services.get(i).isAlive() && !reported.get(i)) {
                     reported.set(i, true);
                     System.err.println("sluice: a service exited with " + services.get(i).exitValue() + "; see the logs in "
@@ -295,6 +293,7 @@ public final class LocalStack {
 
     /** Stops the services (SIGTERM, graceful), then the broker. */
     void stop() {
+        stopping = true;
         System.out.println("\nsluice: stopping services…");
         services.forEach(Process::destroy);
         for (Process process : services) {
