@@ -257,13 +257,13 @@ class IngestServiceIntegrationTests {
                 assertThat(f.join().statusCode()).as(kind.getKey()).isEqualTo(400);
                 assertThat(f.join().body()).as(kind.getKey()).contains("\"error\"");
             });
-            for (int i = 0; i < 100; i++) {
+            for (int i = 0; i < 1000; i++) {
                 kafka.publishRaw(SluiceTopics.NOTIFICATIONS, kind.getKey() + i, kind.getValue().apply(i).getBytes(StandardCharsets.UTF_8));
             }
         }
         kafka.publishRaw(SluiceTopics.NOTIFICATIONS, "not-json", new byte[] {(byte) 0xC3, 0x01, 0x00});
 
-        List<ConsumerRecord<String, byte[]>> dead = kafka.awaitRecords(SluiceTopics.NOTIFICATIONS + ".dlt", r -> true, 401,
+        List<ConsumerRecord<String, byte[]>> dead = kafka.awaitRecords(SluiceTopics.NOTIFICATIONS + ".dlt", r -> true, 4001,
                 Duration.ofMinutes(2));
 
         assertThat(dead).allSatisfy(r -> assertThat(SluiceKafka.header(r, "sluice-dlt-reason")).startsWith("MalformedNotificationException: "));

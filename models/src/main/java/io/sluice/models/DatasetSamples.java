@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.sluice.platform.datasets.CsvTable;
 import io.sluice.platform.datasets.DatasetManifest;
 import io.sluice.platform.datasets.Split;
 import io.sluice.platform.storage.ObjectKeys;
@@ -37,7 +38,7 @@ public record DatasetSamples(List<float[]> inputs, int[] labels, List<String> id
     public static DatasetSamples load(ObjectStore store, DatasetManifest manifest, Split split, ModelCard.InputSpec input)
             throws IOException {
         URI raw = URI.create(manifest.rawUri().endsWith("/") ? manifest.rawUri() : manifest.rawUri() + "/");
-        Map<String, CsvFile> csvFiles = new HashMap<>();
+        Map<String, CsvTable> csvFiles = new HashMap<>();
         List<DatasetManifest.Sample> samples = manifest.split(split).toList();
         List<float[]> inputs = new ArrayList<>(samples.size());
         int[] labels = new int[samples.size()];
@@ -48,9 +49,9 @@ public record DatasetSamples(List<float[]> inputs, int[] labels, List<String> id
                 if (input.isImage()) {
                     inputs.add(Inputs.imagePixels(store.read(ObjectKeys.resolve(raw, sample.key())), input));
                 } else {
-                    CsvFile file = csvFiles.get(sample.key());
+                    CsvTable file = csvFiles.get(sample.key());
                     if (file == null) {
-                        file = CsvFile.parse(store.read(ObjectKeys.resolve(raw, sample.key())));
+                        file = CsvTable.parse(store.read(ObjectKeys.resolve(raw, sample.key())));
                         csvFiles.put(sample.key(), file);
                     }
                     if (sample.row() == null) {

@@ -20,6 +20,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.sluice.platform.datasets.CsvTable;
 import io.sluice.platform.datasets.DatasetManifest;
 import io.sluice.platform.datasets.Splits;
 import io.sluice.platform.storage.ObjectKeys;

@@ -1,21 +1,36 @@
-package io.sluice.models;
+package io.sluice.platform.datasets;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A CSV dataset file read the way ingest reads it, so a manifest's row numbers point at the same
- * rows: RFC 4180 quoting within a line, a header line, data rows numbered from 0, empty lines
- * kept as empty rows, a trailing empty line not a row, a UTF-8 BOM ignored.
+ * A CSV dataset file read as a header and rows — the one reader ingest (which numbers the rows
+ * in the manifest) and training and evaluation (which look them up) share, so a manifest's row
+ * numbers always point at the same rows: RFC 4180 quoting within a line (a quoted field cannot
+ * span lines), header cells trimmed, empty lines kept as empty rows, a trailing empty line not a
+ * row, a UTF-8 BOM ignored.
  *
- * @param header column names (trimmed)
- * @param rows   cells of each data row, in file order (empty list for an empty line)
+ * @param header column names
+ * @param rows   data rows in file order
  */
-public record CsvFile(List<String> header, List<List<String>> rows) {
+public record CsvTable(List<String> header, List<Row> rows) {
 
-    /** Parses UTF-8 bytes. */
-    public static CsvFile parse(byte[] content) {
+    /**
+     * One data row.
+     *
+     * @param index 0-based index among the data lines (the header is not counted)
+     * @param cells cells, unquoted; empty for an empty line
+     * @param text  the line as written (without its line ending)
+     */
+    public record Row(int index, List<String> cells, String text) {
+        public boolean empty() {
+            return text.isBlank();
+        }
+    }
+
+    /** Parses UTF-8 bytes; a trailing empty line is not a row. */
+    public static CsvTable parse(byte[] content) {
         String text = new String(content, StandardCharsets.UTF_8);
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
@@ -26,14 +41,14 @@ public record CsvFile(List<String> header, List<List<String>> rows) {
             end--;
         }
         if (end == 0) {
-            return new CsvFile(List.of(), List.of());
+            return new CsvTable(List.of(), List.of());
         }
         List<String> header = split(lines[0]).stream().map(String::trim).toList();
-        List<List<String>> rows = new ArrayList<>(end - 1);
+        List<Row> rows = new ArrayList<>(end - 1);
         for (int i = 1; i < end; i++) {
-            rows.add(lines[i].isBlank() ? List.of() : split(lines[i]));
+            rows.add(new Row(i - 1, lines[i].isBlank() ? List.of() : split(lines[i]), lines[i]));
         }
-        return new CsvFile(header, rows);
+        return new CsvTable(header, rows);
     }
 
     /** The values of the given columns in one data row, in the order of {@code columns}. */
@@ -41,7 +56,7 @@ public record CsvFile(List<String> header, List<List<String>> rows) {
         if (row < 0 || row >= rows.size()) {
             throw new IllegalArgumentException("row " + row + " does not exist (the file has " + rows.size() + " data rows)");
         }
-        List<String> cells = rows.get(row);
+        List<String> cells = rows.get(row).cells();
         List<String> values = new ArrayList<>(columns.size());
         for (String column : columns) {
             int index = header.indexOf(column);
