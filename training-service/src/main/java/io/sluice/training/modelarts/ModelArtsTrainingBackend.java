@@ -21,8 +21,8 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.sluice.models.ModelCard;
+import io.sluice.training.CloudJobOutcomes;
 import io.sluice.models.ModelPackage;
-import io.sluice.training.domain.EpochResult;
 import io.sluice.training.domain.RunStoppedException;
 import io.sluice.training.domain.TrainingBackend;
 import io.sluice.training.domain.TrainingFailure;
@@ -177,13 +177,7 @@ public final class ModelArtsTrainingBackend implements TrainingBackend {
     private TrainingOutcome outcome(TrainingJob job, URI modelUri) throws TrainingFailure {
         try {
             ModelCard card = models.readCard(modelUri);
-            List<EpochResult> history = card.history().stream()
-                    .map(m -> new EpochResult(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.validationLoss(), m.validationAccuracy())).toList();
-            List<String> artifacts = new ArrayList<>();
-            card.files().keySet().stream().sorted().forEach(file -> artifacts.add(modelUri + file));
-            artifacts.add(modelUri + ModelPackage.CARD_FILE);
-            return new TrainingOutcome(job.modelVersion(), modelUri.toString(), modelUri + ModelPackage.CARD_FILE, artifacts,
-                    card.architecture().name(), card.bestEpoch(), history, card.parentVersion(), name(),
+            return CloudJobOutcomes.fromCard(card, modelUri, job.modelVersion(), name(),
                     card.training().getOrDefault("device", settings.flavorId()));
         } catch (IOException e) {
             throw new TrainingFailure("the ModelArts job completed but " + modelUri + " holds no valid model version: " + e.getMessage(), false, e);

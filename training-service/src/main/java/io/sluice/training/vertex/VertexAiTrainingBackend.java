@@ -25,9 +25,8 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import io.sluice.models.ModelCard;
+import io.sluice.training.CloudJobOutcomes;
 import io.sluice.models.ModelPackage;
-import io.sluice.training.domain.EpochResult;
 import io.sluice.training.domain.RunStoppedException;
 import io.sluice.training.domain.TrainingBackend;
 import io.sluice.training.domain.TrainingFailure;
@@ -191,14 +190,7 @@ public final class VertexAiTrainingBackend implements TrainingBackend, AutoClose
 
     private TrainingOutcome outcome(TrainingJob job, URI modelUri, String device) throws TrainingFailure {
         try {
-            ModelCard card = models.readCard(modelUri);
-            List<EpochResult> history = card.history().stream()
-                    .map(m -> new EpochResult(m.epoch(), m.trainLoss(), m.trainAccuracy(), m.validationLoss(), m.validationAccuracy())).toList();
-            List<String> artifacts = new ArrayList<>();
-            card.files().keySet().stream().sorted().forEach(file -> artifacts.add(modelUri + file));
-            artifacts.add(modelUri + ModelPackage.CARD_FILE);
-            return new TrainingOutcome(job.modelVersion(), modelUri.toString(), modelUri + ModelPackage.CARD_FILE, artifacts,
-                    card.architecture().name(), card.bestEpoch(), history, card.parentVersion(), name(), device);
+            return CloudJobOutcomes.fromCard(models.readCard(modelUri), modelUri, job.modelVersion(), name(), device);
         } catch (IOException e) {
             throw new TrainingFailure("the Vertex AI job succeeded but " + modelUri + " holds no valid model version: " + e.getMessage(),
                     false, e);
