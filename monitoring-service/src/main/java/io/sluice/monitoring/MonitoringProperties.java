@@ -66,6 +66,8 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
      * @param errorRateCeiling       error rate never tolerated
      * @param latencyTailTolerance   tolerated share above stable's p95/p99, as a multiple of the tail
      * @param latencyTailDegradation share above stable's p95/p99 the test is designed to catch, as a multiple of the tail
+     * @param latencyToleranceRatio  relative slowdown of stable's p95/p99 that is still fine
+     * @param latencyTolerance       absolute slowdown of stable's p95/p99 that is still fine (the larger of the two applies)
      * @param latencyCeiling         latency quantile never tolerated
      * @param confidenceTolerance    tolerated drop of mean confidence (absolute)
      * @param accuracyTolerance      tolerated drop of feedback accuracy (absolute)
@@ -79,6 +81,8 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
                          @DefaultValue("0.10") @DecimalMin("0") @DecimalMax("1") double errorRateCeiling,
                          @DefaultValue("1.5") @DecimalMin("1") double latencyTailTolerance,
                          @DefaultValue("4") @DecimalMin("1") double latencyTailDegradation,
+                         @DefaultValue("0.1") @DecimalMin("0") double latencyToleranceRatio,
+                         @DefaultValue("10ms") @NotNull Duration latencyTolerance,
                          @DefaultValue("2s") @NotNull Duration latencyCeiling,
                          @DefaultValue("0.05") @DecimalMin("0") double confidenceTolerance,
                          @DefaultValue("0.05") @DecimalMin("0") double accuracyTolerance,
@@ -112,7 +116,8 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
     public CanaryPolicy canaryPolicy() {
         return new CanaryPolicy(minSamples, canary.alpha(), canary.beta(), canary.errorRateTolerance(),
                 canary.errorRateDegradation(), canary.errorRateCeiling(), canary.latencyTailTolerance(),
-                canary.latencyTailDegradation(), canary.latencyCeiling().toMillis(), canary.confidenceTolerance(),
+                canary.latencyTailDegradation(), canary.latencyToleranceRatio(), canary.latencyTolerance().toNanos() / 1e6,
+                canary.latencyCeiling().toMillis(), canary.confidenceTolerance(),
                 canary.accuracyTolerance(), canary.minLabels(), canary.psiThreshold());
     }
 

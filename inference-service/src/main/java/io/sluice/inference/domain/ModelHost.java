@@ -22,6 +22,8 @@ import java.util.logging.Logger;
 public final class ModelHost implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ModelHost.class.getName());
+    /** TorchScript profiles a graph on its first runs and optimises it after them. */
+    private static final int WARM_UP_PASSES = 3;
 
     private final ModelLoader loader;
     private final Executor loads;
@@ -85,13 +87,27 @@ public final class ModelHost implements AutoCloseable {
         }
     }
 
+    /**
+     * The first forward passes allocate, profile and optimise the TorchScript graph (once per batch
+     * shape): run them before the version takes traffic, for one input and a full batch, so that no
+     * caller, and no canary analysis comparing it with a warm stable version, pays for them.
+     */
+    private void warmUp(ServedModel served) throws Exception {
+        float[] zeros = new float[served.info().inputSize()];
+        for (int batch : new int[] {1, batching.maxBatchSize()}) {
+            List<float[]> inputs = java.util.Collections.nCopies(batch, zeros);
+            for (int pass = 0; pass < WARM_UP_PASSES; pass++) {
+                served.predict(inputs);
+            }
+        }
+    }
+
     private void load(Slot slot) {
         String name = slot.model + ":" + slot.route.version();
         ServedModel served = null;
         try {
             served = loader.load(slot.model, slot.route);
-            // warm-up: the first forward pass allocates and compiles; no caller should pay for it
-            served.predict(List.of(new float[served.info().inputSize()]));
+            warmUp(served);
             synchronized (this) {
                 if (slot.removed) {
                     served.close();

@@ -33,8 +33,9 @@ class PredictionsTests {
         loaded.put(route.version(), fake);
         return fake;
     };
+    private static final int MAX_BATCH = 4;
     private final ModelHost host = new ModelHost(loader, Executors.newFixedThreadPool(2),
-            new BatchSettings(4, Duration.ofMillis(1), 64, Duration.ofSeconds(1)), Clock.systemUTC());
+            new BatchSettings(MAX_BATCH, Duration.ofMillis(1), 64, Duration.ofSeconds(1)), Clock.systemUTC());
     private final RoutingTable table = new RoutingTable();
     private final Predictions predictions = new Predictions(table, host, telemetry::add, Duration.ofSeconds(5));
 
@@ -91,7 +92,8 @@ class PredictionsTests {
         table.apply(new ModelRoutes("m", 1, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/"),
                 new Route("v2", Role.CANARY, 0, "file:/v2/"))));
         await(() -> host.served("m", "v2").isPresent());
-        assertThat(loaded.get("v2").batchSizes).as("warm-up inference").containsExactly(1);
+        assertThat(loaded.get("v2").batchSizes).as("warm-up: 3 passes of one input, 3 of a full batch")
+                .containsExactly(1, 1, 1, MAX_BATCH, MAX_BATCH, MAX_BATCH);
 
         table.apply(new ModelRoutes("m", 2, List.of(new Route("v2", Role.STABLE, 100, "file:/v2/"))));
 

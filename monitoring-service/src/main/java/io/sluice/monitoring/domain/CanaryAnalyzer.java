@@ -88,7 +88,7 @@ public final class CanaryAnalyzer {
             return new Check(metric, cq, ns == 0 ? null : sq, nc, ns, null, policy.latencyCeilingMs(), Decision.INCONCLUSIVE,
                     "too few latencies to compare");
         }
-        double limit = Math.min(sq, policy.latencyCeilingMs());
+        double limit = policy.latencyLimit(sq);
         double tail = 1 - q;
         double p0 = tail * policy.latencyTailTolerance();
         double p1 = Math.min(tail * policy.latencyTailDegradation(), 0.999);
@@ -97,8 +97,8 @@ public final class CanaryAnalyzer {
         double llr = test.logLikelihoodRatio(above, nc);
         Decision decision = test.decide(llr);
         return new Check(metric, cq, sq, nc, ns, llr, limit, decision, String.format(Locale.ROOT,
-                "%.2f%% of canary requests above %.1f ms (stable p%d); SPRT %.1f%% vs %.1f%%: LLR %.2f, fails at ≥ %.2f, pass at ≤ %.2f",
-                100.0 * above / nc, limit, Math.round(q * 100), 100 * p1, 100 * p0, llr, test.upper(), test.lower()));
+                "%.2f%% of canary requests above %.1f ms (stable p%d %.1f ms + tolerance); SPRT %.1f%% vs %.1f%%: LLR %.2f, fails at ≥ %.2f, pass at ≤ %.2f",
+                100.0 * above / nc, limit, Math.round(q * 100), sq, 100 * p1, 100 * p0, llr, test.upper(), test.lower()));
     }
 
     private Check confidence(VersionStats canary, VersionStats stable) {

@@ -13,6 +13,9 @@ package io.sluice.monitoring.domain;
  * @param errorRateCeiling        error rate never tolerated, whatever stable does
  * @param latencyTailTolerance    share of canary requests above stable's quantile that is still fine, as a multiple of the tail (1.5: 1.5 % above stable's p99)
  * @param latencyTailDegradation  same share the test is designed to catch (&gt; tolerance; 4: 4 % above stable's p99)
+ * @param latencyToleranceRatio   relative slowdown of a quantile that is still fine (0.1: up to 10 % above stable's p99 is not "above")
+ * @param latencyToleranceMs      absolute slowdown that is still fine, whatever the ratio gives (ms): a canary's p99 of 26 ms
+ *                                against stable's 18 ms is noise from JIT, GC and a busy host, not a degradation
  * @param latencyCeilingMs        latency quantile never tolerated, whatever stable does (ms)
  * @param confidenceTolerance     drop of mean confidence below stable that is still fine (absolute)
  * @param accuracyTolerance       drop of feedback accuracy below stable that is still fine (absolute)
@@ -21,7 +24,8 @@ package io.sluice.monitoring.domain;
  */
 public record CanaryPolicy(long minSamples, double alpha, double beta,
                            double errorRateTolerance, double errorRateDegradation, double errorRateCeiling,
-                           double latencyTailTolerance, double latencyTailDegradation, double latencyCeilingMs,
+                           double latencyTailTolerance, double latencyTailDegradation,
+                           double latencyToleranceRatio, double latencyToleranceMs, double latencyCeilingMs,
                            double confidenceTolerance, double accuracyTolerance, long minLabels, double psiThreshold) {
 
     public CanaryPolicy {
@@ -34,17 +38,26 @@ public record CanaryPolicy(long minSamples, double alpha, double beta,
         if (!(latencyTailDegradation > latencyTailTolerance && latencyTailTolerance >= 1)) {
             throw new IllegalArgumentException("need 1 <= latencyTailTolerance < latencyTailDegradation");
         }
+        if (latencyToleranceRatio < 0 || latencyToleranceMs < 0) {
+            throw new IllegalArgumentException("latency tolerances must not be negative");
+        }
     }
 
     /** The defaults documented in the README. */
     public static CanaryPolicy defaults() {
-        return new CanaryPolicy(100, 0.005, 0.05, 0.005, 0.03, 0.10, 1.5, 4.0, 2000, 0.05, 0.05, 100, 0.25);
+        return new CanaryPolicy(100, 0.005, 0.05, 0.005, 0.03, 0.10, 1.5, 4.0, 0.10, 10, 2000, 0.05, 0.05, 100, 0.25);
+    }
+
+    /** The slowest latency at which a canary request still counts as no slower than stable's {@code stableQuantileMs}. */
+    public double latencyLimit(double stableQuantileMs) {
+        double tolerated = Math.max(stableQuantileMs * (1 + latencyToleranceRatio), stableQuantileMs + latencyToleranceMs);
+        return Math.min(tolerated, latencyCeilingMs);
     }
 
     /** The same policy with another minimum sample size. */
     public CanaryPolicy withMinSamples(long min) {
         return new CanaryPolicy(min, alpha, beta, errorRateTolerance, errorRateDegradation, errorRateCeiling,
-                latencyTailTolerance, latencyTailDegradation, latencyCeilingMs, confidenceTolerance, accuracyTolerance,
+                latencyTailTolerance, latencyTailDegradation, latencyToleranceRatio, latencyToleranceMs, latencyCeilingMs, confidenceTolerance, accuracyTolerance,
                 minLabels, psiThreshold);
     }
 }

@@ -33,6 +33,25 @@ class CanaryAnalyzerTests {
     }
 
     @Test
+    void toleratesAFewMillisecondsOnAFastModelButNotTheSameSlowdownWithoutTolerance() {
+        // stable p99 ≈ 18 ms, canary p99 ≈ 25 ms: a cold or busy JVM, not a regression a user notices
+        VersionStats canary = traffic(600, 100, 0.1);
+        VersionStats stable = traffic(5400, 100, 0.072);
+        Verdict verdict = analyzer.analyze(canary, stable);
+        assertThat(check(verdict, "latency-p99").decision()).isEqualTo(Decision.PASS);
+        assertThat(check(verdict, "latency-p99").threshold()).isCloseTo(check(verdict, "latency-p99").baselineValue() + 10,
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.HEALTHY);
+
+        CanaryPolicy strict = CanaryPolicy.defaults();
+        strict = new CanaryPolicy(strict.minSamples(), strict.alpha(), strict.beta(), strict.errorRateTolerance(),
+                strict.errorRateDegradation(), strict.errorRateCeiling(), strict.latencyTailTolerance(),
+                strict.latencyTailDegradation(), 0, 0, strict.latencyCeilingMs(), strict.confidenceTolerance(),
+                strict.accuracyTolerance(), strict.minLabels(), strict.psiThreshold());
+        assertThat(new CanaryAnalyzer(strict).analyze(canary, stable).outcome()).isEqualTo(Verdict.Outcome.DEGRADED);
+    }
+
+    @Test
     void neverCallsACanaryBelowTheMinimumSampleHealthy() {
         Verdict verdict = analyzer.analyze(traffic(50, 100, 1.0), traffic(5400, 100, 1.0));
         assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
