@@ -254,7 +254,7 @@ class EndToEndTests {
                 "--sluice.deployment.step-deadline=5m", "--sluice.deployment.deadline-check-interval=1s"));
         args.put("monitoring-service", List.of("--sluice.monitoring.min-samples=30", "--sluice.monitoring.window=2s",
                 "--sluice.monitoring.grace=2s", "--sluice.monitoring.inconclusive-every=15s",
-                "--sluice.monitoring.canary.alpha=0.05", "--sluice.monitoring.canary.beta=0.2",
+                "--sluice.monitoring.canary.alpha=0.01", "--sluice.monitoring.canary.beta=0.2",
                 "--sluice.monitoring.canary.min-labels=20", "--sluice.monitoring.canary.latency-tail-tolerance=3",
                 "--sluice.monitoring.canary.error-rate-tolerance=0.05", "--sluice.monitoring.canary.error-rate-degradation=0.25",
                 "--sluice.monitoring.canary.latency-tail-degradation=10",
