@@ -34,7 +34,7 @@ class TrainingConfiguration {
             return new ModelArtsTrainingBackend(http.getIfAvailable(org.springframework.web.client.RestClient::builder),
                     new ModelArtsTrainingBackend.Settings(m.endpoint(), m.projectId(), m.imageUrl(), m.flavorId(), m.nodeCount(),
                             m.pollInterval(), m.timeout()),
-                    m::token, models, properties.modelsBucket(),
+                    m.authentication(Clock.systemUTC()), models, properties.modelsBucket(),
                     io.github.resilience4j.retry.Retry.of("modelarts", ModelArtsTrainingBackend.retryConfig(m.maxAttempts(), java.time.Duration.ofSeconds(1))),
                     io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("modelarts"), Clock.systemUTC());
         }

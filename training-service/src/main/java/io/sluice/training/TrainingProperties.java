@@ -72,7 +72,10 @@ public record TrainingProperties(@NotNull URI modelsBucket,
      *
      * @param endpoint     ModelArts endpoint URL
      * @param projectId    project id
-     * @param token        IAM token (X-Auth-Token); set from the environment, never logged
+     * @param token        IAM token (X-Auth-Token); set from the environment, never logged; used when {@code ak} is empty
+     * @param ak           access key id for AK/SK request signing (SDK-HMAC-SHA256); when set, {@code sk} is required and
+     *                     signing is used instead of {@code token}
+     * @param sk           secret access key for AK/SK signing; set from the environment, never logged
      * @param imageUrl     SWR image of this trainer
      * @param flavorId     resource flavour
      * @param nodeCount    nodes per job
@@ -83,6 +86,8 @@ public record TrainingProperties(@NotNull URI modelsBucket,
     public record ModelArts(@DefaultValue("https://modelarts.ap-southeast-1.myhuaweicloud.com") URI endpoint,
                             @DefaultValue("") String projectId,
                             @DefaultValue("") String token,
+                            @DefaultValue("") String ak,
+                            @DefaultValue("") String sk,
                             @DefaultValue("") String imageUrl,
                             @DefaultValue("modelarts.vm.cpu.8u") String flavorId,
                             @DefaultValue("1") @Positive int nodeCount,
@@ -92,7 +97,23 @@ public record TrainingProperties(@NotNull URI modelsBucket,
 
         @Override
         public String toString() {
-            return "ModelArts[endpoint=" + endpoint + ", projectId=" + projectId + ", token=***]";
+            return "ModelArts[endpoint=" + endpoint + ", projectId=" + projectId + ", token=***, ak=" + ak + ", sk=***]";
+        }
+
+        /** AK/SK signing when an access key is set, else the IAM token; fails when neither (or an AK without SK) is configured. */
+        public io.sluice.training.modelarts.ModelArtsAuthentication authentication(java.time.Clock clock) {
+            if (!ak.isBlank()) {
+                if (sk.isBlank()) {
+                    throw new IllegalStateException("sluice.training.modelarts.ak is set but sluice.training.modelarts.sk is empty; set both "
+                            + "for AK/SK signing, or neither and use sluice.training.modelarts.token");
+                }
+                return io.sluice.training.modelarts.ModelArtsAuthentication.akSk(ak, sk, projectId, clock);
+            }
+            if (token.isBlank()) {
+                throw new IllegalStateException("backend modelarts needs credentials: sluice.training.modelarts.ak + .sk (AK/SK signing) "
+                        + "or sluice.training.modelarts.token (IAM token)");
+            }
+            return io.sluice.training.modelarts.ModelArtsAuthentication.iamToken(this::token);
         }
     }
 

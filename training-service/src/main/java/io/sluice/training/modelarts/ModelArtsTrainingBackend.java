@@ -34,7 +34,8 @@ import io.sluice.training.domain.TrainingOutcome;
  * Runs training as a ModelArts training job ({@code /v2/{project_id}/training-jobs}): the job runs
  * this service's trainer command in a container and writes the model version to the models bucket
  * ({@code obs://…}); this backend submits it, polls its phase, terminates it on cancellation or
- * timeout, and reads the model card it wrote. Every call goes through a resilience4j retry
+ * timeout, and reads the model card it wrote. Requests carry an IAM token or an AK/SK signature
+ * ({@link ModelArtsAuthentication}). Every call goes through a resilience4j retry
  * (transient 5xx / I/O errors, exponential backoff) inside a circuit breaker. The submitted job id
  * is journaled, so a restarted service re-attaches instead of submitting again.
  */
@@ -63,18 +64,15 @@ public final class ModelArtsTrainingBackend implements TrainingBackend {
     private final Retry retry;
     private final CircuitBreaker breaker;
     private final Clock clock;
+    private final ModelArtsAuthentication auth;
 
     /**
-     * @param token supplies a current IAM token (X-Auth-Token); never logged
+     * @param auth IAM token or AK/SK signing; credentials are never logged
      */
-    public ModelArtsTrainingBackend(RestClient.Builder http, Settings settings, Supplier<String> token, ModelPackage models, URI modelsBucket,
-                                    Retry retry, CircuitBreaker breaker, Clock clock) {
-        this.http = http.baseUrl(settings.endpoint().toString())
-                .requestInterceptor((request, body, execution) -> {
-                    request.getHeaders().set("X-Auth-Token", token.get());
-                    return execution.execute(request, body);
-                })
-                .build();
+    public ModelArtsTrainingBackend(RestClient.Builder http, Settings settings, ModelArtsAuthentication auth, ModelPackage models,
+                                    URI modelsBucket, Retry retry, CircuitBreaker breaker, Clock clock) {
+        this.http = http.baseUrl(settings.endpoint().toString()).requestInterceptor(auth).build();
+        this.auth = auth;
         this.settings = settings;
         this.models = models;
         this.modelsBucket = modelsBucket;
@@ -191,7 +189,7 @@ public final class ModelArtsTrainingBackend implements TrainingBackend {
         } catch (HttpClientErrorException e) {
             HttpStatusCode status = e.getStatusCode();
             throw new TrainingFailure("ModelArts refused to " + what + " (HTTP " + status.value() + ")"
-                    + (status.value() == 401 || status.value() == 403 ? ": check the IAM token and project id" : ""), false, e);
+                    + (status.value() == 401 || status.value() == 403 ? ": " + auth.refusalHint() : ""), false, e);
         } catch (CallNotPermittedException e) {
             throw new TrainingFailure("ModelArts is failing repeatedly (circuit open); cannot " + what, true, e);
         } catch (RestClientException | IllegalStateException e) {

@@ -1,2 +1,2 @@
-/** The Huawei ModelArts training backend: the training-jobs REST API (create, poll, terminate) with IAM token authentication. */
+/** The Huawei ModelArts training backend: the training-jobs REST API (create, poll, terminate) with IAM token or AK/SK (SDK-HMAC-SHA256) authentication. */
 package io.sluice.training.modelarts;

@@ -3,13 +3,28 @@ package io.sluice.training.modelarts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -23,6 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class FakeModelArts implements AutoCloseable {
 
     static final String TOKEN = "test-iam-token";
+    static final String AK = "TESTAKEXAMPLE0000001";
+    static final String SK = "test-secret-key-that-must-never-be-logged";
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -34,6 +51,9 @@ final class FakeModelArts implements AutoCloseable {
     volatile List<String> phases = List.of("Pending", "Running", "Completed");
     volatile String failureReason;
     volatile Consumer<Map<?, ?>> onCompleted = body -> {};
+    /** When true, requests must carry a valid AK/SK signature made with {@link #SK} instead of the IAM token. */
+    volatile boolean akSk;
+    final List<String> signedHeaders = new CopyOnWriteArrayList<>();
 
     /** One job: its creation body and where it is in the scripted phases. */
     static final class Job {
@@ -59,8 +79,10 @@ final class FakeModelArts implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         requests.add(exchange.getRequestMethod() + " " + path);
-        if (!TOKEN.equals(exchange.getRequestHeaders().getFirst("X-Auth-Token"))) {
-            respond(exchange, 401, Map.of("error_code", "ModelArts.0103", "error_msg", "token invalid"));
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        if (akSk ? !validSignature(exchange, body) : !TOKEN.equals(exchange.getRequestHeaders().getFirst("X-Auth-Token"))) {
+            respond(exchange, 401, akSk ? Map.of("error_code", "APIGW.0301", "error_msg", "Incorrect IAM authentication information: verify aksk signature fail")
+                    : Map.of("error_code", "ModelArts.0103", "error_msg", "token invalid"));
             return;
         }
         if (failNextRequests.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -68,7 +90,6 @@ final class FakeModelArts implements AutoCloseable {
             return;
         }
         String[] parts = path.split("/"); // "", v2, project, training-jobs, id, actions
-        byte[] body = exchange.getRequestBody().readAllBytes();
         if (exchange.getRequestMethod().equals("POST") && parts.length == 4) {
             Map<?, ?> request = JSON.readValue(body, Map.class);
             createdBodies.add(request);
@@ -99,6 +120,72 @@ final class FakeModelArts implements AutoCloseable {
         } else {
             respond(exchange, 404, Map.of("error_msg", "no such job"));
         }
+    }
+
+    /**
+     * Verifies the request the way API Gateway does, from what arrived: rebuilds the canonical request from
+     * the method, path, query, the headers named in SignedHeaders and the body, and compares the HMAC made
+     * with the known secret key. Written independently of the client's signer on purpose.
+     */
+    private boolean validSignature(HttpExchange exchange, byte[] body) {
+        try {
+            return signatureMatches(exchange, body);
+        } catch (RuntimeException malformed) {
+            return false;
+        }
+    }
+
+    private boolean signatureMatches(HttpExchange exchange, byte[] body) {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String date = exchange.getRequestHeaders().getFirst("X-Sdk-Date");
+        if (authorization == null || date == null || !authorization.startsWith("SDK-HMAC-SHA256 ")) {
+            return false;
+        }
+        Map<String, String> fields = new HashMap<>();
+        for (String field : authorization.substring("SDK-HMAC-SHA256 ".length()).split(",\\s*")) {
+            int eq = field.indexOf('=');
+            fields.put(field.substring(0, eq), field.substring(eq + 1));
+        }
+        Instant signedAt = LocalDateTime.parse(date, DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+                .toInstant(ZoneOffset.UTC);
+        if (!AK.equals(fields.get("Access")) || Duration.between(signedAt, Instant.now()).abs().toMinutes() >= 15) {
+            return false;
+        }
+        List<String> names = List.of(fields.get("SignedHeaders").split(";"));
+        if (!names.contains("host") || !names.contains("x-sdk-date")) {
+            return false;
+        }
+        signedHeaders.add(fields.get("SignedHeaders"));
+        StringBuilder canonical = new StringBuilder(exchange.getRequestMethod()).append('\n');
+        String path = exchange.getRequestURI().getRawPath();
+        canonical.append(path.endsWith("/") ? path : path + "/").append('\n');
+        String query = exchange.getRequestURI().getRawQuery();
+        canonical.append(query == null ? "" : String.join("&", new TreeSet<>(List.of(query.split("&"))))).append('\n');
+        for (String name : names) {
+            String value = exchange.getRequestHeaders().getFirst(name);
+            canonical.append(name).append(':').append(value == null ? "" : value.trim()).append('\n');
+        }
+        canonical.append('\n').append(fields.get("SignedHeaders")).append('\n').append(hex(digest(body)));
+        String stringToSign = "SDK-HMAC-SHA256\n" + date + "\n" + hex(digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(SK.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return hex(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8))).equals(fields.get("Signature"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] digest(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
     }
 
     private static void respond(HttpExchange exchange, int status, Object body) throws IOException {

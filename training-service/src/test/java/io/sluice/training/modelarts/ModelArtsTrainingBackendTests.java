@@ -24,12 +24,16 @@ import io.sluice.models.Networks;
 import io.sluice.platform.storage.FileObjectStore;
 import io.sluice.training.domain.EpochResult;
 import io.sluice.training.domain.ModelSettings;
+import io.sluice.training.domain.RunRecord;
 import io.sluice.training.domain.RunStoppedException;
 import io.sluice.training.domain.TrainingFailure;
 import io.sluice.training.domain.TrainingJob;
 import io.sluice.training.domain.TrainingMonitor;
 import io.sluice.training.domain.TrainingOutcome;
+import io.sluice.training.domain.TrainingListener;
 import io.sluice.training.domain.TrainingRequest;
+import io.sluice.training.domain.TrainingRuns;
+import io.sluice.training.journal.FileRunJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -63,10 +67,14 @@ class ModelArtsTrainingBackendTests {
     }
 
     ModelArtsTrainingBackend backend(String token, Duration timeout) {
+        return backend(ModelArtsAuthentication.iamToken(() -> token), timeout);
+    }
+
+    ModelArtsTrainingBackend backend(ModelArtsAuthentication auth, Duration timeout) {
         return new ModelArtsTrainingBackend(RestClient.builder(),
                 new ModelArtsTrainingBackend.Settings(modelArts.endpoint(), "project-1", "swr.example/sluice/trainer:1", "modelarts.vm.gpu.t4",
                         1, Duration.ofMillis(10), timeout),
-                () -> token, models, modelsBucket,
+                auth, models, modelsBucket,
                 Retry.of("test", ModelArtsTrainingBackend.retryConfig(3, Duration.ofMillis(5))),
                 CircuitBreaker.ofDefaults("test"), Clock.systemUTC());
     }
@@ -110,6 +118,93 @@ class ModelArtsTrainingBackendTests {
                 .isInstanceOf(TrainingFailure.class).hasMessageContaining("HTTP 401").hasMessageContaining("IAM token")
                 .hasMessageNotContaining("wrong");
         assertThat(modelArts.requests).hasSize(1);
+    }
+
+    @Test
+    void signsEveryCallWithAkSkSoThatTheServiceVerifiesTheSignature() throws Exception {
+        modelArts.akSk = true;
+        modelArts.phases = List.of("Running", "Completed");
+
+        TrainingOutcome outcome = backend(ModelArtsAuthentication.akSk(FakeModelArts.AK, FakeModelArts.SK, "project-1", Clock.systemUTC()),
+                Duration.ofMinutes(1)).train(job(null), monitor);
+
+        assertThat(outcome.modelVersion()).isEqualTo("v1");
+        assertThat(modelArts.requests).contains("POST /v2/project-1/training-jobs").hasSizeGreaterThanOrEqualTo(3);
+        // every request (create with a JSON body, then GET polls) passed the server-side signature check
+        assertThat(modelArts.signedHeaders).hasSameSizeAs(modelArts.requests)
+                .contains("content-type;host;x-project-id;x-sdk-date", "host;x-project-id;x-sdk-date");
+    }
+
+    @Test
+    void terminatesWithAkSkSignedActionsWhenTheRunIsCancelled() {
+        modelArts.akSk = true;
+        modelArts.phases = List.of("Running");
+        monitor.cancelAfterPolls = 1;
+
+        assertThatThrownBy(() -> backend(ModelArtsAuthentication.akSk(FakeModelArts.AK, FakeModelArts.SK, "project-1", Clock.systemUTC()),
+                Duration.ofMinutes(1)).train(job(null), monitor)).isInstanceOf(RunStoppedException.class);
+        assertThat(modelArts.jobs.values()).isNotEmpty().allMatch(job -> job.terminated);
+    }
+
+    @Test
+    void failsWithoutRetryingWhenTheSecretKeyIsWrong() {
+        modelArts.akSk = true;
+        String wrongSk = "not-the-secret-key-at-all";
+
+        assertThatThrownBy(() -> backend(ModelArtsAuthentication.akSk(FakeModelArts.AK, wrongSk, "project-1", Clock.systemUTC()),
+                Duration.ofMinutes(1)).train(job(null), monitor))
+                .isInstanceOf(TrainingFailure.class).hasMessageContaining("HTTP 401").hasMessageContaining("AK/SK signature was refused")
+                .hasMessageContaining("sluice.training.modelarts.sk").hasMessageNotContaining(wrongSk);
+        assertThat(modelArts.requests).hasSize(1);
+        assertThat(modelArts.jobs).isEmpty();
+    }
+
+    @Test
+    void refusesASignatureMadeWithAClockMoreThanFifteenMinutesOff() {
+        modelArts.akSk = true;
+        Clock slow = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-20));
+
+        assertThatThrownBy(() -> backend(ModelArtsAuthentication.akSk(FakeModelArts.AK, FakeModelArts.SK, "project-1", slow),
+                Duration.ofMinutes(1)).train(job(null), monitor))
+                .isInstanceOf(TrainingFailure.class).hasMessageContaining("HTTP 401").hasMessageContaining("clock");
+    }
+
+    @Test
+    void endsTheRunInTrainingFailedWithAnActionableReasonWhenTheSecretKeyIsWrong() throws Exception {
+        modelArts.akSk = true;
+        String wrongSk = "not-the-secret-key-at-all";
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void started(RunRecord run, String backend, String device, String architecture, Map<String, String> hyperParameters,
+                                String parentVersion) {}
+
+            @Override
+            public void progressed(RunRecord run, EpochResult result, int maxEpochs, double samplesPerSecond, Double etaSeconds) {}
+
+            @Override
+            public void completed(RunRecord run, TrainingOutcome outcome, long durationMillis) {
+                failures.add("completed");
+            }
+
+            @Override
+            public void failed(RunRecord run, String kind, String reason, String errorType, boolean retryable, String supersededBy) {
+                failures.add(kind + " retryable=" + retryable + ": " + reason);
+            }
+        };
+        ModelArtsTrainingBackend backend = backend(ModelArtsAuthentication.akSk(FakeModelArts.AK, wrongSk, "project-1", Clock.systemUTC()),
+                Duration.ofMinutes(1));
+        try (TrainingRuns runs = new TrainingRuns(new FileRunJournal(temp.resolve("runs")), backend, listener, model -> Optional.empty(),
+                model -> job(null).settings(), 1, Clock.systemUTC())) {
+            runs.accept(job(null).request(), false);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (failures.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+
+        assertThat(failures).singleElement().asString().startsWith("FAILED retryable=false: ModelArts refused to create the training job (HTTP 401)")
+                .contains("AK/SK signature was refused").doesNotContain(wrongSk);
     }
 
     @Test
