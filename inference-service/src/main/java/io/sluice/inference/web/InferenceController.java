@@ -1,6 +1,7 @@
 package io.sluice.inference.web;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
+
+import tools.jackson.databind.json.JsonMapper;
 
 import io.sluice.inference.domain.Answer;
 import io.sluice.inference.domain.InferenceRequest;
@@ -55,9 +58,11 @@ class InferenceController {
     private final ModelHost host;
     private final FeedbackPublisher feedback;
     private final String serverVersion;
+    private final JsonMapper json;
 
-    InferenceController(Predictions predictions, RoutingTable table, ModelHost host, FeedbackPublisher feedback,
+    InferenceController(Predictions predictions, RoutingTable table, ModelHost host, FeedbackPublisher feedback, JsonMapper json,
                         @org.springframework.beans.factory.annotation.Value("${sluice.producer:inference-service}") String producer) {
+        this.json = json;
         this.predictions = predictions;
         this.table = table;
         this.host = host;
@@ -115,13 +120,14 @@ class InferenceController {
     @PostMapping(path = {"/models/{model}/infer", "/models/{model}/versions/{version}/infer"},
             consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> infer(@PathVariable String model, @PathVariable(required = false) String version,
-                                              @RequestBody(required = false) Map<String, Object> body,
+                                              InputStream body,
                                               @RequestHeader(name = ROUTING_KEY_HEADER, required = false) String routingKey,
                                               @RequestHeader(name = REQUEST_ID_HEADER, required = false) String requestIdHeader) {
         routes(model); // an unknown model is a 404 whatever the body
-        Object bodyId = body == null ? null : body.get("id");
-        String requestId = requestId(bodyId instanceof String s ? s : requestIdHeader);
-        Answer answer = predictions.predict(new InferenceRequest(requestId, model, version, routingKey, V2Tensors.input(body)));
+        // streamed: the tensor's numbers go straight into a float[], never through a tree of boxed values
+        V2Tensors.Request request = V2Tensors.read(json.createParser(body));
+        String requestId = requestId(request.id() != null ? request.id() : requestIdHeader);
+        Answer answer = predictions.predict(new InferenceRequest(requestId, model, version, routingKey, request.tensor()));
         return ResponseEntity.ok().header(VERSION_HEADER, answer.version()).header(REQUEST_ID_HEADER, requestId)
                 .body(V2Tensors.response(answer));
     }

@@ -1,97 +1,253 @@
 package io.sluice.inference.web;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 
 import io.sluice.inference.domain.Answer;
 import io.sluice.inference.domain.InvalidInputException;
 import io.sluice.inference.domain.Payload;
 import io.sluice.inference.domain.Scores;
 
-/** Maps KServe v2 JSON tensors to a {@link Payload.Tensor} and an {@link Answer} back to v2 outputs. */
+/**
+ * Reads a KServe v2 inference request with a streaming parser, its {@code data} straight into a
+ * {@code float[]} (no tree, no boxed numbers), and maps an {@link Answer} back to v2 outputs.
+ */
 final class V2Tensors {
 
     static final Set<String> FLOATS = Set.of("FP16", "FP32", "FP64");
     static final Set<String> INTEGERS = Set.of("INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64");
-    private static final int MAX_VALUES = 16 * 1024 * 1024;
+    static final int MAX_VALUES = 16 * 1024 * 1024;
+    private static final String ONE_TENSOR = "'inputs' must be a list with exactly one tensor {name, shape, datatype, data}";
+
+    /** A parsed request: the caller's id (or null) and its one input tensor. */
+    record Request(String id, Payload.Tensor tensor) {}
 
     private V2Tensors() {}
 
-    /** The one input tensor of a v2 inference request body. */
-    static Payload.Tensor input(Map<String, Object> body) {
-        if (body == null) {
-            throw new InvalidInputException("the request body must be a JSON object with 'inputs'");
+    /**
+     * Reads a v2 inference request body; closes the parser.
+     *
+     * @throws InvalidInputException when the body is not JSON, or not a request with one valid tensor
+     */
+    static Request read(JsonParser parser) {
+        try (parser) {
+            JsonToken token = parser.nextToken();
+            if (token != JsonToken.START_OBJECT) {
+                throw new InvalidInputException("the request body must be a JSON object with 'inputs'");
+            }
+            String id = null;
+            Payload.Tensor tensor = null;
+            while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                String name = parser.currentName();
+                token = parser.nextToken();
+                switch (name) {
+                    case "id" -> id = token == JsonToken.VALUE_STRING ? parser.getString() : skip(parser, null);
+                    case "inputs" -> tensor = inputs(parser, token);
+                    default -> parser.skipChildren();
+                }
+            }
+            if (tensor == null) {
+                throw new InvalidInputException(ONE_TENSOR);
+            }
+            return new Request(id, tensor);
+        } catch (JacksonException e) {
+            throw new InvalidInputException("malformed request: " + firstLine(e.getOriginalMessage()));
         }
-        if (!(body.get("inputs") instanceof List<?> inputs) || inputs.size() != 1 || !(inputs.get(0) instanceof Map<?, ?> input)) {
-            throw new InvalidInputException("'inputs' must be a list with exactly one tensor {name, shape, datatype, data}");
+    }
+
+    private static Payload.Tensor inputs(JsonParser parser, JsonToken token) {
+        if (token != JsonToken.START_ARRAY || parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new InvalidInputException(ONE_TENSOR);
         }
-        if (!(input.get("datatype") instanceof String datatype)) {
+        Payload.Tensor tensor = tensor(parser);
+        if (parser.nextToken() != JsonToken.END_ARRAY) {
+            throw new InvalidInputException(ONE_TENSOR);
+        }
+        return tensor;
+    }
+
+    /** One tensor object, the parser on its START_OBJECT; its properties may come in any order. */
+    private static Payload.Tensor tensor(JsonParser parser) {
+        String datatype = null;
+        long[] shape = null;
+        String shapeText = null;
+        Values data = null;
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            switch (name) {
+                case "datatype" -> {
+                    datatype = token == JsonToken.VALUE_STRING ? parser.getString() : skip(parser, null);
+                    if (datatype != null && !INTEGERS.contains(datatype) && !FLOATS.contains(datatype)) {
+                        throw unsupported(datatype);
+                    }
+                }
+                case "shape" -> {
+                    if (token != JsonToken.START_ARRAY) {
+                        parser.skipChildren();
+                        break;
+                    }
+                    List<String> dims = new ArrayList<>();
+                    shape = shape(parser, dims);
+                    shapeText = dims.toString();
+                }
+                case "data" -> {
+                    if (token != JsonToken.START_ARRAY) {
+                        parser.skipChildren();
+                        break;
+                    }
+                    data = new Values(shape == null ? 1024 : (int) product(shape));
+                    data.readArray(parser);
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        if (datatype == null) {
             throw new InvalidInputException("the input tensor needs a 'datatype' (FP32, FP64, FP16 or INT*/UINT*)");
         }
         boolean integer = INTEGERS.contains(datatype);
-        if (!integer && !FLOATS.contains(datatype)) {
-            throw new InvalidInputException("datatype " + datatype + " is not supported (FP32, FP64, FP16 or INT*/UINT*)");
-        }
-        if (!(input.get("shape") instanceof List<?> shapeList) || shapeList.isEmpty()) {
+        if (shape == null || shape.length == 0) {
             throw new InvalidInputException("the input tensor needs a non-empty 'shape'");
         }
-        long[] shape = new long[shapeList.size()];
-        long expected = 1;
-        for (int i = 0; i < shape.length; i++) {
-            if (!(shapeList.get(i) instanceof Number n) || n.longValue() <= 0 || n.doubleValue() != n.longValue()) {
-                throw new InvalidInputException("shape must list positive integers, got " + shapeList);
-            }
-            shape[i] = n.longValue();
-            expected *= shape[i];
-            if (expected > MAX_VALUES) {
-                throw new InvalidInputException("the tensor is larger than " + MAX_VALUES + " values");
-            }
-        }
-        if (!(input.get("data") instanceof List<?> data)) {
+        if (data == null) {
             throw new InvalidInputException("the input tensor needs 'data' (a flat or nested list of numbers)");
         }
-        float[] values = new float[(int) expected];
-        int[] at = {0};
-        flatten(data, values, at, integer, datatype);
-        if (at[0] != expected) {
-            throw new InvalidInputException("shape " + shapeList + " needs " + expected + " values, 'data' has " + at[0]);
+        if (integer && data.firstFraction != null) {
+            throw new InvalidInputException("datatype " + datatype + " needs whole numbers, got " + data.firstFraction);
         }
-        return new Payload.Tensor(values, shape, integer);
+        long expected = product(shape);
+        if (data.count != expected) {
+            throw new InvalidInputException("shape " + shapeText + " needs " + expected + " values, 'data' has " + data.count);
+        }
+        return new Payload.Tensor(data.values.length == data.count ? data.values : Arrays.copyOf(data.values, data.count), shape,
+                integer);
     }
 
-    private static void flatten(List<?> data, float[] values, int[] at, boolean integer, String datatype) {
-        for (Object item : data) {
-            if (item instanceof List<?> nested) {
-                flatten(nested, values, at, integer, datatype);
-            } else if (item instanceof Number number) {
-                if (integer && number.doubleValue() != Math.rint(number.doubleValue())) {
-                    throw new InvalidInputException("datatype " + datatype + " needs whole numbers, got " + number);
+    /** Positive whole dimensions, the parser on the shape's START_ARRAY; each item's text goes to {@code dims}. */
+    private static long[] shape(JsonParser parser, List<String> dims) {
+        List<Long> sizes = new ArrayList<>();
+        boolean valid = true;
+        long product = 1;
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == JsonToken.START_ARRAY || token == JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                dims.add("…");
+                valid = false;
+                continue;
+            }
+            dims.add(parser.getString());
+            if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                double size = parser.getDoubleValue();
+                if (size > 0 && size == Math.rint(size) && size <= MAX_VALUES) {
+                    sizes.add((long) size);
+                    product *= (long) size;
+                    if (product > MAX_VALUES) {
+                        throw new InvalidInputException("the tensor is larger than " + MAX_VALUES + " values");
+                    }
+                    continue;
                 }
-                if (at[0] >= values.length) {
-                    at[0]++;
-                    continue; // counted, reported as a size mismatch
+                if (size == Math.rint(size) && size > MAX_VALUES) {
+                    throw new InvalidInputException("the tensor is larger than " + MAX_VALUES + " values");
                 }
-                values[at[0]++] = number.floatValue();
-            } else {
-                throw new InvalidInputException("'data' must hold only numbers, got " + (item == null ? "null" : "'" + item + "'"));
+            }
+            valid = false;
+        }
+        if (!valid) {
+            throw new InvalidInputException("shape must list positive integers, got " + dims);
+        }
+        return sizes.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static long product(long[] shape) {
+        long product = 1;
+        for (long size : shape) {
+            product *= size;
+        }
+        return product;
+    }
+
+    /** The values of a flat or nested {@code data} array, in row-major order. */
+    private static final class Values {
+        float[] values;
+        int count;
+        String firstFraction;
+
+        Values(int capacity) {
+            values = new float[Math.max(1, capacity)];
+        }
+
+        /** Reads the array whose START_ARRAY the parser is on, nested arrays included. */
+        void readArray(JsonParser parser) {
+            int depth = 1;
+            while (depth > 0) {
+                JsonToken token = parser.nextToken();
+                if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+                    double value = parser.getDoubleValue();
+                    if (firstFraction == null && value != Math.rint(value)) {
+                        firstFraction = parser.getString();
+                    }
+                    add((float) value);
+                } else if (token == JsonToken.VALUE_NUMBER_INT) {
+                    add(parser.getNumberType() == JsonParser.NumberType.INT ? (float) parser.getIntValue() : (float) parser.getDoubleValue());
+                } else if (token == JsonToken.START_ARRAY) {
+                    depth++;
+                } else if (token == JsonToken.END_ARRAY) {
+                    depth--;
+                } else {
+                    throw new InvalidInputException("'data' must hold only numbers, got " + (token == JsonToken.VALUE_NULL ? "null"
+                            : token == JsonToken.START_OBJECT ? "an object" : "'" + parser.getString() + "'"));
+                }
             }
         }
+
+        private void add(float value) {
+            if (count == values.length) {
+                if (count >= MAX_VALUES) {
+                    throw new InvalidInputException("the tensor is larger than " + MAX_VALUES + " values");
+                }
+                values = Arrays.copyOf(values, (int) Math.min(MAX_VALUES, 2L * values.length));
+            }
+            values[count++] = value;
+        }
+    }
+
+    private static <T> T skip(JsonParser parser, T value) {
+        parser.skipChildren();
+        return value;
+    }
+
+    private static InvalidInputException unsupported(String datatype) {
+        return new InvalidInputException("datatype " + datatype + " is not supported (FP32, FP64, FP16 or INT*/UINT*)");
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "not JSON";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** A v2 inference response: probabilities [N, classes] (FP32) and labels [N] (BYTES). */
     static Map<String, Object> response(Answer answer) {
-        List<Float> probabilities = new ArrayList<>();
-        List<String> labels = new ArrayList<>();
-        for (Scores scores : answer.scores()) {
-            for (float p : scores.probabilities()) {
-                probabilities.add(p);
-            }
+        int rows = answer.scores().size();
+        int classes = answer.classNames().size();
+        float[] probabilities = new float[rows * classes];
+        List<String> labels = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            Scores scores = answer.scores().get(r);
+            System.arraycopy(scores.probabilities(), 0, probabilities, r * classes, Math.min(classes, scores.probabilities().length));
             labels.add(scores.label());
         }
-        int rows = answer.scores().size();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("model_name", answer.model());
         body.put("model_version", answer.version());
@@ -99,8 +255,7 @@ final class V2Tensors {
         body.put("parameters", Map.of("role", answer.role().name(), "batch_size", answer.batchSize(),
                 "class_names", answer.classNames()));
         body.put("outputs", List.of(
-                Map.of("name", "probabilities", "datatype", "FP32", "shape", List.of(rows, answer.classNames().size()),
-                        "data", probabilities),
+                Map.of("name", "probabilities", "datatype", "FP32", "shape", List.of(rows, classes), "data", probabilities),
                 Map.of("name", "label", "datatype", "BYTES", "shape", List.of(rows), "data", labels)));
         return body;
     }
