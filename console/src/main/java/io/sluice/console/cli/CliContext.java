@@ -12,11 +12,16 @@ import java.util.Map;
  * ({@code SLUICE_KAFKA}, {@code SLUICE_DATA_DIR}, {@code SLUICE_TOKEN}, …), so tests can run the
  * CLI in-process.
  *
- * @param out stdout (data: JSON lines, tables)
- * @param err stderr (progress, errors)
- * @param env environment variables
+ * @param out    stdout (data: JSON lines, tables)
+ * @param err    stderr (progress, errors)
+ * @param env    environment variables
+ * @param stores opens the object store {@code sluice upload} writes to
  */
-record CliContext(PrintWriter out, PrintWriter err, Map<String, String> env) {
+record CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, StoreFactory stores) {
+
+    CliContext(PrintWriter out, PrintWriter err, Map<String, String> env) {
+        this(out, err, env, StoreFactory.DEFAULT);
+    }
 
     static final String DEFAULT_KAFKA = "localhost:9092";
 

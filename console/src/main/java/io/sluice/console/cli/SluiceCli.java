@@ -41,10 +41,15 @@ public final class SluiceCli implements Runnable {
 
     /** Runs one command line and returns its exit code; used by {@link #main} and by tests. */
     public static int run(PrintStream out, PrintStream err, Map<String, String> env, String... args) {
+        return run(out, err, env, StoreFactory.DEFAULT, args);
+    }
+
+    /** Runs one command line with the given object stores (tests: local fakes of the cloud stores). */
+    static int run(PrintStream out, PrintStream err, Map<String, String> env, StoreFactory stores, String... args) {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            return commandLine(new CliContext(o, e, env)).execute(args);
+            return commandLine(new CliContext(o, e, env, stores)).execute(args);
         } finally {
             o.flush();
             e.flush();

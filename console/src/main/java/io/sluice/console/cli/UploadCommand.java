@@ -5,28 +5,54 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
-import io.sluice.platform.storage.FileObjectStore;
 import io.sluice.platform.storage.InvalidObjectKeyException;
 import io.sluice.platform.storage.ObjectKeys;
+import io.sluice.platform.storage.ObjectStore;
+import io.sluice.platform.storage.ObjectStoreAdapter;
+import io.sluice.platform.storage.ObjectStores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sluice upload}: copies a local dataset folder into the raw-data bucket, then writes the {@code _SUCCESS} marker. */
+/** {@code sluice upload}: copies a local dataset folder into the raw-data bucket of any configured store, then writes the {@code _SUCCESS} marker. */
 @Command(name = "upload", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Upload a local dataset folder to the raw-data bucket.", "",
+        description = {"Upload a local dataset folder to the raw-data bucket (file:, gs:// or obs://).", "",
                 "Copies a folder (an image folder <class>/<file>.png|jpg, or CSVs with a label column) to",
-                "<raw-data bucket>/datasets/<name>/ and write the _SUCCESS marker last, which starts the pipeline.",
-                "Hidden files and folders (starting with '.') are skipped."})
+                "<raw-data bucket>/datasets/<name>/ and writes the _SUCCESS marker last, only after every file arrived,",
+                "which starts the pipeline. Hidden files and folders (starting with '.') are skipped; a top-level",
+                "manifest.json goes after the other files, just before the marker. A _SUCCESS left by an earlier upload",
+                "is removed first, so a failed upload never looks complete. Exit 1 on any failure (no marker).", "",
+                "The bucket comes from, highest first: --bucket; SLUICE_BUCKETS_RAW_DATA; sluice.buckets.raw-data in",
+                "the --config file; else file:$SLUICE_DATA_DIR/buckets/" + StoreSettings.LOCAL_RAW_BUCKET + "/.",
+                "Stores are configured with the services' property names (flags > environment > config file):",
+                "  gs://   sluice.storage.gcs.project-id|endpoint|timeout|max-attempts (SLUICE_STORAGE_GCS_*);",
+                "          credentials: Application Default Credentials (gcloud auth application-default login,",
+                "          GOOGLE_APPLICATION_CREDENTIALS or the workload's service account)",
+                "  obs://  sluice.storage.obs.endpoint|path-style|auth-type|timeout|max-attempts (SLUICE_STORAGE_OBS_*),",
+                "          credentials SLUICE_STORAGE_OBS_ACCESS_KEY / SLUICE_STORAGE_OBS_SECRET_KEY (or SLUICE_OBS_ACCESS_KEY /",
+                "          SLUICE_OBS_SECRET_KEY); with --obs-path-style --obs-auth-type V4 also S3-compatible servers"},
+        footer = {"", "Examples:",
+                "  sluice upload ./flowers --dataset flowers",
+                "  SLUICE_STORAGE_OBS_ACCESS_KEY=… SLUICE_STORAGE_OBS_SECRET_KEY=… \\",
+                "    sluice upload ./flowers -d flowers --bucket obs://acme-prod-raw-data/ --obs-endpoint https://obs.eu-de.otc.t-systems.com",
+                "  sluice upload ./flowers -d flowers --bucket gs://acme-prod-raw-data/ --parallel 16"})
 final class UploadCommand implements Callable<Integer> {
 
     static final String MARKER = "_SUCCESS";
-    private static final String BUCKET = "sluice-local-raw-data";
+    static final String MANIFEST = "manifest.json";
 
     private final CliContext context;
 
@@ -37,15 +63,49 @@ final class UploadCommand implements Callable<Integer> {
     String dataset;
 
     @Option(names = "--bucket", paramLabel = "URI",
-            description = "raw-data bucket (default file:$SLUICE_DATA_DIR/buckets/" + BUCKET + "/; only file: buckets from the CLI)")
-    URI bucket;
+            description = "raw-data bucket: file:/path/, gs://BUCKET/ or obs://BUCKET/ (default: SLUICE_BUCKETS_RAW_DATA, the config file, "
+                    + "else file:$SLUICE_DATA_DIR/buckets/" + StoreSettings.LOCAL_RAW_BUCKET + "/)")
+    String bucket;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "YAML or .properties file with sluice.buckets.* and sluice.storage.* settings, as the services read them "
+                    + "(default: $SLUICE_CONFIG, or none)")
+    Path config;
+
+    @Option(names = {"-j", "--parallel"}, paramLabel = "N",
+            description = "files uploaded at once (default 8 for gs:// and obs://, 1 for file:)")
+    Integer parallel;
+
+    @Option(names = "--gcs-project", paramLabel = "ID", description = "Google Cloud project (sluice.storage.gcs.project-id)")
+    String gcsProject;
+
+    @Option(names = "--gcs-endpoint", paramLabel = "URL", description = "Cloud Storage endpoint override, e.g. an emulator (sluice.storage.gcs.endpoint)")
+    String gcsEndpoint;
+
+    @Option(names = "--obs-endpoint", paramLabel = "URL", description = "OBS or S3-compatible endpoint (sluice.storage.obs.endpoint)")
+    String obsEndpoint;
+
+    @Option(names = "--obs-path-style", description = "path-style addressing, for S3-compatible servers (sluice.storage.obs.path-style)")
+    Boolean obsPathStyle;
+
+    @Option(names = "--obs-auth-type", paramLabel = "OBS|V2|V4", description = "request signing (sluice.storage.obs.auth-type; default OBS)")
+    String obsAuthType;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     UploadCommand(CliContext context) {
         this.context = context;
     }
 
+    /** One file to upload and the object it becomes. */
+    private record Item(Path file, String key, URI object, long size) {}
+
     @Override
     public Integer call() throws IOException {
+        if (parallel != null && (parallel < 1 || parallel > 64)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallel takes 1 to 64");
+        }
         if (!Files.isDirectory(source)) {
             throw new CliException(source + " is not a folder");
         }
@@ -53,47 +113,158 @@ final class UploadCommand implements Callable<Integer> {
         if (dataset.contains("/")) {
             throw new InvalidObjectKeyException(dataset, "a dataset name is one segment, without '/'");
         }
-        URI target = bucket == null ? context.dataDir().resolve("buckets").resolve(BUCKET).toAbsolutePath().toUri() : bucket;
-        if (!"file".equals(target.getScheme())) {
-            throw new CliException("only file: buckets can be written from the CLI (got " + target
-                    + "); copy to cloud buckets with gcloud storage / obsutil, then add " + MARKER);
-        }
-        if (!target.toString().endsWith("/")) {
-            target = URI.create(target + "/");
-        }
-        Path bucketFolder = Path.of(target);
-        FileObjectStore store = new FileObjectStore(bucketFolder.getParent());
-        URI prefix = ObjectKeys.resolve(store.bucket(bucketFolder.getFileName().toString()), "datasets/" + dataset + "/");
+        StoreSettings settings = StoreSettings.resolve(context, config, flags());
+        URI prefix = ObjectKeys.resolve(settings.rawBucket(), "datasets/" + dataset + "/");
 
-        List<Path> files = files(source);
-        if (files.isEmpty()) {
+        // check every key before copying anything, so a bad name never leaves half a dataset
+        List<Item> items = items(source, prefix);
+        if (items.isEmpty()) {
             throw new CliException(source + " holds no files to upload");
         }
-        // check every key before copying anything, so a bad name never leaves half a dataset
-        List<URI> objects = new ArrayList<>(files.size());
-        for (Path file : files) {
-            objects.add(ObjectKeys.resolve(prefix, source.relativize(file).toString().replace('\\', '/')));
+        URI marker = ObjectKeys.resolve(prefix, MARKER);
+        boolean remote = !"file".equals(settings.rawBucket().getScheme());
+        int threads = parallel != null ? parallel : remote ? 8 : 1;
+
+        ObjectStoreAdapter adapter = context.stores().open(settings);
+        try {
+            ObjectStore store = new ObjectStores(List.of(adapter));
+            long totalBytes = items.stream().mapToLong(Item::size).sum();
+            context.err().printf(Locale.ROOT, "sluice upload: %d file(s), %s, to %s (%d at a time)%n", items.size(), Progress.size(totalBytes),
+                    prefix, threads);
+            context.err().flush();
+            try {
+                if (store.delete(marker)) {
+                    context.err().println("sluice upload: removed the " + MARKER + " of an earlier upload; it is written again at the end");
+                }
+            } catch (IOException | RuntimeException e) {
+                throw new CliException("cannot use the bucket " + settings.rawBucket() + ": " + describe(e)
+                        + " (nothing was uploaded)", e);
+            }
+            // a top-level manifest.json is a completion marker for ingest too: it goes after every other file
+            List<Item> files = items.stream().filter(i -> !i.key().equals(MANIFEST)).toList();
+            List<Item> last = items.stream().filter(i -> i.key().equals(MANIFEST)).toList();
+            Progress progress = new Progress(context, items.size(), totalBytes);
+            upload(store, files, threads, progress, items.size());
+            upload(store, last, 1, progress, items.size());
+            try {
+                store.put(marker, new byte[0]);
+            } catch (IOException | RuntimeException e) {
+                throw new CliException("every file was uploaded, but the marker " + marker + " could not be written: " + describe(e)
+                        + "; run the same command again", e);
+            }
+            progress.finish();
+            context.out().printf(Locale.ROOT, "uploaded %d file(s), %s, to %s and wrote %s (%s)%n", items.size(), Progress.size(totalBytes),
+                    prefix, MARKER, progress.rate());
+            return 0;
+        } finally {
+            if (adapter instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception ignored) {
+                    // nothing left to do with the client
+                }
+            }
         }
-        Progress progress = new Progress(context, files.size());
-        long bytes = 0;
-        for (int i = 0; i < files.size(); i++) {
-            store.put(objects.get(i), files.get(i));
-            bytes += Files.size(files.get(i));
-            progress.done(i + 1, bytes);
-        }
-        store.put(ObjectKeys.resolve(prefix, MARKER), new byte[0]);
-        context.out().printf(Locale.ROOT, "uploaded %d file(s), %s, to %s and wrote %s%n", files.size(), Progress.size(bytes), prefix, MARKER);
-        return 0;
     }
 
-    private static List<Path> files(Path root) throws IOException {
+    /** Flags that set store properties, by the services' property names. */
+    private Map<String, Object> flags() {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        put(flags, "sluice.buckets.raw-data", bucket);
+        put(flags, "sluice.storage.gcs.project-id", gcsProject);
+        put(flags, "sluice.storage.gcs.endpoint", gcsEndpoint);
+        put(flags, "sluice.storage.obs.endpoint", obsEndpoint);
+        put(flags, "sluice.storage.obs.path-style", obsPathStyle);
+        put(flags, "sluice.storage.obs.auth-type", obsAuthType);
+        return flags;
+    }
+
+    private static void put(Map<String, Object> flags, String name, Object value) {
+        if (value != null) {
+            flags.put(name, value);
+        }
+    }
+
+    /** Uploads the items with a bounded pool; on the first failure no new upload starts and a {@link CliException} says which file failed. */
+    private void upload(ObjectStore store, List<Item> items, int threads, Progress progress, int total) {
+        if (items.isEmpty()) {
+            return;
+        }
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        AtomicInteger counter = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, items.size()), r -> {
+            Thread thread = new Thread(r, "sluice-upload-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>(items.size());
+            for (Item item : items) {
+                futures.add(pool.submit(() -> {
+                    if (failure.get() != null) {
+                        return; // stop starting new uploads after a failure
+                    }
+                    try {
+                        store.put(item.object(), item.file());
+                        progress.done(item.size());
+                    } catch (IOException | RuntimeException e) {
+                        failure.compareAndSet(null, new CliException("could not upload " + item.key() + " to " + item.object() + ": "
+                                + describe(e), e));
+                    }
+                }));
+            }
+            for (Future<?> future : futures) {
+                future.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.compareAndSet(null, new CliException("interrupted", e));
+        } catch (ExecutionException e) {
+            failure.compareAndSet(null, new CliException("upload failed: " + describe(e.getCause()), e.getCause()));
+        } finally {
+            pool.shutdownNow();
+        }
+        RuntimeException failed = failure.get();
+        if (failed != null) {
+            progress.abort();
+            throw new CliException(failed.getMessage() + "; " + progress.count() + " of " + total + " file(s) uploaded, " + MARKER
+                    + " not written, so the dataset is not marked complete; run the same command again to retry", failed.getCause());
+        }
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        // one line: some clients put the server's message and their own on separate lines
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private static List<Item> items(Path root, URI prefix) throws IOException {
+        List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {
-            return walk.filter(Files::isRegularFile)
+            files = walk.filter(Files::isRegularFile)
                     .filter(p -> !hidden(root.relativize(p)))
                     .filter(p -> !root.relativize(p).toString().equals(MARKER))
                     .sorted()
                     .toList();
         }
+        List<Item> items = new ArrayList<>(files.size());
+        for (Path file : files) {
+            String key = key(root.relativize(file));
+            items.add(new Item(file, key, ObjectKeys.resolve(prefix, key), Files.size(file)));
+        }
+        return items;
+    }
+
+    /** The object key of a relative path: its names joined with '/' (a name with a '\' or a control character is refused later). */
+    static String key(Path relative) {
+        StringBuilder key = new StringBuilder();
+        for (Path part : relative) {
+            if (!key.isEmpty()) {
+                key.append('/');
+            }
+            key.append(part);
+        }
+        return key.toString();
     }
 
     private static boolean hidden(Path relative) {
@@ -105,33 +276,67 @@ final class UploadCommand implements Callable<Integer> {
         return false;
     }
 
-    /** Progress on stderr for uploads of many files: a rewritten line on a terminal, every 10 % otherwise. */
-    private static final class Progress {
+    /**
+     * Progress on stderr for uploads of 20 files or more, with throughput: a line rewritten a few times a
+     * second on a terminal, every 10 % otherwise. Thread-safe.
+     */
+    static final class Progress {
         private final CliContext context;
         private final int total;
+        private final long totalBytes;
         private final boolean terminal = System.console() != null;
+        private final long started = System.nanoTime();
+        private int count;
+        private long bytes;
         private int lastTenth;
+        private long lastPrinted;
 
-        Progress(CliContext context, int total) {
+        Progress(CliContext context, int total, long totalBytes) {
             this.context = context;
             this.total = total;
+            this.totalBytes = totalBytes;
         }
 
-        void done(int count, long bytes) {
+        synchronized void done(long size) {
+            count++;
+            bytes += size;
             if (total < 20) {
                 return;
             }
             int tenth = count * 10 / total;
+            long now = System.nanoTime();
             if (terminal) {
-                context.err().printf(Locale.ROOT, "\r%d/%d files, %s", count, total, size(bytes));
-                if (count == total) {
-                    context.err().println();
+                if (now - lastPrinted > 250_000_000L || count == total) {
+                    context.err().printf(Locale.ROOT, "\r%d/%d files, %s of %s, %s   ", count, total, size(bytes), size(totalBytes), rate());
+                    lastPrinted = now;
                 }
             } else if (tenth > lastTenth) {
-                context.err().printf(Locale.ROOT, "uploaded %d/%d files (%d%%), %s%n", count, total, tenth * 10, size(bytes));
+                context.err().printf(Locale.ROOT, "uploaded %d/%d files (%d%%), %s, %s%n", count, total, tenth * 10, size(bytes), rate());
             }
             lastTenth = tenth;
             context.err().flush();
+        }
+
+        synchronized int count() {
+            return count;
+        }
+
+        /** Files and bytes per second so far. */
+        synchronized String rate() {
+            double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+            return String.format(Locale.ROOT, "%.1f s, %.0f files/s, %s/s", seconds, count / seconds, size((long) (bytes / seconds)));
+        }
+
+        /** Ends the rewritten terminal line. */
+        synchronized void finish() {
+            if (terminal && total >= 20) {
+                context.err().println();
+                context.err().flush();
+            }
+        }
+
+        synchronized void abort() {
+            finish();
         }
 
         static String size(long bytes) {
@@ -141,7 +346,10 @@ final class UploadCommand implements Callable<Integer> {
             if (bytes < 1024 * 1024) {
                 return String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
             }
-            return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+            if (bytes < 1024L * 1024 * 1024) {
+                return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+            }
+            return String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
         }
     }
 }

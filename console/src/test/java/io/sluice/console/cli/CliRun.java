@@ -22,6 +22,14 @@ final class CliRun {
         return run;
     }
 
+    /** Runs with the given object stores (local fakes of the cloud stores). */
+    static CliRun run(Map<String, String> env, StoreFactory stores, String... args) {
+        CliRun run = new CliRun();
+        run.exitCode = SluiceCli.run(new PrintStream(run.out, true, StandardCharsets.UTF_8),
+                new PrintStream(run.err, true, StandardCharsets.UTF_8), env, stores, args);
+        return run;
+    }
+
     /** Runs on another thread (for --follow); read {@link #exitCode} after joining. */
     static Thread start(CliRun run, Map<String, String> env, String... args) {
         Thread thread = new Thread(() -> run.exitCode = SluiceCli.run(new PrintStream(run.out, true, StandardCharsets.UTF_8),

@@ -48,10 +48,10 @@ class UploadCommandTests {
     }
 
     @Test
-    void writesToTheBucketGivenAndRefusesCloudBuckets() throws Exception {
+    void writesToTheBucketGivenAndExplainsUnusableBuckets() throws Exception {
         Path source = Files.createDirectories(temp.resolve("src"));
         Files.writeString(source.resolve("iris.csv"), "sepal,label\n5.1,setosa\n");
-        Path bucket = temp.resolve("elsewhere/my-raw-bucket");
+        Path bucket = temp.resolve("elsewhere/my raw bucket");
 
         CliRun run = CliRun.run(Map.of(), "upload", source.toString(), "-d", "iris", "--bucket", bucket.toUri().toString());
 
@@ -59,9 +59,25 @@ class UploadCommandTests {
         assertThat(bucket.resolve("datasets/iris/iris.csv")).hasContent("sepal,label\n5.1,setosa");
         assertThat(bucket.resolve("datasets/iris/_SUCCESS")).exists();
 
-        CliRun cloud = CliRun.run(Map.of(), "upload", source.toString(), "-d", "iris", "--bucket", "gs://sluice-prod-raw-data/");
-        assertThat(cloud.exitCode).isEqualTo(1);
-        assertThat(cloud.err()).contains("only file: buckets");
+        CliRun s3 = CliRun.run(Map.of(), "upload", source.toString(), "-d", "iris", "--bucket", "s3://sluice-prod-raw-data/");
+        assertThat(s3.exitCode).isEqualTo(1);
+        assertThat(s3.err()).contains("sluice upload: no object store for 's3:' buckets").contains("obs://").doesNotContain("\tat ");
+
+        CliRun obs = CliRun.run(Map.of(), "upload", source.toString(), "-d", "iris", "--bucket", "obs://sluice-prod-raw-data/");
+        assertThat(obs.exitCode).isEqualTo(1);
+        assertThat(obs.err()).contains("an obs: bucket needs an endpoint").contains("SLUICE_STORAGE_OBS_ENDPOINT");
+
+        CliRun keys = CliRun.run(Map.of(), "upload", source.toString(), "-d", "iris", "--bucket", "obs://sluice-prod-raw-data/",
+                "--obs-endpoint", "http://127.0.0.1:1");
+        assertThat(keys.exitCode).isEqualTo(1);
+        assertThat(keys.err()).contains("an obs: bucket needs credentials").contains("SLUICE_STORAGE_OBS_ACCESS_KEY");
+
+        CliRun unreachable = CliRun.run(Map.of("SLUICE_STORAGE_OBS_ACCESS_KEY", "ak", "SLUICE_STORAGE_OBS_SECRET_KEY", "sk",
+                "SLUICE_STORAGE_OBS_TIMEOUT", "2s", "SLUICE_STORAGE_OBS_MAX_ATTEMPTS", "1"),
+                "upload", source.toString(), "-d", "iris", "--bucket", "obs://sluice-prod-raw-data/", "--obs-endpoint", "http://127.0.0.1:1");
+        assertThat(unreachable.exitCode).isEqualTo(1);
+        assertThat(unreachable.err()).contains("sluice upload: cannot use the bucket obs://sluice-prod-raw-data/")
+                .contains("nothing was uploaded").doesNotContain("\tat ");
     }
 
     @Test
