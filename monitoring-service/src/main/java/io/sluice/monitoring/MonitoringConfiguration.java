@@ -7,7 +7,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 import io.sluice.monitoring.domain.CanaryAnalyzer;
 import io.sluice.monitoring.domain.DriftDetector;
 import io.sluice.monitoring.domain.MonitoringBoard;
-import io.sluice.monitoring.domain.VerdictGate;
+import io.sluice.monitoring.domain.MonitoringMemory;
 
 /** Builds the domain objects from the properties and turns on the analysis schedules. */
 @Configuration(proxyBeanMethods = false)
@@ -20,8 +20,8 @@ class MonitoringConfiguration {
     }
 
     @Bean
-    VerdictGate verdictGate(MonitoringProperties properties) {
-        return new VerdictGate(properties.inconclusiveEvery());
+    MonitoringMemory monitoringMemory(MonitoringProperties properties) {
+        return new MonitoringMemory(properties.inconclusiveEvery(), properties.drift().retrainCooldown());
     }
 
     @Bean

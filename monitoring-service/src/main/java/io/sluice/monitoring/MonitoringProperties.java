@@ -25,6 +25,8 @@ import io.sluice.monitoring.domain.DriftPolicy;
  * @param analysisInterval how often every canary is analysed
  * @param inconclusiveEvery how often an undecided step repeats its CanaryInconclusive event (the first one after this long)
  * @param feedbackWindow   how long after a prediction its feedback label may arrive and still be joined
+ * @param productionWatch  how long after a promotion the new production version is compared with its predecessor's
+ *                         traffic before the promotion (that long before it); 0 turns the production check off
  * @param stateDir         where Kafka Streams keeps its local state
  * @param topics           topic names
  * @param canary           canary analysis thresholds
@@ -39,6 +41,7 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
                                    @DefaultValue("1s") @NotNull Duration analysisInterval,
                                    @DefaultValue("30s") @NotNull Duration inconclusiveEvery,
                                    @DefaultValue("10m") @NotNull Duration feedbackWindow,
+                                   @DefaultValue("10m") @NotNull Duration productionWatch,
                                    @NotBlank String stateDir,
                                    @Valid @NotNull Topics topics,
                                    @Valid @DefaultValue Canary canary,
@@ -52,9 +55,10 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
      * @param deploymentState DeploymentState (compacted), key model name
      * @param monitoring      where verdicts and DriftDetected go, key model name
      * @param training        where RetrainingRequested goes, key model name
+     * @param deployments     release history (ModelPromoted tells who the predecessor is), key model name
      */
     public record Topics(@NotBlank String predictions, @NotBlank String feedback, @NotBlank String deploymentState,
-                         @NotBlank String monitoring, @NotBlank String training) {}
+                         @NotBlank String monitoring, @NotBlank String training, @NotBlank String deployments) {}
 
     /**
      * Canary analysis thresholds; see {@link CanaryPolicy} for their meaning.

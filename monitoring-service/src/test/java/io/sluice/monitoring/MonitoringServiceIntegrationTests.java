@@ -39,6 +39,7 @@ import io.sluice.events.DeploymentState;
 import io.sluice.events.Events;
 import io.sluice.events.PredictionOutcome;
 import io.sluice.events.PredictionServed;
+import io.sluice.events.ReleasePhase;
 import io.sluice.events.Route;
 import io.sluice.events.RouteRole;
 import io.sluice.platform.events.SluiceTopics;
@@ -47,16 +48,19 @@ import io.sluice.platform.testkit.SluiceKafka;
 /**
  * Boots the monitoring-service against an embedded KRaft broker with short windows, plays three
  * canaries through Kafka (one degrading from 1 % to 5 % errors, one healthy, one with almost no
- * traffic) and checks the verdicts on {@code sluice.monitoring}, the HTTP view, Prometheus and the
- * dead-lettering of an undecodable record.
+ * traffic) and two promotions (a new production version with 5 % errors where its predecessor had
+ * 1 %, and a healthy one), and checks the verdicts on {@code sluice.monitoring}, the HTTP view,
+ * Prometheus and the dead-lettering of an undecodable record.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "sluice.monitoring.window=2s", "sluice.monitoring.grace=5s", "sluice.monitoring.analysis-interval=300ms",
         "sluice.monitoring.inconclusive-every=3s", "sluice.monitoring.min-samples=100", "sluice.monitoring.drift.interval=1h",
+        "sluice.monitoring.production-watch=10m",
         "spring.kafka.streams.properties.commit.interval.ms=200"})
 class MonitoringServiceIntegrationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static Instant promotedAt;
 
     @RegisterExtension
     static SluiceKafka kafka = new SluiceKafka();
@@ -100,6 +104,7 @@ class MonitoringServiceIntegrationTests {
                 .setHeader(Events.header().setOccurredAt(Instant.now()).build()).setModelName("healthy")
                 .setRequestId(labelled.getRequestId()).setTrueLabel(labelled.getPredictedClass()).build()));
         records.add(new ProducerRecord<>(SluiceTopics.PREDICTIONS, "healthy", "not an event".getBytes(StandardCharsets.UTF_8)));
+        records.addAll(promotions(random));
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -148,6 +153,33 @@ class MonitoringServiceIntegrationTests {
     }
 
     @Test
+    void reportsAPromotedVersionWorseThanItsPredecessorAsDegradedProduction() {
+        CanaryDegraded degraded = kafka.await(SluiceTopics.MONITORING, CanaryDegraded.class,
+                e -> e.getModelName().equals("prod-degrading"), WAIT);
+        assertThat(degraded.getStepIndex()).isEqualTo(-1);
+        assertThat(degraded.getCanaryVersion()).isEqualTo("v2");
+        assertThat(degraded.getStableVersion()).isEqualTo("v1");
+        assertThat(degraded.getWindow().getStart()).isEqualTo(promotedAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(degraded.getChecks()).anySatisfy(check -> {
+            assertThat(check.getMetric()).isEqualTo("error-rate");
+            assertThat(check.getDecision()).isEqualTo(CheckDecision.FAIL);
+            assertThat(check.getCandidateValue()).isGreaterThan(0.04);
+            assertThat(check.getBaselineValue()).isLessThan(0.02);
+        });
+    }
+
+    @Test
+    void publishesNothingForAPromotedVersionAsGoodAsItsPredecessor() throws Exception {
+        String body = awaitBody("/monitoring/prod-healthy", b -> b.contains("\"productionCheck\"") && b.contains("\"outcome\":\"HEALTHY\""));
+        assertThat(body).contains("\"predecessor\":\"v1\"");
+        kafka.await(SluiceTopics.MONITORING, CanaryDegraded.class, e -> e.getModelName().equals("prod-degrading"), WAIT);
+        assertThat(kafka.events(SluiceTopics.MONITORING)).noneMatch(e -> (e instanceof CanaryDegraded d && d.getModelName().equals("prod-healthy"))
+                || (e instanceof CanaryHealthy h && h.getModelName().startsWith("prod-")));
+        assertThat(kafka.events(SluiceTopics.MONITORING)).filteredOn(e -> e instanceof CanaryDegraded d
+                && d.getModelName().equals("prod-degrading")).hasSize(1);
+    }
+
+    @Test
     void showsAggregatesPerVersionAndTheLastVerdict() throws Exception {
         kafka.await(SluiceTopics.MONITORING, CanaryHealthy.class, e -> e.getModelName().equals("healthy"), WAIT);
         String body = awaitBody("/monitoring/healthy", b -> b.contains("\"labelled\":1"));
@@ -175,6 +207,37 @@ class MonitoringServiceIntegrationTests {
         assertThat(get("/actuator/health/readiness").body()).contains("\"status\":\"UP\"");
     }
 
+    /**
+     * For each of "prod-degrading" and "prod-healthy": 1,500 requests of v1 (1 % errors) in the 2 s
+     * before v2's promotion, the promotion (ModelPromoted and the routing table with v2 alone), then
+     * 1,500 requests of v2 — 5 % errors for prod-degrading, 1 % for prod-healthy.
+     */
+    private static List<ProducerRecord<String, byte[]>> promotions(Random random) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        Instant base = Instant.now();
+        promotedAt = base.minusSeconds(1);
+        for (String model : List.of("prod-degrading", "prod-healthy")) {
+            records.add(record(SluiceTopics.DEPLOYMENT_STATE, model, Events.deploymentState()
+                    .setHeader(Events.header().setOccurredAt(promotedAt).build()).setModelName(model).setRevision(7)
+                    .setPhase(ReleasePhase.PROMOTED)
+                    .setRoutes(List.of(new Route("v2", RouteRole.STABLE, 100, "file:/nonexistent/models/" + model + "/v2/")))
+                    .setStepIndex(-1).build()));
+            for (int i = 0; i < 1500; i++) {
+                records.add(record(SluiceTopics.PREDICTIONS, model, served(model, "v1", RouteRole.STABLE, i % 100 == 0, random,
+                        promotedAt.minusMillis(2000 - i))));
+            }
+            records.add(record(SluiceTopics.DEPLOYMENTS, model, Events.modelPromoted()
+                    .setHeader(Events.header().setOccurredAt(promotedAt).build()).setModelName(model).setVersion("v2")
+                    .setPreviousVersion("v1").setActor("system").setReason("healthy at the last step").build()));
+            int every = model.equals("prod-degrading") ? 20 : 100;
+            for (int i = 0; i < 1500; i++) {
+                records.add(record(SluiceTopics.PREDICTIONS, model, served(model, "v2", RouteRole.STABLE, i % every == 0, random,
+                        promotedAt.plusMillis(i))));
+            }
+        }
+        return records;
+    }
+
     private static DeploymentState release(String model) {
         return Events.deploymentState().setHeader(Events.header().setOccurredAt(Instant.now()).build()).setModelName(model)
                 .setRoutes(List.of(new Route("v1", RouteRole.STABLE, 90, "file:/nonexistent/models/" + model + "/v1/"),
@@ -183,7 +246,11 @@ class MonitoringServiceIntegrationTests {
     }
 
     private static PredictionServed served(String model, String version, RouteRole role, boolean error, Random random) {
-        return Events.predictionServed().setHeader(Events.header().setOccurredAt(Instant.now()).build())
+        return served(model, version, role, error, random, Instant.now());
+    }
+
+    private static PredictionServed served(String model, String version, RouteRole role, boolean error, Random random, Instant at) {
+        return Events.predictionServed().setHeader(Events.header().setOccurredAt(at).build())
                 .setRequestId(UUID.randomUUID().toString()).setModelName(model).setModelVersion(version).setRole(role)
                 .setOutcome(error ? PredictionOutcome.SERVER_ERROR : PredictionOutcome.OK)
                 .setLatencyMicros((long) (20_000 * Math.exp(0.4 * random.nextGaussian())))

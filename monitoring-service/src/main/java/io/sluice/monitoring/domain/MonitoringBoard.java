@@ -21,7 +21,19 @@ public final class MonitoringBoard {
     public record Snapshot(Release release, Instant from, Instant to, Map<String, VersionStats> versions, Verdict lastVerdict,
                            Instant verdictAt) {}
 
+    /**
+     * The latest check of a production version against its predecessor after a promotion.
+     *
+     * @param version     the production version
+     * @param predecessor the version it replaced
+     * @param promotedAt  when it became production
+     * @param verdict     the verdict of the check
+     * @param at          when it was computed
+     */
+    public record ProductionCheck(String version, String predecessor, Instant promotedAt, Verdict verdict, Instant at) {}
+
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+    private final Map<String, ProductionCheck> productionChecks = new ConcurrentHashMap<>();
 
     /** Records the aggregates of a model, keeping its last verdict. */
     public void aggregates(Release release, Instant from, Instant to, ModelWindow window) {
@@ -34,6 +46,16 @@ public final class MonitoringBoard {
         snapshots.compute(release.model(), (m, old) -> old == null
                 ? new Snapshot(release, at, at, Map.of(), verdict, at)
                 : new Snapshot(release, old.from(), old.to(), old.versions(), verdict, at));
+    }
+
+    /** Records the verdict of a production check of a model. */
+    public void production(String model, ProductionCheck check) {
+        productionChecks.put(model, check);
+    }
+
+    /** The latest production check of a model, if one ran. */
+    public Optional<ProductionCheck> production(String model) {
+        return Optional.ofNullable(productionChecks.get(model));
     }
 
     public Optional<Snapshot> snapshot(String model) {

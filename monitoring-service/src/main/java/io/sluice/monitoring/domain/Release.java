@@ -26,6 +26,11 @@ public record Release(String model, long revision, String stableVersion, String 
 
     /** Identifies one analysis: the same canary at the same step since the same change. */
     public String stepKey() {
+        return stepKey(canaryVersion, stepIndex, stepStart);
+    }
+
+    /** The step key of a verdict seen on the topic: its canary version, step and window start (= the step start). */
+    public static String stepKey(String canaryVersion, int stepIndex, Instant stepStart) {
         return canaryVersion + "#" + stepIndex + "@" + stepStart.toEpochMilli();
     }
 }

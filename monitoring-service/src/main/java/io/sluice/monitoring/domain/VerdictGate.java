@@ -44,6 +44,23 @@ public final class VerdictGate {
         return publish[0];
     }
 
+    /**
+     * Records a verdict seen on the topic (replayed after a restart, or published by another
+     * instance): a final one closes its step, an inconclusive one restarts the repeat period. A
+     * verdict older than what is known of a different step is ignored.
+     */
+    public void observed(String model, String stepKey, boolean decided, Instant at) {
+        byModel.compute(model, (m, state) -> {
+            if (state == null) {
+                return new State(stepKey, decided, at);
+            }
+            if (state.stepKey().equals(stepKey)) {
+                return state.decided() ? state : new State(stepKey, decided, at.isAfter(state.lastSent()) ? at : state.lastSent());
+            }
+            return at.isBefore(state.lastSent()) ? state : new State(stepKey, decided, at);
+        });
+    }
+
     /** True once the step of this release has a final verdict (no more analysis needed). */
     public boolean decided(Release release) {
         State state = byModel.get(release.model());

@@ -13,6 +13,7 @@ import io.sluice.monitoring.MonitoringProperties;
 import io.sluice.monitoring.domain.CanaryAnalyzer;
 import io.sluice.monitoring.domain.ModelWindow;
 import io.sluice.monitoring.domain.MonitoringBoard;
+import io.sluice.monitoring.domain.MonitoringMemory;
 import io.sluice.monitoring.domain.Release;
 import io.sluice.monitoring.domain.Verdict;
 import io.sluice.monitoring.domain.VerdictGate;
@@ -32,17 +33,19 @@ class CanaryWatch {
     private final MonitoringStores stores;
     private final CanaryAnalyzer analyzer;
     private final VerdictGate gate;
+    private final EventHistory history;
     private final MonitoringBoard board;
     private final EventPublisher publisher;
     private final EventHeaders headers;
     private final MonitoringProperties properties;
     private final Clock clock;
 
-    CanaryWatch(MonitoringStores stores, CanaryAnalyzer analyzer, VerdictGate gate, MonitoringBoard board, EventPublisher publisher,
-                EventHeaders headers, MonitoringProperties properties, Clock clock) {
+    CanaryWatch(MonitoringStores stores, CanaryAnalyzer analyzer, MonitoringMemory memory, EventHistory history, MonitoringBoard board,
+                EventPublisher publisher, EventHeaders headers, MonitoringProperties properties, Clock clock) {
         this.stores = stores;
         this.analyzer = analyzer;
-        this.gate = gate;
+        this.gate = memory.canaries();
+        this.history = history;
         this.board = board;
         this.publisher = publisher;
         this.headers = headers;
@@ -52,6 +55,9 @@ class CanaryWatch {
 
     @Scheduled(fixedDelayString = "${sluice.monitoring.analysis-interval:1s}")
     void analyse() {
+        if (!history.ready()) {
+            return; // until the verdicts already published are known, a restarted instance would repeat them
+        }
         Instant now = clock.instant();
         for (Release release : stores.releases()) {
             try {
@@ -68,7 +74,7 @@ class CanaryWatch {
             stores.window(release.model(), from, now).ifPresent(w -> board.aggregates(release, from, now, w));
             return;
         }
-        Instant from = windowStart(release.stepStart());
+        Instant from = windowStart(release.stepStart(), properties.window());
         Optional<ModelWindow> window = stores.window(release.model(), from, now);
         if (window.isEmpty()) {
             return;
@@ -88,9 +94,9 @@ class CanaryWatch {
         }
     }
 
-    /** Start of the window holding the step start, so the step's first partial window counts. */
-    private Instant windowStart(Instant stepStart) {
-        long size = Math.max(1, properties.window().toMillis());
-        return Instant.ofEpochMilli(stepStart.toEpochMilli() - Math.floorMod(stepStart.toEpochMilli(), size));
+    /** Start of the window holding an instant (e.g. a step start, so that the step's first partial window counts). */
+    static Instant windowStart(Instant at, java.time.Duration window) {
+        long size = Math.max(1, window.toMillis());
+        return Instant.ofEpochMilli(at.toEpochMilli() - Math.floorMod(at.toEpochMilli(), size));
     }
 }

@@ -18,6 +18,7 @@ import io.sluice.monitoring.domain.DriftDetector;
 import io.sluice.monitoring.domain.DriftFinding;
 import io.sluice.monitoring.domain.DriftReference;
 import io.sluice.monitoring.domain.ModelWindow;
+import io.sluice.monitoring.domain.MonitoringMemory;
 import io.sluice.monitoring.domain.Release;
 import io.sluice.monitoring.domain.RetrainingCooldown;
 import io.sluice.monitoring.domain.VersionStats;
@@ -40,19 +41,21 @@ class DriftWatch {
     private final DriftDetector detector;
     private final RetrainingCooldown retrainings;
     private final RetrainingCooldown drifts;
+    private final EventHistory history;
     private final EventPublisher publisher;
     private final EventHeaders headers;
     private final MonitoringProperties properties;
     private final Clock clock;
     private final Map<String, DriftReference> firstWindows = new ConcurrentHashMap<>();
 
-    DriftWatch(MonitoringStores stores, ModelCardReferences cards, DriftDetector detector, EventPublisher publisher,
-               EventHeaders headers, MonitoringProperties properties, Clock clock) {
+    DriftWatch(MonitoringStores stores, ModelCardReferences cards, DriftDetector detector, MonitoringMemory memory,
+               EventHistory history, EventPublisher publisher, EventHeaders headers, MonitoringProperties properties, Clock clock) {
         this.stores = stores;
         this.cards = cards;
         this.detector = detector;
-        this.retrainings = new RetrainingCooldown(properties.drift().retrainCooldown());
-        this.drifts = new RetrainingCooldown(properties.drift().retrainCooldown());
+        this.retrainings = memory.retrainings();
+        this.drifts = memory.drifts();
+        this.history = history;
         this.publisher = publisher;
         this.headers = headers;
         this.properties = properties;
@@ -61,6 +64,9 @@ class DriftWatch {
 
     @Scheduled(fixedDelayString = "${sluice.monitoring.drift.interval:1m}", initialDelayString = "${sluice.monitoring.drift.interval:1m}")
     void check() {
+        if (!history.ready()) {
+            return; // until the requests already published are known, a restarted instance would ignore their cooldown
+        }
         Instant now = clock.instant();
         for (Release release : stores.releases()) {
             if (release.stableVersion() == null) {
@@ -90,7 +96,7 @@ class DriftWatch {
             return;
         }
         for (DriftFinding finding : findings) {
-            if (drifts.tryAcquire(release.model() + "#" + release.stableVersion() + "#" + finding.kind(), now)) {
+            if (drifts.tryAcquire(MonitoringMemory.driftKey(release.model(), release.stableVersion(), finding.kind().name()), now)) {
                 publisher.publish(properties.topics().monitoring(), release.model(),
                         MonitoringEvents.drift(MonitoringEvents.header(headers, release), release, finding, from, now));
             }

@@ -27,12 +27,13 @@ class MonitoringController {
 
     @GetMapping("/monitoring/{model}")
     ResponseEntity<Map<String, Object>> model(@PathVariable String model) {
-        return board.snapshot(model).<ResponseEntity<Map<String, Object>>>map(s -> ResponseEntity.ok(view(s)))
+        return board.snapshot(model).<ResponseEntity<Map<String, Object>>>map(s -> ResponseEntity.ok(view(s,
+                        board.production(model).orElse(null))))
                 .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
                         .body(Map.of("error", "no monitoring data for model '" + model + "'")));
     }
 
-    private static Map<String, Object> view(MonitoringBoard.Snapshot s) {
+    private static Map<String, Object> view(MonitoringBoard.Snapshot s, MonitoringBoard.ProductionCheck production) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("model", s.release().model());
         out.put("stableVersion", s.release().stableVersion());
@@ -44,6 +45,14 @@ class MonitoringController {
         s.versions().forEach((v, stats) -> versions.put(v, stats(stats)));
         out.put("versions", versions);
         out.put("lastVerdict", s.lastVerdict() == null ? null : verdict(s.lastVerdict(), s.verdictAt().toString()));
+        if (production != null) {
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("version", production.version());
+            check.put("predecessor", production.predecessor());
+            check.put("promotedAt", production.promotedAt().toString());
+            check.put("verdict", verdict(production.verdict(), production.at().toString()));
+            out.put("productionCheck", check);
+        }
         return out;
     }
 
