@@ -24,10 +24,21 @@ import picocli.CommandLine.Option;
 /** {@code sluice events}: the events on the {@code sluice.*} topics as JSON lines. */
 @Command(name = "events", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Print the events of the sluice.* topics as JSON lines.", "",
-                "Every record of every sluice.* topic (events, dead letters, raw notifications), one JSON object a line:",
-                "{\"topic\",\"key\",\"partition\",\"offset\",\"timestamp\",\"event\":{\"type\":…}} — raw values as \"value\",",
-                "with \"deadLetterReason\" from the sluice-dlt-reason header. Without --follow: what is there now, then exit;",
-                "with --follow: new records as they arrive until Ctrl-C (or --limit)."})
+                "Every record of every sluice.* topic (events, .dlt dead letters, raw storage notifications), one JSON object "
+                        + "a line: {\"topic\",\"key\",\"partition\",\"offset\",\"timestamp\",\"event\":{\"type\":…}}. Raw and "
+                        + "undecodable values print as \"value\", dead letters with \"deadLetterReason\" (the sluice-dlt-reason header).",
+                "",
+                "Without --follow: what is there now (or the last N), then exit. With --follow: new records as they arrive, "
+                        + "until Ctrl-C, --limit or --timeout.",
+                "",
+                "The filters are the console's live-view filters: topic, event type, model, dataset, run; values of one filter "
+                        + "(repeated or comma-separated) match any of them, different filters must all match. Reads without a "
+                        + "consumer group: nothing is committed."},
+        footer = {"", "Examples:",
+                "  sluice events --follow --type CanaryDegraded,RolledBack",
+                "  sluice events --model digits --last 20",
+                "  sluice events --follow --no-telemetry --dataset flowers",
+                "  sluice events --follow --type ModelPromoted --limit 1 --timeout 600"})
 final class EventsCommand implements java.util.concurrent.Callable<Integer> {
 
     private final CliContext context;
@@ -52,6 +63,11 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--correlation", paramLabel = "ID", description = "only events of one pipeline run (header correlationId)")
     String correlation;
+
+    @Option(names = "--no-telemetry",
+            description = "leave out the per-request telemetry topics (sluice.predictions, sluice.feedback and their .dlt), "
+                    + "as the console's live view does unless asked")
+    boolean noTelemetry;
 
     @ArgGroup(exclusive = true)
     StartAt start;
@@ -83,13 +99,21 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
         if (start != null && start.last != null && start.last < 0 || limit != null && limit <= 0 || timeout != null && timeout <= 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--last, --limit and --timeout take a positive number");
         }
+        EventCodec codec = EventCodec.singleObject();
+        requireKnownTypes(codec);
+        EventViews views = new EventViews(codec);
         String bootstrap = context.kafka(kafka);
         EventFilter filter = new EventFilter(Set.copyOf(topics), Set.copyOf(types), model, dataset, correlation);
-        EventViews views = new EventViews(EventCodec.singleObject());
         AtomicBoolean stopped = new AtomicBoolean();
         try (EventTail tail = new EventTail(bootstrap, "sluice-cli-events", Duration.ofSeconds(10))) {
             List<String> available = tail.sluiceTopics();
             List<String> chosen = topics.isEmpty() ? available : topics;
+            if (noTelemetry) {
+                chosen = chosen.stream().filter(t -> !TELEMETRY.contains(t.endsWith(".dlt") ? t.substring(0, t.length() - 4) : t)).toList();
+                if (chosen.isEmpty()) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--no-telemetry leaves none of the topics asked for");
+                }
+            }
             for (String topic : chosen) {
                 if (!available.contains(topic)) {
                     throw new CliException("no topic " + topic + " on " + bootstrap + "; sluice topics there: " + available);
@@ -154,6 +178,23 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
                 if (hooked) {
                     removeShutdownHook(shutdown);
                 }
+            }
+        }
+    }
+
+    /** Per-request telemetry topics, which the console's live view leaves out unless asked. */
+    static final Set<String> TELEMETRY = Set.of("sluice.predictions", "sluice.feedback");
+
+    /** A misspelt --type would match nothing and wait forever with --follow: refuse it with the known names. */
+    private void requireKnownTypes(EventCodec codec) {
+        java.util.SortedSet<String> known = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (String name : codec.eventNames()) {
+            known.add(name.substring(name.lastIndexOf('.') + 1));
+        }
+        for (String type : types) {
+            if (!type.isBlank() && !known.contains(type.strip())) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "unknown event type '" + type.strip() + "'; the event types are: " + String.join(", ", known));
             }
         }
     }

@@ -23,8 +23,10 @@ import picocli.CommandLine.Parameters;
 /** {@code sluice predict <model> <file>}: asks the inference service for a prediction and prints it. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Ask a model for a prediction on a file.", "",
-                "Sends a file (an image, or a CSV row) to POST /v2/models/<model>/predict on the inference service",
-                "and print the label, the probabilities and which version answered."})
+                "Sends a file (an image, or a CSV file with one row) to POST /v2/models/MODEL/predict on the inference service "
+                        + "and prints the label with its confidence, the version (and role: stable or canary) that answered, the "
+                        + "request id (for feedback) and the probabilities, highest first."},
+        footer = {"", "Example:", "  sluice predict digits ./seven.png"})
 final class PredictCommand implements Callable<Integer> {
 
     private final CliContext context;

@@ -68,7 +68,10 @@ final class ReleaseCommand implements Callable<Integer> {
         ReleaseCommand command = new ReleaseCommand(context, action);
         picocli.CommandLine line = new picocli.CommandLine(command);
         line.getCommandSpec().name(action.command);
-        line.getCommandSpec().usageMessage().description(action.description);
+        line.getCommandSpec().usageMessage().description(action.description, "",
+                "Sends POST /deployments/MODEL/" + action.command + " to the deployment service with the token of "
+                        + "SLUICE_TOKEN (else <data dir>/admin-token, which ./sluice up writes). promote and rollback need an "
+                        + "admin token, pause and resume a writer's. The outcome shows in sluice events and sluice status.");
         return line;
     }
 

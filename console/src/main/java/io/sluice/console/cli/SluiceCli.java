@@ -18,14 +18,18 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0-SNAPSHOT",
         description = {"Operate a Sluice stack: watch its events, upload datasets, steer releases, ask for predictions.",
-                "Start the local stack with: ./sluice up [--data-dir DIR]"},
+                "Start the local stack with: ./sluice up [--data-dir DIR]; a demo with: ./sluice demo"},
         footer = {"", "Environment:",
-                "  SLUICE_KAFKA           Kafka bootstrap servers (default localhost:9092)",
-                "  SLUICE_DATA_DIR        local data folder (default ~/.sluice)",
-                "  SLUICE_TOKEN           admin token (default: <data dir>/admin-token, written by ./sluice up)",
-                "  SLUICE_DEPLOYMENT_URL  deployment service (default http://localhost:8083)",
-                "  SLUICE_INFERENCE_URL   inference service (default http://localhost:8082)",
-                "Exit codes: 0 ok, 1 failure, 2 usage error. Help on a command: sluice help COMMAND"},
+                "  SLUICE_KAFKA             Kafka bootstrap servers (default localhost:9092)",
+                "  SLUICE_DATA_DIR          local data folder (default ~/.sluice)",
+                "  SLUICE_TOKEN             admin token (default <data dir>/admin-token)",
+                "  SLUICE_DEPLOYMENT_URL    deployment service (default http://localhost:8083)",
+                "  SLUICE_INFERENCE_URL     inference service (default http://localhost:8082)",
+                "  SLUICE_BUCKETS_RAW_DATA  raw-data bucket of upload: file:, gs:// or obs://",
+                "  SLUICE_CONFIG            settings file of upload (sluice.storage.*, YAML)",
+                "",
+                "Exit codes: 0 ok, 1 failure, 2 usage error.",
+                "Help on a command: sluice help COMMAND, or sluice COMMAND --help"},
         subcommands = CommandLine.HelpCommand.class)
 public final class SluiceCli implements Runnable {
 
@@ -67,6 +71,7 @@ public final class SluiceCli implements Runnable {
         cli.addSubcommand(new PredictCommand(context));
         cli.setOut(context.out());
         cli.setErr(context.err());
+        cli.setParameterExceptionHandler(SluiceCli::usageError);
         cli.setExecutionExceptionHandler((ex, line, parsed) -> {
             String name = line.getCommandName();
             if (ex instanceof KafkaUnavailableException) {
@@ -82,6 +87,19 @@ public final class SluiceCli implements Runnable {
             return 1;
         });
         return cli;
+    }
+
+    /** A usage error: what is wrong, the command's synopsis and where to read more, instead of the whole help (exit 2). */
+    static int usageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine line = ex.getCommandLine();
+        PrintWriter err = line.getErr();
+        err.println(ex.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        CommandLine.Help help = line.getHelp();
+        err.print(help.synopsisHeading() + help.synopsis(help.synopsisHeadingLength()));
+        err.println("Try '" + line.getCommandSpec().qualifiedName() + " --help' for more information.");
+        err.flush();
+        return line.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     @CommandLine.Spec

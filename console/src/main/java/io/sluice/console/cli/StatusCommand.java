@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 /** {@code sluice status}: is every part of the stack up, and what does each model serve. */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Show the health of the stack and every model's deployment.", "",
-                "The health of Kafka and of every service (ports 8080-8086), then every model's deployment:",
-                "its versions, traffic weights and release step (GET /deployments on the deployment service).",
-                "Exits with 1 when something is down."})
+                "The health of Kafka and of every service (ports 8080-8086), then every model's deployment: its versions, "
+                        + "traffic weights, release step and last verdict (GET /deployments on the deployment service). "
+                        + "Exits with 1 when something is down."})
 final class StatusCommand implements Callable<Integer> {
 
     /** The local stack's services and their ports (DESIGN §7). */

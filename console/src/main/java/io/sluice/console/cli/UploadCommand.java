@@ -30,25 +30,32 @@ import picocli.CommandLine.Parameters;
 /** {@code sluice upload}: copies a local dataset folder into the raw-data bucket of any configured store, then writes the {@code _SUCCESS} marker. */
 @Command(name = "upload", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Upload a local dataset folder to the raw-data bucket (file:, gs:// or obs://).", "",
-                "Copies a folder (an image folder <class>/<file>.png|jpg, or CSVs with a label column) to",
-                "<raw-data bucket>/datasets/<name>/ and writes the _SUCCESS marker last, only after every file arrived,",
-                "which starts the pipeline. Hidden files and folders (starting with '.') are skipped; a top-level",
-                "manifest.json goes after the other files, just before the marker. A _SUCCESS left by an earlier upload",
-                "is removed first, so a failed upload never looks complete. Exit 1 on any failure (no marker).", "",
-                "The bucket comes from, highest first: --bucket; SLUICE_BUCKETS_RAW_DATA; sluice.buckets.raw-data in",
-                "the --config file; else file:$SLUICE_DATA_DIR/buckets/" + StoreSettings.LOCAL_RAW_BUCKET + "/.",
-                "Stores are configured with the services' property names (flags > environment > config file):",
-                "  gs://   sluice.storage.gcs.project-id|endpoint|timeout|max-attempts (SLUICE_STORAGE_GCS_*);",
-                "          credentials: Application Default Credentials (gcloud auth application-default login,",
-                "          GOOGLE_APPLICATION_CREDENTIALS or the workload's service account)",
-                "  obs://  sluice.storage.obs.endpoint|path-style|auth-type|timeout|max-attempts (SLUICE_STORAGE_OBS_*),",
-                "          credentials SLUICE_STORAGE_OBS_ACCESS_KEY / SLUICE_STORAGE_OBS_SECRET_KEY (or SLUICE_OBS_ACCESS_KEY /",
-                "          SLUICE_OBS_SECRET_KEY); with --obs-path-style --obs-auth-type V4 also S3-compatible servers"},
+                "Copies a folder (an image folder <class>/<file>.png|jpg, or CSVs with a label column) to "
+                        + "<raw-data bucket>/datasets/NAME/ and writes the _SUCCESS marker last, only after every file "
+                        + "arrived; the marker starts the pipeline. Hidden files and folders (starting with '.') are skipped; a "
+                        + "top-level manifest.json goes after the other files, just before the marker. A _SUCCESS left by an "
+                        + "earlier upload is removed first, so a failed upload never looks complete. Any failure: a message "
+                        + "naming the file, exit 1, no marker.",
+                "",
+                "The bucket, highest first: --bucket; SLUICE_BUCKETS_RAW_DATA; sluice.buckets.raw-data in the config file "
+                        + "(--config or SLUICE_CONFIG); else file:$SLUICE_DATA_DIR/buckets/" + StoreSettings.LOCAL_RAW_BUCKET + "/.",
+                "",
+                "The stores take the services' settings (flags over environment over config file):",
+                "gs://  sluice.storage.gcs.project-id, .endpoint, .timeout, .max-attempts",
+                "       (env SLUICE_STORAGE_GCS_PROJECT_ID, …); credentials: Application",
+                "       Default Credentials (gcloud auth application-default login,",
+                "       GOOGLE_APPLICATION_CREDENTIALS, or the workload's service account)",
+                "obs:// sluice.storage.obs.endpoint, .path-style, .auth-type, .timeout,",
+                "       .max-attempts (env SLUICE_STORAGE_OBS_ENDPOINT, …); credentials:",
+                "       SLUICE_STORAGE_OBS_ACCESS_KEY and SLUICE_STORAGE_OBS_SECRET_KEY",
+                "       (or SLUICE_OBS_ACCESS_KEY and SLUICE_OBS_SECRET_KEY), never flags.",
+                "       S3-compatible servers: --obs-path-style --obs-auth-type V4"},
         footer = {"", "Examples:",
                 "  sluice upload ./flowers --dataset flowers",
-                "  SLUICE_STORAGE_OBS_ACCESS_KEY=… SLUICE_STORAGE_OBS_SECRET_KEY=… \\",
-                "    sluice upload ./flowers -d flowers --bucket obs://acme-prod-raw-data/ --obs-endpoint https://obs.eu-de.otc.t-systems.com",
-                "  sluice upload ./flowers -d flowers --bucket gs://acme-prod-raw-data/ --parallel 16"})
+                "  sluice upload ./flowers -d flowers --bucket gs://acme-prod-raw-data/ -j 16",
+                "  export SLUICE_STORAGE_OBS_ACCESS_KEY=… SLUICE_STORAGE_OBS_SECRET_KEY=…",
+                "  sluice upload ./flowers -d flowers --bucket obs://acme-prod-raw-data/ \\",
+                "      --obs-endpoint https://obs.eu-de.otc.t-systems.com"})
 final class UploadCommand implements Callable<Integer> {
 
     static final String MARKER = "_SUCCESS";
@@ -63,8 +70,8 @@ final class UploadCommand implements Callable<Integer> {
     String dataset;
 
     @Option(names = "--bucket", paramLabel = "URI",
-            description = "raw-data bucket: file:/path/, gs://BUCKET/ or obs://BUCKET/ (default: SLUICE_BUCKETS_RAW_DATA, the config file, "
-                    + "else file:$SLUICE_DATA_DIR/buckets/" + StoreSettings.LOCAL_RAW_BUCKET + "/)")
+            description = "raw-data bucket: file:/PATH/, gs://BUCKET/ or obs://BUCKET/ (default: $SLUICE_BUCKETS_RAW_DATA, the "
+                    + "config file, else the local one under $SLUICE_DATA_DIR/buckets)")
     String bucket;
 
     @Option(names = "--config", paramLabel = "FILE",

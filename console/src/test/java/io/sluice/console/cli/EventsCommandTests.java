@@ -95,6 +95,48 @@ class EventsCommandTests {
     }
 
     @Test
+    void followFiltersByDatasetAndTypesLikeTheConsoleAndLeavesOutTelemetry() throws Exception {
+        String dataset = "follow-" + UUID.randomUUID();
+        CliRun run = new CliRun();
+        Thread cli = CliRun.start(run, env(), "events", "--follow", "--no-telemetry", "--dataset", dataset,
+                "--type", "DatasetReady,datasetrejected", "--limit", "2", "--timeout", "60");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!run.err().contains("following") && System.nanoTime() < deadline && cli.isAlive()) {
+            Thread.sleep(20);
+        }
+        assertThat(run.err()).contains("sluice events: following").doesNotContain(SluiceTopics.PREDICTIONS);
+
+        kafka.publish(SluiceTopics.PREDICTIONS, "m", Events.predictionServed().build());
+        kafka.publish(SluiceTopics.DATASETS, "other", Events.datasetReady().setDatasetName("other-" + dataset).build());
+        kafka.publish(SluiceTopics.DATASETS, dataset, Events.datasetReady().setDatasetName(dataset).build());
+        kafka.publish(SluiceTopics.DATASETS, dataset, Events.datasetRejected().setDatasetName(dataset).build());
+        cli.join(60_000);
+
+        assertThat(cli.isAlive()).isFalse();
+        assertThat(run.exitCode).as(run.err()).isZero();
+        assertThat(run.jsonLines()).extracting(l -> l.at("/event/type").asString()).containsExactly("DatasetReady", "DatasetRejected");
+        assertThat(run.jsonLines()).allSatisfy(l -> assertThat(l.at("/event/datasetName").asString()).isEqualTo(dataset));
+    }
+
+    @Test
+    void noTelemetryLeavesOutPredictionsAndFeedback() {
+        String key = "telemetry-" + UUID.randomUUID();
+        kafka.publish(SluiceTopics.PREDICTIONS, key, Events.predictionServed().build());
+        kafka.publish(SluiceTopics.FEEDBACK, key, Events.predictionFeedback().build());
+        kafka.publish(SluiceTopics.TRAINING, key, Events.trainingStarted().setRunId(key).build());
+
+        CliRun all = CliRun.run(env(), "events");
+        CliRun pipeline = CliRun.run(env(), "events", "--no-telemetry");
+
+        assertThat(all.jsonLines()).filteredOn(l -> key.equals(l.get("key").asString())).extracting(l -> l.get("topic").asString())
+                .containsExactlyInAnyOrder(SluiceTopics.PREDICTIONS, SluiceTopics.FEEDBACK, SluiceTopics.TRAINING);
+        assertThat(pipeline.exitCode).as(pipeline.err()).isZero();
+        assertThat(pipeline.jsonLines()).filteredOn(l -> key.equals(l.get("key").asString())).extracting(l -> l.get("topic").asString())
+                .containsExactly(SluiceTopics.TRAINING);
+        assertThat(pipeline.jsonLines()).noneMatch(l -> l.get("topic").asString().startsWith(SluiceTopics.PREDICTIONS));
+    }
+
+    @Test
     void lastPrintsOnlyTheMostRecentRecords() {
         String model = "last-" + UUID.randomUUID();
         for (int i = 1; i <= 3; i++) {
