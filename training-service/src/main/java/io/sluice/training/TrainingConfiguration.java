@@ -48,7 +48,7 @@ class TrainingConfiguration {
                     io.github.resilience4j.retry.Retry.of("vertex-ai", VertexAiTrainingBackend.retryConfig(v.maxAttempts(), java.time.Duration.ofSeconds(1))),
                     io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("vertex-ai"), Clock.systemUTC());
         }
-        return new DjlTrainingBackend(store, models, properties.modelsBucket(), Clock.systemUTC());
+        return new DjlTrainingBackend(store, models, properties.modelsBucket(), Clock.systemUTC(), properties.checkpointDir());
     }
 
     @Bean(destroyMethod = "close")

@@ -21,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxConcurrentRuns training runs that may execute at once; further runs queue
  * @param runsDir           folder of the run journal (one JSON file per run); default {@code ${sluice.data-dir}/training/runs}
  * @param modelCacheDir     folder verified copies of production models are kept in for warm starts
+ * @param checkpointDir     folder of local runs' working folders ({@code <runId>/}): each epoch is checkpointed there so an
+ *                          interrupted run resumes after its last finished epoch; removed when the run finishes
  * @param defaults          settings every model starts from
  * @param models            per model name: only the settings that differ from {@code defaults}
  * @param backend           where runs execute: {@code local} (DJL on this machine) or {@code modelarts}
@@ -34,6 +36,7 @@ public record TrainingProperties(@NotNull URI modelsBucket,
                                  @DefaultValue("1") @Positive int maxConcurrentRuns,
                                  @NotNull Path runsDir,
                                  @NotNull Path modelCacheDir,
+                                 @NotNull Path checkpointDir,
                                  @DefaultValue @Valid Defaults defaults,
                                  @DefaultValue Map<String, ModelOverrides> models,
                                  @DefaultValue("local") @jakarta.validation.constraints.Pattern(regexp = "local|modelarts|vertex-ai") String backend,

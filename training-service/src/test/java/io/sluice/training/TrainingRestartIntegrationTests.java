@@ -6,63 +6,89 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.sluice.events.DatasetLayout;
+import io.sluice.events.EpochMetrics;
 import io.sluice.events.TrainingCompleted;
 import io.sluice.events.TrainingProgressed;
 import io.sluice.events.TrainingStarted;
 import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.storage.FileObjectStore;
 import io.sluice.platform.testkit.SluiceKafka;
+import io.sluice.training.domain.EpochResult;
+import io.sluice.training.domain.RunRecord;
+import io.sluice.training.domain.TrainingListener;
+import io.sluice.training.domain.TrainingOutcome;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
-/** A service stopped in the middle of a run redoes it when it starts again: exactly one TrainingCompleted. */
+/**
+ * A service stopped in the middle of a run resumes it from its checkpoint when it starts again: the
+ * epochs continue where they stopped, and the run ends in exactly one TrainingCompleted.
+ */
 class TrainingRestartIntegrationTests {
+
+    static final int EPOCHS = 6;
+    static final int STOPPED_AFTER = 2;
 
     @RegisterExtension
     static SluiceKafka kafka = new SluiceKafka();
 
     @Test
-    void finishesARunInterruptedByAStopExactlyOnceAfterTheRestart() throws Exception {
+    void resumesARunStoppedMidwayAtTheNextEpochAndCompletesItExactlyOnce() throws Exception {
         Path dataDir = Files.createTempDirectory("sluice-test-training-restart");
         FileObjectStore store = new FileObjectStore(dataDir.resolve("buckets"));
         SyntheticDatasets.Written data = SyntheticDatasets.images(store, store.bucket("sluice-local-raw-data"),
                 store.bucket("sluice-local-training"), "restart", 30, 8, false, 11);
         String version = data.manifest().version();
 
-        // long enough that the stop lands mid-run: many epochs, no early stopping
-        try (ConfigurableApplicationContext first = start(dataDir, 400)) {
+        try (ConfigurableApplicationContext first = start(dataDir, HoldAfterEpoch.class)) {
             kafka.publish(SluiceTopics.DATASETS, "restart", TrainingServiceIntegrationTests.datasetReady(data, DatasetLayout.IMAGE_FOLDER));
-            kafka.await(SluiceTopics.TRAINING, TrainingProgressed.class, e -> e.getModelName().equals("restart"), Duration.ofSeconds(60));
-        }
+            kafka.await(SluiceTopics.TRAINING, TrainingProgressed.class,
+                    e -> e.getModelName().equals("restart") && e.getMetrics().getEpoch() == STOPPED_AFTER, Duration.ofSeconds(60));
+        } // stopped while the run is held after epoch 2
         assertThat(completedFor(version)).as("stopped before the end").isEmpty();
+        int seenBeforeRestart = kafka.events(SluiceTopics.TRAINING).size();
 
-        try (ConfigurableApplicationContext second = start(dataDir, 3)) {
+        try (ConfigurableApplicationContext second = start(dataDir)) {
             TrainingCompleted completed = kafka.await(SluiceTopics.TRAINING, TrainingCompleted.class,
                     e -> e.getDatasetVersion().equals(version), Duration.ofSeconds(60));
-            assertThat(completed.getHistory()).hasSizeLessThanOrEqualTo(3);
+            assertThat(completed.getHistory()).extracting(EpochMetrics::getEpoch).containsExactly(1, 2, 3, 4, 5, 6);
             Thread.sleep(2000); // a duplicate would have been published by now
         }
 
+        List<SpecificRecord> events = kafka.events(SluiceTopics.TRAINING);
+        assertThat(events.subList(seenBeforeRestart, events.size())).filteredOn(e -> e instanceof TrainingProgressed p
+                        && p.getModelName().equals("restart")).extracting(e -> ((TrainingProgressed) e).getMetrics().getEpoch())
+                .as("the restarted service continues at epoch 3").containsExactly(3, 4, 5, 6);
         assertThat(completedFor(version)).hasSize(1);
-        assertThat(kafka.events(SluiceTopics.TRAINING)).filteredOn(e -> e instanceof TrainingStarted s && s.getDatasetVersion().equals(version))
+        assertThat(events).filteredOn(e -> e instanceof TrainingStarted s && s.getDatasetVersion().equals(version))
                 .as("started once per process").hasSize(2);
-        assertThat(Files.readString(dataDir.resolve("training/runs/restart-" + version.substring(0, 12) + "-1.json")))
-                .contains("\"state\" : \"COMPLETED\"");
+        String runId = "restart-" + version.substring(0, 12) + "-1";
+        assertThat(Files.readString(dataDir.resolve("training/runs/" + runId + ".json"))).contains("\"state\" : \"COMPLETED\"");
+        assertThat(dataDir.resolve("training/checkpoints/" + runId)).as("checkpoint discarded").doesNotExist();
     }
 
-    private static ConfigurableApplicationContext start(Path dataDir, int maxEpochs) {
-        return new SpringApplicationBuilder(TrainingServiceApplication.class).run(
+    private static ConfigurableApplicationContext start(Path dataDir, Class<?>... extraSources) {
+        Class<?>[] sources = new Class<?>[extraSources.length + 1];
+        sources[0] = TrainingServiceApplication.class;
+        System.arraycopy(extraSources, 0, sources, 1, extraSources.length);
+        return new SpringApplicationBuilder(sources).run(
                 "--server.port=0",
                 "--sluice.data-dir=" + dataDir,
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
-                "--sluice.training.defaults.max-epochs=" + maxEpochs,
-                "--sluice.training.defaults.patience=" + maxEpochs,
+                "--sluice.training.defaults.max-epochs=" + EPOCHS,
+                "--sluice.training.defaults.patience=" + EPOCHS,
                 "--sluice.training.defaults.learning-rate=0.01",
                 "--sluice.training.defaults.filters=8,16",
                 "--sluice.training.defaults.hidden=32");
@@ -73,4 +99,50 @@ class TrainingRestartIntegrationTests {
                 .filter(e -> e instanceof TrainingCompleted c && c.getDatasetVersion().equals(version)).toList();
     }
 
+    /** Test hook: after publishing epoch 2, the run waits until the service's shutdown interrupts it, so the stop lands after epoch 2. */
+    @Configuration(proxyBeanMethods = false)
+    static class HoldAfterEpoch {
+
+        @Bean
+        static BeanPostProcessor holdTrainingAfterEpoch() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String beanName) {
+                    return bean instanceof TrainingListener listener ? holding(listener) : bean;
+                }
+            };
+        }
+
+        private static TrainingListener holding(TrainingListener delegate) {
+            return new TrainingListener() {
+                @Override
+                public void started(RunRecord run, String backend, String device, String architecture, Map<String, String> hyperParameters,
+                                    String parentVersion) {
+                    delegate.started(run, backend, device, architecture, hyperParameters, parentVersion);
+                }
+
+                @Override
+                public void progressed(RunRecord run, EpochResult result, int maxEpochs, double samplesPerSecond, Double etaSeconds) {
+                    delegate.progressed(run, result, maxEpochs, samplesPerSecond, etaSeconds);
+                    if (result.epoch() == STOPPED_AFTER) {
+                        try {
+                            new CountDownLatch(1).await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+
+                @Override
+                public void completed(RunRecord run, TrainingOutcome outcome, long durationMillis) {
+                    delegate.completed(run, outcome, durationMillis);
+                }
+
+                @Override
+                public void failed(RunRecord run, String kind, String reason, String errorType, boolean retryable, String supersededBy) {
+                    delegate.failed(run, kind, reason, errorType, retryable, supersededBy);
+                }
+            };
+        }
+    }
 }

@@ -7,11 +7,13 @@ import java.io.DataOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -56,7 +58,11 @@ import io.sluice.training.domain.TrainingOutcome;
  * Trains on this machine with DJL: reads the dataset's train and validation splits, standardises
  * with train-split statistics, trains the network {@link Networks} builds from the card, validates
  * every epoch, keeps the best epoch, stops early, and writes the version through {@link ModelPackage}.
- * Warm-starts from the production model when its architecture, input and classes match.
+ * Warm-starts from the production model when its architecture, input and classes match. With a
+ * checkpoint folder, every epoch is checkpointed ({@link RunCheckpoints}) and a redone run resumes
+ * after its last checkpointed epoch: parameters, best epoch, early-stopping counter, history and
+ * normalisation are restored; the optimizer's moments are not (DJL does not expose them), so a
+ * resumed run is not bit-identical to an uninterrupted one.
  */
 public final class DjlTrainingBackend implements TrainingBackend {
 
@@ -66,17 +72,35 @@ public final class DjlTrainingBackend implements TrainingBackend {
     private final ModelPackage models;
     private final URI modelsBucket;
     private final Clock clock;
+    private final RunCheckpoints checkpoints;
 
+    /** A trainer without checkpoints: an interrupted run starts again from its first epoch. */
     public DjlTrainingBackend(ObjectStore store, ModelPackage models, URI modelsBucket, Clock clock) {
+        this(store, models, modelsBucket, clock, null);
+    }
+
+    /**
+     * @param checkpointDir folder of the runs' working folders ({@code <runId>/}): every epoch is checkpointed there and an
+     *                      interrupted run resumes after its last checkpoint; null for no checkpoints
+     */
+    public DjlTrainingBackend(ObjectStore store, ModelPackage models, URI modelsBucket, Clock clock, Path checkpointDir) {
         this.store = store;
         this.models = models;
         this.modelsBucket = modelsBucket;
         this.clock = clock;
+        this.checkpoints = checkpointDir == null ? null : new RunCheckpoints(checkpointDir);
     }
 
     @Override
     public String name() {
         return "local";
+    }
+
+    @Override
+    public void discard(String runId) {
+        if (checkpoints != null) {
+            checkpoints.discard(runId);
+        }
     }
 
     @Override
@@ -97,10 +121,21 @@ public final class DjlTrainingBackend implements TrainingBackend {
         }
         Device device = Devices.best();
         Engine.getInstance().setRandomSeed((int) settings.seed());
+        String fingerprint = fingerprint(job, manifest, input, architecture);
+        Optional<RunCheckpoints.Resumed> resumed = checkpoints == null ? Optional.empty() : checkpoints.read(job.runId(), fingerprint);
         try (Model model = Model.newInstance(job.request().modelName(), device, "PyTorch")) {
             Block block = build(architecture, input, manifest.classNames().size());
             model.setBlock(block);
-            WarmStart warm = warmStart(job, architecture, input, manifest.classNames(), block, model.getNDManager());
+            WarmStart warm;
+            if (resumed.isPresent()) {
+                // the run's own last epoch, with the normalisation and parent it started with
+                RunCheckpoints.State state = resumed.get().state();
+                restore(block, model.getNDManager(), resumed.get().parameters());
+                warm = new WarmStart(state.parentVersion(), state.normalisation());
+                LOG.info(() -> "resuming run " + job.runId() + " after epoch " + state.epoch() + " from its checkpoint");
+            } else {
+                warm = warmStart(job, architecture, input, manifest.classNames(), block, model.getNDManager());
+            }
             ModelCard.Normalisation normalisation = warm.normalisation() != null ? warm.normalisation() : profile.normalisation();
             float[][] x = normalise(train, input, normalisation);
             float[][] vx = normalise(validation, input, normalisation);
@@ -114,16 +149,20 @@ public final class DjlTrainingBackend implements TrainingBackend {
                     : Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) settings.learningRate())).build();
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(optimizer).optDevices(new Device[] {device});
-            List<EpochResult> history = new ArrayList<>();
-            byte[] bestParameters = null;
-            int bestEpoch = 0;
+            RunCheckpoints.State resumedState = resumed.map(RunCheckpoints.Resumed::state).orElse(null);
+            List<EpochResult> history = new ArrayList<>(resumedState == null ? List.of() : resumedState.history());
+            byte[] bestParameters = resumed.map(RunCheckpoints.Resumed::bestParameters).orElse(null);
+            int bestEpoch = resumedState == null ? 0 : resumedState.bestEpoch();
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(Networks.inputShape(input, 1));
                 Loss loss = Loss.softmaxCrossEntropyLoss();
-                Random random = new Random(settings.seed());
-                int sinceBest = 0;
-                for (int epoch = 1; epoch <= settings.maxEpochs(); epoch++) {
+                int sinceBest = resumedState == null ? 0 : resumedState.sinceBest();
+                int first = resumedState == null ? 1 : resumedState.epoch() + 1;
+                // a checkpoint written after the last epoch (or after early stopping) trains nothing more
+                for (int epoch = first; epoch <= settings.maxEpochs() && sinceBest < settings.patience(); epoch++) {
                     long started = System.nanoTime();
+                    // one random source per epoch, derived from the seed, so a resumed run shuffles as an uninterrupted one
+                    Random random = new Random(settings.seed() * 0x9E3779B97F4A7C15L + epoch);
                     double[] trainStats = trainEpoch(trainer, loss, x, train.labels(), input, settings, random, monitor);
                     double seconds = (System.nanoTime() - started) / 1e9;
                     double[] validationStats = evaluate(trainer, loss, vx, validation.labels(), input, settings.batchSize());
@@ -136,6 +175,8 @@ public final class DjlTrainingBackend implements TrainingBackend {
                     } else {
                         sinceBest++;
                     }
+                    checkpoint(job.runId(), new RunCheckpoints.State(fingerprint, epoch, bestEpoch, sinceBest, List.copyOf(history),
+                            normalisation, warm.parentVersion()), block, bestParameters, epoch == bestEpoch);
                     double samplesPerSecond = train.size() / Math.max(seconds, 1e-9);
                     monitor.epoch(result, settings.maxEpochs(), samplesPerSecond, (settings.maxEpochs() - epoch) * seconds);
                     if (sinceBest >= settings.patience()) {
@@ -155,6 +196,30 @@ public final class DjlTrainingBackend implements TrainingBackend {
                     warm.parentVersion(), name(), device.toString());
         } catch (IOException e) {
             throw new TrainingFailure("cannot write the model version to " + modelsBucket + ": " + e.getMessage(), true, e);
+        }
+    }
+
+    /** Checkpoints an epoch before it is reported; a checkpoint that cannot be written only costs the resume. */
+    private void checkpoint(String runId, RunCheckpoints.State state, Block block, byte[] bestParameters, boolean isBest) {
+        if (checkpoints == null) {
+            return;
+        }
+        try {
+            checkpoints.write(runId, state, isBest ? bestParameters : save(block), bestParameters);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot checkpoint epoch " + state.epoch() + " of run " + runId + "; a restart redoes it from an earlier one", e);
+        }
+    }
+
+    /** What a checkpoint is valid for: the same data, input, classes, architecture, settings and model version. */
+    private static String fingerprint(TrainingJob job, DatasetManifest manifest, ModelCard.InputSpec input, ModelCard.Architecture architecture) {
+        String identity = String.join("\n", job.modelVersion(), manifest.name(), manifest.version(), input.toString(),
+                manifest.classNames().toString(), architecture.asMap().toString(), job.settings().asMap().toString());
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -13,4 +13,7 @@ public interface TrainingBackend {
      * @throws RunStoppedException  when {@link TrainingMonitor#stopRequested()} or the thread was interrupted
      */
     TrainingOutcome train(TrainingJob job, TrainingMonitor monitor) throws TrainingFailure;
+
+    /** Drops whatever the backend kept to resume the run (its checkpoint); called once the run has finished for good. */
+    default void discard(String runId) {}
 }

@@ -24,8 +24,9 @@ import java.util.logging.Logger;
  * off the caller's (consumer's) thread, and publishes their outcome. One run per (model, dataset
  * version): a redelivered request changes nothing; explicit retraining adds an attempt. A newer
  * dataset version for the same model supersedes older unfinished runs. After a restart,
- * {@link #recover()} redoes every run that had not published its outcome; a run interrupted by
- * shutdown is left unfinished in the journal for exactly that reason.
+ * {@link #recover()} redoes every run that had not published its outcome (the backend resumes it
+ * from its checkpoint when it keeps one); a run interrupted by shutdown is left unfinished in the
+ * journal for exactly that reason, and a finished run's checkpoint is discarded.
  */
 public final class TrainingRuns implements AutoCloseable {
 
@@ -209,6 +210,13 @@ public final class TrainingRuns implements AutoCloseable {
     private RunRecord update(RunRecord run, RunState state, String detail, String supersededBy) throws IOException {
         RunRecord updated = runs.getOrDefault(run.runId(), run).with(state, clock.instant(), detail, supersededBy);
         journal.save(updated);
+        if (state.finished()) {
+            try {
+                backend.discard(updated.runId());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "cannot discard the checkpoint of finished run " + updated.runId(), e);
+            }
+        }
         runs.put(updated.runId(), updated);
         return updated;
     }

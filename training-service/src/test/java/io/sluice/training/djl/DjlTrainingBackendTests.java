@@ -171,11 +171,81 @@ class DjlTrainingBackendTests {
                 .isInstanceOf(TrainingFailure.class).hasMessageContaining("sluice.training.models.points.architecture=mlp");
     }
 
-    /** Records what the backend reports; can ask it to stop after some epochs. */
+    static ModelSettings noEarlyStop(int epochs, double learningRate) {
+        return new ModelSettings(null, List.of(8, 16), List.of(32), 0.0, "adam", learningRate, 16, epochs, epochs, 42, List.of(), null, false,
+                true);
+    }
+
+    @Test
+    void resumesAnInterruptedRunAtTheEpochAfterItsLastCheckpoint() throws Exception {
+        DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), temp.resolve("checkpoints"));
+        SyntheticDatasets.Written data = SyntheticDatasets.images(store, raw, training, "shapes", 40, 8, false, 1);
+        TrainingJob job = job(data, "v1", noEarlyStop(5, 0.01), Optional.empty());
+        monitor.crashAfterEpochs = 2;
+        assertThatThrownBy(() -> resuming.train(job, monitor)).hasMessageContaining("simulated crash");
+
+        RecordingMonitor afterRestart = new RecordingMonitor();
+        TrainingOutcome outcome = resuming.train(job, afterRestart);
+
+        assertThat(afterRestart.epochs).extracting(EpochResult::epoch).containsExactly(3, 4, 5);
+        assertThat(outcome.history()).extracting(EpochResult::epoch).containsExactly(1, 2, 3, 4, 5);
+        assertThat(outcome.history().subList(0, 2)).isEqualTo(monitor.epochs);
+        // epoch 3 continued from the checkpointed parameters, not from a freshly initialised network
+        assertThat(afterRestart.epochs.get(0).trainLoss()).isLessThan(monitor.epochs.get(0).trainLoss());
+        assertThat(outcome.best().validationAccuracy()).isGreaterThanOrEqualTo(0.9);
+        try (LoadedModel loaded = models.load(URI.create(outcome.modelUri()), Device.cpu())) {
+            assertThat(loaded.card().history()).hasSize(5);
+        }
+        assertThat(temp.resolve("checkpoints/run-v1/checkpoint.json")).exists();
+        resuming.discard("run-v1");
+        assertThat(temp.resolve("checkpoints/run-v1")).doesNotExist();
+    }
+
+    @Test
+    void writesTheBestCheckpointedEpochWhenTheRunWasInterruptedAfterItsLastEpoch() throws Exception {
+        DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), temp.resolve("checkpoints"));
+        SyntheticDatasets.Written data = SyntheticDatasets.csv(store, raw, training, "points", 60, 3);
+        TrainingJob job = job(data, "v1", noEarlyStop(3, 0.01), Optional.empty());
+        monitor.crashAfterEpochs = 3;
+        assertThatThrownBy(() -> resuming.train(job, monitor)).hasMessageContaining("simulated crash");
+
+        RecordingMonitor afterRestart = new RecordingMonitor();
+        TrainingOutcome outcome = resuming.train(job, afterRestart);
+
+        assertThat(afterRestart.epochs).as("nothing left to train").isEmpty();
+        assertThat(outcome.history()).isEqualTo(monitor.epochs);
+        try (LoadedModel loaded = models.load(URI.create(outcome.modelUri()), Device.cpu())) {
+            DatasetSamples validation = DatasetSamples.load(store, data.manifest(), Split.VALIDATION, loaded.card().input());
+            List<float[]> inputs = validation.normalised(loaded.card());
+            int correct = 0;
+            for (int i = 0; i < inputs.size(); i++) {
+                correct += loaded.predict(inputs.get(i)).classIndex() == validation.labels()[i] ? 1 : 0;
+            }
+            assertThat((double) correct / inputs.size()).as("the best epoch's parameters came back from the checkpoint")
+                    .isCloseTo(outcome.best().validationAccuracy(), org.assertj.core.data.Offset.offset(1e-9));
+        }
+    }
+
+    @Test
+    void startsAgainFromTheFirstEpochWhenTheCheckpointWasMadeWithOtherSettings() throws Exception {
+        DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), temp.resolve("checkpoints"));
+        SyntheticDatasets.Written data = SyntheticDatasets.csv(store, raw, training, "points", 60, 3);
+        monitor.crashAfterEpochs = 1;
+        assertThatThrownBy(() -> resuming.train(job(data, "v1", noEarlyStop(3, 0.01), Optional.empty()), monitor))
+                .hasMessageContaining("simulated crash");
+
+        RecordingMonitor afterRestart = new RecordingMonitor();
+        resuming.train(job(data, "v1", noEarlyStop(3, 0.02), Optional.empty()), afterRestart);
+
+        assertThat(afterRestart.epochs).extracting(EpochResult::epoch).containsExactly(1, 2, 3);
+    }
+
+    /** Records what the backend reports; can ask it to stop, or crash, after some epochs. */
     static final class RecordingMonitor implements TrainingMonitor {
         final Map<String, String> started = new java.util.HashMap<>();
         final List<EpochResult> epochs = new ArrayList<>();
         int stopAfterEpochs = Integer.MAX_VALUE;
+        int crashAfterEpochs = Integer.MAX_VALUE;
 
         @Override
         public void started(String backend, String device, String architecture, Map<String, String> hyperParameters, String parentVersion) {
@@ -187,6 +257,9 @@ class DjlTrainingBackendTests {
         public void epoch(EpochResult result, int maxEpochs, double samplesPerSecond, Double etaSeconds) {
             assertThat(samplesPerSecond).isPositive();
             epochs.add(result);
+            if (epochs.size() >= crashAfterEpochs) {
+                throw new IllegalStateException("simulated crash after epoch " + result.epoch());
+            }
         }
 
         @Override

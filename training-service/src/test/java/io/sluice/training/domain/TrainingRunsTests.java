@@ -143,6 +143,7 @@ class TrainingRunsTests {
 
         runs.close();
         assertThat(events).containsExactly("started digits-111111111111-1");
+        assertThat(backend.discarded).as("checkpoint kept for the restart").isEmpty();
         backend.behaviour = monitor -> false;
         start(1);
         List<RunRecord> redone = runs.recover();
@@ -151,6 +152,8 @@ class TrainingRunsTests {
         assertThat(redone).extracting(RunRecord::runId).containsExactly("digits-111111111111-1");
         assertThat(events).filteredOn(e -> e.startsWith("completed")).hasSize(1);
         assertThat(runs.accept(request("digits", "1111111111111111", "e1"), false)).as("redelivery after restart").isEmpty();
+        awaitState("digits-111111111111-1", RunState.COMPLETED);
+        assertThat(backend.discarded).containsExactly("digits-111111111111-1");
     }
 
     @Test
@@ -162,6 +165,7 @@ class TrainingRunsTests {
         awaitEvents("FAILED digits-111111111111-1: dataset digits has 0 validation samples");
 
         awaitState("digits-111111111111-1", RunState.FAILED);
+        assertThat(backend.discarded).as("a failed run never resumes").containsExactly("digits-111111111111-1");
     }
 
     @Test
@@ -177,6 +181,8 @@ class TrainingRunsTests {
 
         assertThat(runs.cancel("digits-111111111111-1")).isTrue();
         awaitEvents("CANCELLED digits-111111111111-1 by null");
+        awaitState("digits-111111111111-1", RunState.CANCELLED);
+        assertThat(backend.discarded).containsExactly("digits-111111111111-1");
     }
 
     private void awaitEvents(String... expected) throws InterruptedException {
@@ -219,10 +225,16 @@ class TrainingRunsTests {
         final AtomicInteger calls = new AtomicInteger();
         final AtomicInteger concurrent = new AtomicInteger();
         final AtomicInteger maxConcurrent = new AtomicInteger();
+        final List<String> discarded = new CopyOnWriteArrayList<>();
 
         @Override
         public String name() {
             return "scripted";
+        }
+
+        @Override
+        public void discard(String runId) {
+            discarded.add(runId);
         }
 
         @Override
