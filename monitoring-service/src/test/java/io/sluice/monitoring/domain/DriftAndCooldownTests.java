@@ -63,6 +63,54 @@ class DriftAndCooldownTests {
         assertThat(gate.shouldPublish(step1, Verdict.Outcome.DEGRADED, start.plusSeconds(41))).isTrue();
     }
 
+    @Test
+    void remembersAVerdictSeenOnTheTopicSoThatItsStepIsNotPublishedAgain() {
+        VerdictGate gate = new VerdictGate(Duration.ofSeconds(30));
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        Release step0 = new Release("m", 1, "v1", null, "v2", 0, start, "run", "e1");
+        gate.observed("m", Release.stepKey("v2", 0, start), true, start.plusSeconds(20));
+        assertThat(gate.decided(step0)).isTrue();
+        assertThat(gate.shouldPublish(step0, Verdict.Outcome.DEGRADED, start.plusSeconds(25))).isFalse();
+        gate.observed("m", Release.stepKey("v2", 0, start), false, start.plusSeconds(26)); // a late inconclusive reopens nothing
+        assertThat(gate.decided(step0)).isTrue();
+        Release step1 = new Release("m", 2, "v1", null, "v2", 1, start.plusSeconds(40), "run", "e2");
+        assertThat(gate.decided(step1)).isFalse();
+        assertThat(gate.shouldPublish(step1, Verdict.Outcome.HEALTHY, start.plusSeconds(41))).isTrue();
+    }
+
+    @Test
+    void restartsTheInconclusiveIntervalFromAnInconclusiveSeenOnTheTopic() {
+        VerdictGate gate = new VerdictGate(Duration.ofSeconds(30));
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        Release step0 = new Release("m", 1, "v1", null, "v2", 0, start, "run", "e1");
+        gate.observed("m", step0.stepKey(), false, start.plusSeconds(50));
+        assertThat(gate.shouldPublish(step0, Verdict.Outcome.INCONCLUSIVE, start.plusSeconds(60))).isFalse();
+        assertThat(gate.shouldPublish(step0, Verdict.Outcome.INCONCLUSIVE, start.plusSeconds(80))).isTrue();
+    }
+
+    @Test
+    void keepsACooldownSeenOnTheTopic() {
+        RetrainingCooldown cooldown = new RetrainingCooldown(Duration.ofHours(1));
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        cooldown.observed("m", t);
+        assertThat(cooldown.tryAcquire("m", t.plusSeconds(600))).isFalse();
+        assertThat(cooldown.tryAcquire("m", t.plusSeconds(3600))).isTrue();
+    }
+
+    @Test
+    void keepsTheLatestPromotionOfAModel() {
+        Promotions promotions = new Promotions();
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        promotions.observed(new Promotion("m", "v3", "v2", t.plusSeconds(60), "e3", "run"));
+        promotions.observed(new Promotion("m", "v2", "v1", t, "e2", "run")); // replayed out of order
+        assertThat(promotions.latest("m")).map(Promotion::version).contains("v3");
+        Release check = promotions.latest("m").orElseThrow().asRelease(9);
+        assertThat(check.canaryVersion()).isEqualTo("v3");
+        assertThat(check.stableVersion()).isEqualTo("v2");
+        assertThat(check.stepIndex()).isEqualTo(-1);
+        assertThat(new Promotion("m", "v1", null, t, "e1", "run").hasPredecessor()).isFalse();
+    }
+
     private static VersionStats live(int requests, double mean, String... classes) {
         VersionStats stats = new VersionStats();
         for (int i = 0; i < requests; i++) {
