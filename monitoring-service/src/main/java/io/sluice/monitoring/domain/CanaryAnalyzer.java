@@ -39,22 +39,40 @@ public final class CanaryAnalyzer {
         checks.add(confidence(canary, stable));
         checks.add(accuracy(canary, stable));
         checks.add(predictionShift(canary, stable));
-        long nc = canary.requests();
-        long ns = stable.requests();
+        return judge(checks, canary, stable, "canary", "stable");
+    }
+
+    /**
+     * The verdict on a production version against its predecessor's traffic from before the
+     * promotion: error rate and latency only, which rolling back can fix. Accuracy, confidence and
+     * the predicted classes move with the inputs between two stretches of time; drift detection
+     * judges those against the training data and asks for retraining instead.
+     */
+    public Verdict analyzeAgainstPredecessor(VersionStats production, VersionStats predecessor) {
+        List<Check> checks = new ArrayList<>(3);
+        checks.add(errorRate(production, predecessor));
+        checks.add(latency(production, predecessor, 0.95, LATENCY_P95));
+        checks.add(latency(production, predecessor, 0.99, LATENCY_P99));
+        return judge(checks, production, predecessor, "production", "predecessor");
+    }
+
+    /** DEGRADED on any failed check; HEALTHY when error rate and both latencies (the first three checks) passed. */
+    private Verdict judge(List<Check> checks, VersionStats candidate, VersionStats baseline, String role, String against) {
+        long nc = candidate.requests();
+        long ns = baseline.requests();
         if (nc < policy.minSamples() || ns < policy.minSamples()) {
             return new Verdict(Verdict.Outcome.INCONCLUSIVE, checks, String.format(Locale.ROOT,
-                    "too little traffic: %d canary and %d stable requests, %d needed on each side", nc, ns,
+                    "too little traffic: %d %s and %d %s requests, %d needed on each side", nc, role, ns, against,
                     policy.minSamples()), nc, ns);
         }
         List<String> failed = checks.stream().filter(c -> c.decision() == Decision.FAIL).map(Check::metric).toList();
         if (!failed.isEmpty()) {
-            return new Verdict(Verdict.Outcome.DEGRADED, checks, "canary is worse than stable on " + String.join(", ", failed),
-                    nc, ns);
+            return new Verdict(Verdict.Outcome.DEGRADED, checks, role + " is worse than " + against + " on " + String.join(", ", failed), nc, ns);
         }
         List<String> open = checks.subList(0, 3).stream().filter(c -> c.decision() != Decision.PASS).map(Check::metric)
                 .toList();
         if (open.isEmpty()) {
-            return new Verdict(Verdict.Outcome.HEALTHY, checks, "canary is not worse than stable on any metric", nc, ns);
+            return new Verdict(Verdict.Outcome.HEALTHY, checks, role + " is not worse than " + against + " on any metric", nc, ns);
         }
         return new Verdict(Verdict.Outcome.INCONCLUSIVE, checks, "not yet decided: " + String.join(", ", open), nc, ns);
     }

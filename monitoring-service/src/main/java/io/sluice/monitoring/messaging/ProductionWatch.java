@@ -24,8 +24,8 @@ import io.sluice.platform.events.EventHeaders;
 
 /**
  * For {@code production-watch} after a promotion, judges the new production version's traffic since
- * the promotion against its predecessor's traffic over the same length before it, with the canary
- * analysis, and publishes CanaryDegraded with step -1 (the deployment-service rolls production back
+ * the promotion against its predecessor's traffic over the same length before it — error rate and
+ * latency only ({@link CanaryAnalyzer#analyzeAgainstPredecessor}) — and publishes CanaryDegraded with step -1 (the deployment-service rolls production back
  * to the predecessor) at most once per promotion. Healthy and undecided checks publish nothing.
  */
 @Component
@@ -101,7 +101,7 @@ class ProductionWatch {
         if (after.isEmpty() || before.isEmpty()) {
             return;
         }
-        Verdict verdict = analyzer.analyze(after.get().versionOrEmpty(promotion.version()),
+        Verdict verdict = analyzer.analyzeAgainstPredecessor(after.get().versionOrEmpty(promotion.version()),
                 before.get().versionOrEmpty(promotion.previousVersion()));
         board.production(release.model(), new MonitoringBoard.ProductionCheck(promotion.version(), promotion.previousVersion(),
                 promotion.at(), verdict, now));

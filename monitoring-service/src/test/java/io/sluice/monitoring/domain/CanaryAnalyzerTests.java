@@ -52,6 +52,20 @@ class CanaryAnalyzerTests {
     }
 
     @Test
+    void judgesProductionAgainstItsPredecessorOnErrorsAndLatencyButNotOnWhatTheInputsMove() {
+        VersionStats predecessor = traffic(5400, 100, 1.0);
+        VersionStats drifted = traffic(600, 100, 1.0, "c0", 0.5); // every answer one class, half as confident: the inputs moved
+        assertThat(analyzer.analyze(drifted, predecessor).outcome()).as("as a canary beside stable").isEqualTo(Verdict.Outcome.DEGRADED);
+        Verdict production = analyzer.analyzeAgainstPredecessor(drifted, predecessor);
+        assertThat(production.outcome()).isEqualTo(Verdict.Outcome.HEALTHY);
+        assertThat(production.checks()).extracting(Check::metric).containsExactly("error-rate", "latency-p95", "latency-p99");
+
+        Verdict failing = analyzer.analyzeAgainstPredecessor(traffic(600, 20, 1.0), predecessor);
+        assertThat(failing.outcome()).isEqualTo(Verdict.Outcome.DEGRADED);
+        assertThat(failing.reason()).isEqualTo("production is worse than predecessor on error-rate");
+    }
+
+    @Test
     void neverCallsACanaryBelowTheMinimumSampleHealthy() {
         Verdict verdict = analyzer.analyze(traffic(50, 100, 1.0), traffic(5400, 100, 1.0));
         assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
@@ -71,11 +85,16 @@ class CanaryAnalyzerTests {
 
     /** Deterministic traffic: every {@code errorEvery}-th request fails; latencies spread evenly over a log-normal-like range. */
     private static VersionStats traffic(int requests, int errorEvery, double latencyFactor) {
+        return traffic(requests, errorEvery, latencyFactor, null, 0.9);
+    }
+
+    /** As above; {@code onlyClass} (when not null) is every answer's class, {@code confidence} every answer's confidence. */
+    private static VersionStats traffic(int requests, int errorEvery, double latencyFactor, String onlyClass, double confidence) {
         VersionStats stats = new VersionStats();
         for (int i = 0; i < requests; i++) {
             double u = (i * 0.618034) % 1.0; // low-discrepancy spread in [0, 1)
             double latency = latencyFactor * 100 * Math.exp(0.4 * Math.sqrt(2) * inverseErf(2 * u - 1));
-            stats.addServed(i % errorEvery == 0, latency, "c" + (i % 4), 0.9, Map.of());
+            stats.addServed(i % errorEvery == 0, latency, onlyClass == null ? "c" + (i % 4) : onlyClass, confidence, Map.of());
         }
         return stats;
     }
