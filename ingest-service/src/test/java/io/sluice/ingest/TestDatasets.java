@@ -38,6 +38,65 @@ public final class TestDatasets {
         }
     }
 
+    /**
+     * A PNG written chunk by chunk (so every colour type and bit depth can be made): {@code 137 PNG},
+     * IHDR, a two-entry PLTE for palette images, a tRNS chunk when {@code transparency}, one IDAT of
+     * rows of the given pattern byte (filter type 0), IEND.
+     */
+    public static byte[] rawPng(int width, int height, int colorType, int bitDepth, boolean transparency) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+            out.write(new byte[] {(byte) 137, 80, 78, 71, 13, 10, 26, 10});
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(13).putInt(width).putInt(height)
+                    .put((byte) bitDepth).put((byte) colorType).put((byte) 0).put((byte) 0).put((byte) 0);
+            chunk(out, "IHDR", header.array());
+            int samples = switch (colorType) { case 2 -> 3; case 4 -> 2; case 6 -> 4; default -> 1; };
+            if (colorType == 3) {
+                chunk(out, "PLTE", new byte[] {0, 0, 0, (byte) 255, (byte) 255, (byte) 255});
+            }
+            if (transparency) {
+                chunk(out, "tRNS", colorType == 3 ? new byte[] {0} : colorType == 0 ? new byte[2] : new byte[6]);
+            }
+            int rowBytes = (width * samples * bitDepth + 7) / 8;
+            byte[] raw = new byte[height * (rowBytes + 1)];
+            for (int i = 0; i < raw.length; i++) {
+                raw[i] = i % (rowBytes + 1) == 0 ? 0 : (byte) (i * 7);
+            }
+            chunk(out, "IDAT", deflate(raw));
+            chunk(out, "IEND", new byte[0]);
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** zlib-compresses bytes. */
+    public static byte[] deflate(byte[] raw) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater();
+        deflater.setInput(raw);
+        deflater.finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[4096];
+        while (!deflater.finished()) {
+            out.write(buffer, 0, deflater.deflate(buffer));
+        }
+        deflater.end();
+        return out.toByteArray();
+    }
+
+    /** Writes one PNG chunk: length, type, data, CRC-32 of type and data. */
+    public static void chunk(java.io.DataOutputStream out, String type, byte[] data) throws IOException {
+        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(name);
+        crc.update(data);
+        out.writeInt(data.length);
+        out.write(name);
+        out.write(data);
+        out.writeInt((int) crc.getValue());
+    }
+
     public static byte[] grey(int seed) {
         return png(8, 8, BufferedImage.TYPE_BYTE_GRAY, seed);
     }

@@ -47,18 +47,29 @@ public record FileFacts(long size, String sha256, ImageShape image, String error
         return new FileFacts(content.length, sha256(content), null, null);
     }
 
-    /** Facts of an image file: decodes it fully to prove it is a real image. */
+    /** Facts of an image file: proves it is a real image (see {@link #ofImage(String, byte[])}). */
     public static FileFacts ofImage(byte[] content) {
         return ofImage(null, content);
     }
 
     /**
-     * Facts of an image file: decodes it fully to prove it is a real image. The reader of the
-     * name's format is tried first (one reused per thread: creating readers costs more than
-     * decoding a small image), then whatever reader recognises the content.
+     * Facts of an image file. A PNG or a plain JPEG is checked from its structure without decoding
+     * pixels ({@link ImageCheck}: geometry from the header, every chunk or segment proven whole);
+     * anything else is decoded fully: the reader of the name's format first (one reused per thread:
+     * creating readers costs more than decoding a small image), then whatever reader recognises the
+     * content.
      */
     public static FileFacts ofImage(String name, byte[] content) {
         String hash = sha256(content);
+        ImageCheck.Result checked = ImageCheck.inspect(content, MAX_PIXELS);
+        if (checked != null) {
+            return new FileFacts(content.length, hash, checked.shape(), checked.error());
+        }
+        return decoded(name, content, hash);
+    }
+
+    /** Facts of an image file from a full {@code javax.imageio} decode. */
+    static FileFacts decoded(String name, byte[] content, String hash) {
         ImageReader known = name == null ? null : PNG_OR_JPEG.get().get(name.toLowerCase(java.util.Locale.ROOT).endsWith(".png") ? 0 : 1);
         if (known != null && known.getOriginatingProvider() != null) {
             try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(content))) {
