@@ -51,18 +51,25 @@ public record IngestProperties(@NotNull URI rawBucket,
      * @param maxBodyBytes         larger bodies are refused with 413
      * @param confirmSubscriptions visit SMN's subscribe_url to confirm a subscription (HTTPS only, hosts below)
      * @param confirmHosts         host suffixes SMN subscribe URLs may point to
+     * @param smnSigningCert       SMN's signing certificate, PEM inline or a file path; when set, every
+     *                             {@code POST /notifications/obs} must carry a valid SMN v1 signature (besides the
+     *                             token or HMAC); empty (default) skips the check
+     * @param smnTopicUrns         SMN topics whose signed messages are accepted; empty accepts any topic
      */
     public record Webhooks(@DefaultValue("") String token,
                            @DefaultValue("") String hmacSecret,
                            @DefaultValue("false") boolean allowUnauthenticated,
                            @DefaultValue("1048576") @Positive int maxBodyBytes,
                            @DefaultValue("false") boolean confirmSubscriptions,
-                           @DefaultValue({".myhuaweicloud.com", ".huaweicloud.com"}) List<String> confirmHosts) {
+                           @DefaultValue({".myhuaweicloud.com", ".huaweicloud.com"}) List<String> confirmHosts,
+                           @DefaultValue("") String smnSigningCert,
+                           @DefaultValue List<String> smnTopicUrns) {
 
         @Override
         public String toString() { // never print the secrets
             return "Webhooks[token=" + (token.isEmpty() ? "" : "***") + ", hmacSecret=" + (hmacSecret.isEmpty() ? "" : "***")
-                    + ", allowUnauthenticated=" + allowUnauthenticated + ", maxBodyBytes=" + maxBodyBytes + "]";
+                    + ", allowUnauthenticated=" + allowUnauthenticated + ", maxBodyBytes=" + maxBodyBytes
+                    + ", smnSignatures=" + (smnSigningCert.isBlank() ? "off" : "on") + ", smnTopicUrns=" + smnTopicUrns + "]";
         }
     }
 

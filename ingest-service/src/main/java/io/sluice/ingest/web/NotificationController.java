@@ -24,7 +24,8 @@ import io.sluice.ingest.notifications.NotificationParser;
 /**
  * The provider webhooks: {@code POST /notifications/gcs} (Pub/Sub push), {@code /s3} (S3/MinIO
  * records), {@code /obs} (OBS through SMN) and {@code /cloudevents}. 200 with what was accepted,
- * 400 with the reason for a malformed body, 401 without valid credentials, 413 when too large.
+ * 400 with the reason for a malformed body, 401 without valid credentials (or, when SMN signatures
+ * are checked, without an SMN signature), 403 with a wrong SMN signature, 413 when too large.
  */
 @RestController
 class NotificationController {
@@ -37,15 +38,18 @@ class NotificationController {
     private final SubscriptionConfirmer confirmer;
     private final MeterRegistry meters;
     private final int maxBodyBytes;
+    private final SmnSignatureVerifier smnSignatures;
 
     NotificationController(NotificationParser parser, NotificationIntake intake, WebhookAuthenticator authenticator,
-                           SubscriptionConfirmer confirmer, MeterRegistry meters, WebhookLimits limits) {
+                           SubscriptionConfirmer confirmer, MeterRegistry meters, WebhookLimits limits,
+                           WebhookConfiguration.SmnSignatures smnSignatures) {
         this.parser = parser;
         this.intake = intake;
         this.authenticator = authenticator;
         this.confirmer = confirmer;
         this.meters = meters;
         this.maxBodyBytes = limits.maxBodyBytes();
+        this.smnSignatures = smnSignatures.verifier();
     }
 
     @PostMapping("/notifications/{provider}")
@@ -69,6 +73,14 @@ class NotificationController {
         String refusal = authenticator.refusal(token, signature, content);
         if (refusal != null) {
             return answer(provider, HttpStatus.UNAUTHORIZED, Map.of("error", refusal));
+        }
+        if (smnSignatures != null && provider.equals("obs")) {
+            SmnSignatureVerifier.Refusal unsigned = smnSignatures.refusal(content);
+            if (unsigned != null) {
+                log.debug("refused an SMN message: {}", unsigned.reason());
+                return answer(provider, unsigned.unauthenticated() ? HttpStatus.UNAUTHORIZED : HttpStatus.FORBIDDEN,
+                        Map.of("error", unsigned.reason()));
+            }
         }
         Notification notification;
         try {

@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.sluice.ingest.IngestProperties;
 
-/** Builds the webhook authenticator, limits and SMN confirmer from {@code sluice.ingest.webhooks}. */
+/** Builds the webhook authenticator, limits, SMN signature check and SMN confirmer from {@code sluice.ingest.webhooks}. */
 @Configuration(proxyBeanMethods = false)
 class WebhookConfiguration {
 
@@ -20,6 +20,20 @@ class WebhookConfiguration {
         }
         return new WebhookAuthenticator(webhooks.token(), webhooks.hmacSecret(), webhooks.allowUnauthenticated());
     }
+
+    @Bean
+    SmnSignatures smnSignatures(IngestProperties properties) {
+        IngestProperties.Webhooks webhooks = properties.webhooks();
+        return new SmnSignatures(webhooks.smnSigningCert().isBlank() ? null
+                : SmnSignatureVerifier.fromPem(webhooks.smnSigningCert(), webhooks.smnTopicUrns()));
+    }
+
+    /**
+     * The SMN signature check of {@code POST /notifications/obs}.
+     *
+     * @param verifier null when the check is off
+     */
+    record SmnSignatures(SmnSignatureVerifier verifier) {}
 
     @Bean
     SubscriptionConfirmer subscriptionConfirmer(IngestProperties properties) {
