@@ -32,7 +32,7 @@ class TrainingConfiguration {
         if ("modelarts".equals(properties.backend())) {
             TrainingProperties.ModelArts m = properties.modelarts();
             return new ModelArtsTrainingBackend(http.getIfAvailable(org.springframework.web.client.RestClient::builder),
-                    new ModelArtsTrainingBackend.Settings(m.endpoint(), m.projectId(), m.imageUrl(), m.flavorId(), m.nodeCount(),
+                    new ModelArtsTrainingBackend.Settings(m.endpoint(), m.projectId(), m.imageUrl(), m.command(), m.flavorId(), m.nodeCount(),
                             m.pollInterval(), m.timeout()),
                     m.authentication(Clock.systemUTC()), models, properties.modelsBucket(),
                     io.github.resilience4j.retry.Retry.of("modelarts", ModelArtsTrainingBackend.retryConfig(m.maxAttempts(), java.time.Duration.ofSeconds(1))),

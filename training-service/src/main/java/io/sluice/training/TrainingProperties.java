@@ -79,7 +79,8 @@ public record TrainingProperties(@NotNull URI modelsBucket,
      * @param ak           access key id for AK/SK request signing (SDK-HMAC-SHA256); when set, {@code sk} is required and
      *                     signing is used instead of {@code token}
      * @param sk           secret access key for AK/SK signing; set from the environment, never logged
-     * @param imageUrl     SWR image of this trainer
+     * @param imageUrl     SWR image of this trainer (the training-service image built from {@code deploy/Dockerfile})
+     * @param command      container boot command; ModelArts appends the run's parameters as {@code --name=value}
      * @param flavorId     resource flavour
      * @param nodeCount    nodes per job
      * @param pollInterval time between status polls
@@ -92,6 +93,7 @@ public record TrainingProperties(@NotNull URI modelsBucket,
                             @DefaultValue("") String ak,
                             @DefaultValue("") String sk,
                             @DefaultValue("") String imageUrl,
+                            @DefaultValue("java -jar /app/service.jar train") String command,
                             @DefaultValue("modelarts.vm.cpu.8u") String flavorId,
                             @DefaultValue("1") @Positive int nodeCount,
                             @DefaultValue("30s") java.time.Duration pollInterval,

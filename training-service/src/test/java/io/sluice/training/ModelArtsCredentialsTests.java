@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ModelArtsCredentialsTests {
 
     static TrainingProperties.ModelArts modelArts(String token, String ak, String sk) {
-        return new TrainingProperties.ModelArts(URI.create("https://modelarts.example"), "project-1", token, ak, sk, "swr/trainer:1",
+        return new TrainingProperties.ModelArts(URI.create("https://modelarts.example"), "project-1", token, ak, sk, "swr/trainer:1", "java -jar /app/service.jar train",
                 "modelarts.vm.cpu.8u", 1, Duration.ofSeconds(30), Duration.ofHours(6), 4);
     }
 

@@ -3,6 +3,7 @@ package io.sluice.training.command;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.regex.Pattern;
 import io.sluice.models.ModelPackage;
 import io.sluice.platform.storage.FileObjectStore;
 import io.sluice.platform.storage.ObjectStore;
+import io.sluice.platform.storage.ObjectStoreAdapter;
 import io.sluice.platform.storage.ObjectStores;
 import io.sluice.training.djl.DjlTrainingBackend;
 import io.sluice.training.domain.EpochResult;
@@ -30,7 +32,8 @@ import io.sluice.training.domain.TrainingRequest;
  * {@code ModelSettings} (learningRate, batchSize, maxEpochs, patience, seed, optimizer, …); the rest keep
  * the service defaults. Exit status 0 when the version was written, 2 for bad arguments, 1 when
  * training failed (the reason is printed). Object URIs: {@code file:} under the storage root
- * (default {@code $SLUICE_DATA_DIR/buckets}).
+ * (default {@code $SLUICE_DATA_DIR/buckets}), {@code gs://} (Application Default Credentials) and
+ * {@code obs://} (endpoint and keys from {@code SLUICE_STORAGE_OBS_*}), see {@link CommandStores}.
  */
 public final class TrainCommand {
 
@@ -40,6 +43,14 @@ public final class TrainCommand {
 
     /** Runs the command; returns the exit status. */
     public static int run(String[] args) {
+        return run(args, System.getenv(), null);
+    }
+
+    /**
+     * @param env         environment variables (data dir, cloud store settings)
+     * @param cloudStores stores for gs:/obs: URIs, or null to set them up from {@code env} as the URIs need
+     */
+    static int run(String[] args, Map<String, String> env, List<ObjectStoreAdapter> cloudStores) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
@@ -65,7 +76,7 @@ public final class TrainCommand {
             return usage("--output must be <models bucket>/models/<model>/<version>/, not " + output);
         }
         String runId = Optional.ofNullable(options.remove("run-id")).orElse(parts.group(2) + "-" + parts.group(3));
-        String dataDir = Optional.ofNullable(System.getenv("SLUICE_DATA_DIR")).orElse(System.getProperty("user.home") + "/.sluice");
+        String dataDir = Optional.ofNullable(env.get("SLUICE_DATA_DIR")).orElse(System.getProperty("user.home") + "/.sluice");
         Path root = Path.of(Optional.ofNullable(options.remove("storage-root")).orElse(dataDir + "/buckets"));
         ModelSettings settings;
         try {
@@ -73,7 +84,25 @@ public final class TrainCommand {
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
-        ObjectStore store = new ObjectStores(List.of(new FileObjectStore(root)));
+        List<ObjectStoreAdapter> adapters = new ArrayList<>(List.of(new FileObjectStore(root)));
+        try {
+            adapters.addAll(cloudStores != null ? cloudStores
+                    : CommandStores.forUris(new java.util.HashSet<>(List.of(CommandStores.scheme(dataset), CommandStores.scheme(output))), env));
+        } catch (IllegalArgumentException | CommandStores.NotConfigured e) {
+            return usage(e.getMessage());
+        }
+        try {
+            return train(adapters, root, parts, runId, dataset, settings);
+        } finally {
+            if (cloudStores == null) {
+                adapters.forEach(TrainCommand::closeQuietly);
+            }
+        }
+    }
+
+    private static int train(List<ObjectStoreAdapter> adapters, Path root, Matcher parts, String runId, String dataset,
+                             ModelSettings settings) {
+        ObjectStore store = new ObjectStores(adapters);
         DjlTrainingBackend backend = new DjlTrainingBackend(store, new ModelPackage(store, root.resolve(".model-cache")),
                 URI.create(parts.group(1)), Clock.systemUTC());
         TrainingRequest request = new TrainingRequest(parts.group(2), parts.group(2), "unknown", dataset, "OPERATOR", runId, runId);
@@ -86,6 +115,16 @@ public final class TrainCommand {
         } catch (TrainingFailure e) {
             System.err.println("training failed: " + e.getMessage());
             return 1;
+        }
+    }
+
+    private static void closeQuietly(ObjectStoreAdapter store) {
+        if (store instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                System.err.println("cannot close " + store.getClass().getSimpleName() + ": " + e.getMessage());
+            }
         }
     }
 

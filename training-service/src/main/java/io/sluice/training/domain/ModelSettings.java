@@ -40,4 +40,34 @@ public record ModelSettings(String architecture, List<Integer> filters, List<Int
         map.put("warmStart", Boolean.toString(warmStart));
         return map;
     }
+
+    /**
+     * Every setting as the trainer command's {@code --name=value} arguments (what cloud jobs are given): {@link #asMap()}
+     * plus the architecture, its sizes, dropout and the image preprocessing; unset values are left out (the command's
+     * defaults then mean the same).
+     */
+    public Map<String, String> trainerArguments() {
+        Map<String, String> arguments = new LinkedHashMap<>(asMap());
+        if (architecture != null && !architecture.isBlank()) {
+            arguments.put("architecture", architecture);
+        }
+        if (filters != null && !filters.isEmpty()) {
+            arguments.put("filters", join(filters));
+        }
+        if (hidden != null && !hidden.isEmpty()) {
+            arguments.put("hidden", join(hidden));
+        }
+        arguments.put("dropout", Double.toString(dropout));
+        if (imageSize != null && !imageSize.isEmpty()) {
+            arguments.put("imageSize", join(imageSize));
+        }
+        if (colorMode != null && !colorMode.isBlank()) {
+            arguments.put("colorMode", colorMode);
+        }
+        return arguments;
+    }
+
+    private static String join(List<Integer> values) {
+        return String.join(",", values.stream().map(String::valueOf).toList());
+    }
 }

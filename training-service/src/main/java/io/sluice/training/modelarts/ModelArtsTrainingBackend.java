@@ -48,14 +48,16 @@ public final class ModelArtsTrainingBackend implements TrainingBackend {
      *
      * @param endpoint     ModelArts endpoint, e.g. {@code https://modelarts.ap-southeast-1.myhuaweicloud.com}
      * @param projectId    Huawei Cloud project id
-     * @param imageUrl     SWR image of the trainer (this service's jar, entry point {@code train})
+     * @param imageUrl     SWR image of the trainer (this service's image, {@code deploy/Dockerfile})
+     * @param command      boot command of the container; ModelArts appends the job's parameters as {@code --name=value},
+     *                     so this ends with the {@code train} command, e.g. {@code java -jar /app/service.jar train}
      * @param flavorId     resource flavour, e.g. {@code modelarts.vm.gpu.t4}
      * @param nodeCount    nodes per job
      * @param pollInterval time between status polls
      * @param timeout      longest a job may run before it is terminated
      */
-    public record Settings(URI endpoint, String projectId, String imageUrl, String flavorId, int nodeCount, Duration pollInterval,
-                           Duration timeout) {}
+    public record Settings(URI endpoint, String projectId, String imageUrl, String command, String flavorId, int nodeCount,
+                           Duration pollInterval, Duration timeout) {}
 
     private final RestClient http;
     private final Settings settings;
@@ -139,11 +141,12 @@ public final class ModelArtsTrainingBackend implements TrainingBackend {
         parameters.add(Map.of("name", "dataset", "value", job.request().manifestUri()));
         parameters.add(Map.of("name", "output", "value", modelUri.toString()));
         parameters.add(Map.of("name", "run-id", "value", job.runId()));
-        job.settings().asMap().forEach((key, value) -> parameters.add(Map.of("name", key, "value", value)));
+        job.settings().trainerArguments().forEach((key, value) -> parameters.add(Map.of("name", key, "value", value)));
         Map<String, Object> body = Map.of(
                 "kind", "job",
                 "metadata", Map.of("name", job.runId(), "description", "Sluice run " + job.runId()),
-                "algorithm", Map.of("engine", Map.of("image_url", settings.imageUrl()), "parameters", parameters),
+                "algorithm", Map.of("engine", Map.of("image_url", settings.imageUrl()), "command", settings.command(),
+                        "parameters", parameters),
                 "spec", Map.of("resource", Map.of("flavor_id", settings.flavorId(), "node_count", settings.nodeCount())));
         Map<?, ?> created = http.post().uri("/v2/{project}/training-jobs", settings.projectId()).contentType(MediaType.APPLICATION_JSON)
                 .body(body).retrieve().body(Map.class);

@@ -168,7 +168,7 @@ public final class VertexAiTrainingBackend implements TrainingBackend, AutoClose
     CustomJob customJob(TrainingJob job, URI modelUri) {
         List<String> args = new ArrayList<>(List.of("train", "--dataset", job.request().manifestUri(), "--output", modelUri.toString(),
                 "--run-id", job.runId()));
-        job.settings().asMap().forEach((key, value) -> args.add("--" + key + "=" + value));
+        job.settings().trainerArguments().forEach((key, value) -> args.add("--" + key + "=" + value));
         MachineSpec.Builder machine = MachineSpec.newBuilder().setMachineType(settings.machineType());
         if (settings.acceleratorCount() > 0) {
             machine.setAcceleratorType(AcceleratorType.valueOf(settings.acceleratorType())).setAcceleratorCount(settings.acceleratorCount());

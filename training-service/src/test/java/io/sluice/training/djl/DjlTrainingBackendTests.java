@@ -171,6 +171,20 @@ class DjlTrainingBackendTests {
                 .isInstanceOf(TrainingFailure.class).hasMessageContaining("sluice.training.models.points.architecture=mlp");
     }
 
+    @Test
+    void reproducesARunExactlyWithTheSameSeedOnCpu() throws Exception {
+        SyntheticDatasets.Written data = SyntheticDatasets.images(store, raw, training, "shapes", 20, 8, true, 1);
+        ModelSettings augmented = new ModelSettings(null, List.of(8), List.of(16), 0.2, "adam", 0.01, 16, 3, 3, 7, List.of(), null, true, true);
+
+        TrainingOutcome once = backend.train(job(data, "v1", augmented, Optional.empty()), monitor);
+        TrainingOutcome again = backend.train(job(data, "v2", augmented, Optional.empty()), new RecordingMonitor());
+        TrainingOutcome otherSeed = backend.train(job(data, "v3", new ModelSettings(null, List.of(8), List.of(16), 0.2, "adam", 0.01, 16, 3, 3,
+                8, List.of(), null, true, true), Optional.empty()), new RecordingMonitor());
+
+        assertThat(again.history()).as("same seed, same data: identical metrics").isEqualTo(once.history());
+        assertThat(otherSeed.history()).isNotEqualTo(once.history());
+    }
+
     static ModelSettings noEarlyStop(int epochs, double learningRate) {
         return new ModelSettings(null, List.of(8, 16), List.of(32), 0.0, "adam", learningRate, 16, epochs, epochs, 42, List.of(), null, false,
                 true);

@@ -72,7 +72,8 @@ class ModelArtsTrainingBackendTests {
 
     ModelArtsTrainingBackend backend(ModelArtsAuthentication auth, Duration timeout) {
         return new ModelArtsTrainingBackend(RestClient.builder(),
-                new ModelArtsTrainingBackend.Settings(modelArts.endpoint(), "project-1", "swr.example/sluice/trainer:1", "modelarts.vm.gpu.t4",
+                new ModelArtsTrainingBackend.Settings(modelArts.endpoint(), "project-1", "swr.example/sluice/trainer:1",
+                        "java -jar /app/service.jar train", "modelarts.vm.gpu.t4",
                         1, Duration.ofMillis(10), timeout),
                 auth, models, modelsBucket,
                 Retry.of("test", ModelArtsTrainingBackend.retryConfig(3, Duration.ofMillis(5))),
@@ -94,6 +95,11 @@ class ModelArtsTrainingBackendTests {
         assertThat(FakeModelArts.parameter(created, "dataset")).isEqualTo("obs://training/datasets/digits/abc/manifest.json");
         assertThat(FakeModelArts.parameter(created, "output")).isEqualTo(outcome.modelUri());
         assertThat(created.toString()).contains("swr.example/sluice/trainer:1").contains("modelarts.vm.gpu.t4").contains("digits-abc-1");
+        // the container runs the trainer command; ModelArts appends the parameters as --name=value, which it parses
+        assertThat(((Map<?, ?>) created.get("algorithm")).get("command")).isEqualTo("java -jar /app/service.jar train");
+        assertThat(FakeModelArts.parameter(created, "run-id")).isEqualTo("digits-abc-1");
+        assertThat(FakeModelArts.parameter(created, "learningRate")).isEqualTo("0.001");
+        assertThat(FakeModelArts.parameter(created, "dropout")).isEqualTo("0.0");
         assertThat(monitor.submitted).isNotNull();
         assertThat(outcome.backend()).isEqualTo("modelarts");
         assertThat(outcome.bestEpoch()).isEqualTo(2);
