@@ -145,7 +145,7 @@ final class UploadCommand implements Callable<Integer> {
                 }
             } catch (IOException | RuntimeException e) {
                 throw new CliException("cannot use the bucket " + settings.rawBucket() + ": " + describe(e)
-                        + " (nothing was uploaded)", e);
+                        + " (nothing was uploaded; " + hint(settings.rawBucket()) + ")", e);
             }
             // a top-level manifest.json is a completion marker for ingest too: it goes after every other file
             List<Item> files = items.stream().filter(i -> !i.key().equals(MANIFEST)).toList();
@@ -237,6 +237,15 @@ final class UploadCommand implements Callable<Integer> {
             throw new CliException(failed.getMessage() + "; " + progress.count() + " of " + total + " file(s) uploaded, " + MARKER
                     + " not written, so the dataset is not marked complete; run the same command again to retry", failed.getCause());
         }
+    }
+
+    private static String hint(URI bucket) {
+        return switch (String.valueOf(bucket.getScheme())) {
+            case "gs" -> "check the network, the bucket name and the credentials: gcloud auth application-default login, "
+                    + "or GOOGLE_APPLICATION_CREDENTIALS";
+            case "obs" -> "check the endpoint, the bucket name and SLUICE_STORAGE_OBS_ACCESS_KEY / SLUICE_STORAGE_OBS_SECRET_KEY";
+            default -> "check that the folder can be written";
+        };
     }
 
     static String describe(Throwable e) {
