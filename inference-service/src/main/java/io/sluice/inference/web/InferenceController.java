@@ -119,8 +119,8 @@ class InferenceController {
 
     @PostMapping(path = {"/models/{model}/infer", "/models/{model}/versions/{version}/infer"},
             consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> infer(@PathVariable String model, @PathVariable(required = false) String version,
-                                              InputStream body,
+    ResponseEntity<byte[]> infer(@PathVariable String model, @PathVariable(required = false) String version,
+                                 InputStream body,
                                               @RequestHeader(name = ROUTING_KEY_HEADER, required = false) String routingKey,
                                               @RequestHeader(name = REQUEST_ID_HEADER, required = false) String requestIdHeader) {
         routes(model); // an unknown model is a 404 whatever the body
@@ -129,7 +129,7 @@ class InferenceController {
         String requestId = requestId(request.id() != null ? request.id() : requestIdHeader);
         Answer answer = predictions.predict(new InferenceRequest(requestId, model, version, routingKey, request.tensor()));
         return ResponseEntity.ok().header(VERSION_HEADER, answer.version()).header(REQUEST_ID_HEADER, requestId)
-                .body(V2Tensors.response(answer));
+                .contentType(MediaType.APPLICATION_JSON).body(V2Tensors.response(json, answer));
     }
 
     @PostMapping(path = {"/models/{model}/predict", "/models/{model}/versions/{version}/predict"},

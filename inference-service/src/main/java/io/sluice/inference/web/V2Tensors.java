@@ -1,15 +1,16 @@
 package io.sluice.inference.web;
 
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.sluice.inference.domain.Answer;
 import io.sluice.inference.domain.InvalidInputException;
@@ -18,7 +19,8 @@ import io.sluice.inference.domain.Scores;
 
 /**
  * Reads a KServe v2 inference request with a streaming parser, its {@code data} straight into a
- * {@code float[]} (no tree, no boxed numbers), and maps an {@link Answer} back to v2 outputs.
+ * {@code float[]} (no tree, no boxed numbers), and writes an {@link Answer} as v2 outputs with a
+ * streaming generator.
  */
 final class V2Tensors {
 
@@ -237,26 +239,59 @@ final class V2Tensors {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    /** A v2 inference response: probabilities [N, classes] (FP32) and labels [N] (BYTES). */
-    static Map<String, Object> response(Answer answer) {
+    /**
+     * A v2 inference response, written straight to JSON bytes: probabilities [N, classes] (FP32) and
+     * labels [N] (BYTES), with the answering version, the request id and the batch size.
+     */
+    static byte[] response(JsonMapper json, Answer answer) {
         int rows = answer.scores().size();
         int classes = answer.classNames().size();
-        float[] probabilities = new float[rows * classes];
-        List<String> labels = new ArrayList<>(rows);
-        for (int r = 0; r < rows; r++) {
-            Scores scores = answer.scores().get(r);
-            System.arraycopy(scores.probabilities(), 0, probabilities, r * classes, Math.min(classes, scores.probabilities().length));
-            labels.add(scores.label());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + rows * classes * 12);
+        try (JsonGenerator out = json.createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeStringProperty("model_name", answer.model());
+            out.writeStringProperty("model_version", answer.version());
+            out.writeStringProperty("id", answer.requestId());
+            out.writeObjectPropertyStart("parameters");
+            out.writeStringProperty("role", answer.role().name());
+            out.writeNumberProperty("batch_size", answer.batchSize());
+            out.writeArrayPropertyStart("class_names");
+            for (String name : answer.classNames()) {
+                out.writeString(name);
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+            out.writeArrayPropertyStart("outputs");
+            out.writeStartObject();
+            out.writeStringProperty("name", "probabilities");
+            out.writeStringProperty("datatype", "FP32");
+            out.writeArrayPropertyStart("shape");
+            out.writeNumber(rows);
+            out.writeNumber(classes);
+            out.writeEndArray();
+            out.writeArrayPropertyStart("data");
+            for (Scores scores : answer.scores()) {
+                for (int c = 0; c < classes; c++) {
+                    out.writeNumber(scores.probabilities()[c]);
+                }
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+            out.writeStartObject();
+            out.writeStringProperty("name", "label");
+            out.writeStringProperty("datatype", "BYTES");
+            out.writeArrayPropertyStart("shape");
+            out.writeNumber(rows);
+            out.writeEndArray();
+            out.writeArrayPropertyStart("data");
+            for (Scores scores : answer.scores()) {
+                out.writeString(scores.label());
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+            out.writeEndArray();
+            out.writeEndObject();
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("model_name", answer.model());
-        body.put("model_version", answer.version());
-        body.put("id", answer.requestId());
-        body.put("parameters", Map.of("role", answer.role().name(), "batch_size", answer.batchSize(),
-                "class_names", answer.classNames()));
-        body.put("outputs", List.of(
-                Map.of("name", "probabilities", "datatype", "FP32", "shape", List.of(rows, classes), "data", probabilities),
-                Map.of("name", "label", "datatype", "BYTES", "shape", List.of(rows), "data", labels)));
-        return body;
+        return bytes.toByteArray();
     }
 }

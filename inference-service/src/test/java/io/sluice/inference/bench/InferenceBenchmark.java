@@ -20,11 +20,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -51,13 +48,17 @@ import io.sluice.platform.testkit.SluiceKafka;
  * Measures the inference-service end to end over HTTP (KServe v2 {@code infer}, or {@code predict}
  * with a PNG) at several client concurrencies, with dynamic batching off ({@code max-batch-size=1})
  * and on, against the raw in-process DJL predictor at its best batch size (the limit); prints
- * requests/s, p50 and p99 and the ratios. Everything (broker, service, clients) runs in this JVM on
- * this machine, so the figures are only comparable within one run.
+ * requests/s, p50 and p99, the ratios, and where the CPU went per answered input. The service and
+ * an embedded broker run in this JVM; the load comes from a separate process (wrk, or a client JVM)
+ * unless {@code --client=in-process}. The machine is shared, so figures compare only within one run.
  *
  * <p>Arguments ({@code --name=value}, all optional): {@code concurrency=1,8,32,64},
  * {@code seconds=8} (measured per point), {@code warmup-seconds=2}, {@code shape=1,28,28} (the
  * default image model's input, C,H,W), {@code max-batch-size=32}, {@code max-queue-delay=5ms},
- * {@code raw-batches=1,8,32,64}, {@code endpoint=infer|predict}.
+ * {@code raw-batches=1,8,32,64}, {@code endpoint=infer|predict}, {@code client=wrk|jvm|in-process}
+ * (default wrk when it is on the PATH, else jvm), {@code unbatched=true} (false skips the
+ * batching-off service), {@code service-warmup-seconds=15} (load at the highest concurrency before
+ * each service's first point, unmeasured).
  */
 public final class InferenceBenchmark {
 
@@ -70,6 +71,8 @@ public final class InferenceBenchmark {
     private final Duration warmup;
     private final List<Integer> shape;
     private final boolean predictEndpoint;
+    private final String client;
+    private Path bodies;
 
     private InferenceBenchmark(Map<String, String> options) {
         this.options = options;
@@ -78,10 +81,20 @@ public final class InferenceBenchmark {
         this.warmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("warmup-seconds", "2")));
         this.shape = ints(options.getOrDefault("shape", "1,28,28"));
         this.predictEndpoint = "predict".equals(options.getOrDefault("endpoint", "infer"));
+        this.client = options.getOrDefault("client", onPath("wrk") ? "wrk" : "jvm");
+        if (!List.of("wrk", "jvm", "in-process").contains(client)) {
+            throw new IllegalArgumentException("--client must be wrk, jvm or in-process");
+        }
     }
 
     /** One measured point. */
-    record Point(String what, int concurrency, double perSecond, double p50Millis, double p99Millis, long errors) {}
+    record Point(String what, int concurrency, double perSecond, double p50Millis, double p99Millis, long errors, double load,
+                 Map<String, Double> cpuMillisPerRequest) {
+
+        Point(String what, int concurrency, double perSecond, double p50Millis, double p99Millis, long errors, double load) {
+            this(what, concurrency, perSecond, p50Millis, p99Millis, errors, load, Map.of());
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
@@ -109,15 +122,23 @@ public final class InferenceBenchmark {
         FileObjectStore store = new FileObjectStore(dataDir.resolve("buckets"));
         ModelCard card = card();
         URI modelUri = TestModels.write(store, store.bucket("sluice-local-models"), card, 42);
-        System.out.printf(Locale.ROOT, "model %s:%s %s %s on %s, %d CPU cores, engine %s%n", MODEL, VERSION, card.architecture().asMap(),
-                card.input().shape(), Devices.best(), Runtime.getRuntime().availableProcessors(), Engine.getInstance().getEngineName());
+        System.out.printf(Locale.ROOT, "model %s:%s %s %s on %s, %d CPU cores, engine %s, load average %.2f%n", MODEL, VERSION,
+                card.architecture().asMap(), card.input().shape(), Devices.best(), Runtime.getRuntime().availableProcessors(),
+                Engine.getInstance().getEngineName(), load());
+        System.out.printf(Locale.ROOT, "clients: %s%n", switch (client) {
+            case "wrk" -> "wrk (a separate process, 2 threads, one connection per unit of concurrency)";
+            case "jvm" -> "JDK HttpClient in a separate JVM (LoadClient)";
+            default -> "JDK HttpClient threads in this JVM";
+        });
+        bodies = writeBodies(dataDir.resolve("bodies"));
 
         List<Point> raw = raw(store, dataDir, modelUri, card, ints(options.getOrDefault("raw-batches", "1,8,32,64")), "before");
         Point limit = raw.stream().max((a, b) -> Double.compare(a.perSecond(), b.perSecond())).orElseThrow();
 
         SluiceKafka kafka = new SluiceKafka().start();
         try {
-            List<Point> unbatched = service(kafka, dataDir, modelUri, 1, "service, batching off");
+            List<Point> unbatched = Boolean.parseBoolean(options.getOrDefault("unbatched", "true"))
+                    ? service(kafka, dataDir, modelUri, 1, "service, batching off") : new ArrayList<>();
             int maxBatch = Integer.parseInt(options.getOrDefault("max-batch-size", "32"));
             List<Point> batched = service(kafka, dataDir, modelUri, maxBatch, "service, batching " + maxBatch);
             // the raw limit once more: if the machine's load drifted during the run, the two differ
@@ -171,6 +192,7 @@ public final class InferenceBenchmark {
                     while (System.nanoTime() < end) {
                         predictor.batchPredict(inputs);
                     }
+                    CpuAccount before = CpuAccount.now();
                     long start = System.nanoTime();
                     end = start + measure.toNanos();
                     while (System.nanoTime() < end) {
@@ -180,8 +202,11 @@ public final class InferenceBenchmark {
                         items += batch;
                     }
                     double seconds = (System.nanoTime() - start) / 1e9;
+                    Map<String, Double> cpu = new LinkedHashMap<>();
+                    long count = items;
+                    CpuAccount.now().since(before).forEach((role, sec) -> cpu.put(role, 1e3 * sec / count));
                     return new Point("raw DJL predictor, batch " + batch + " (" + when + ")", 1, items / seconds,
-                            latencies.getValueAtPercentile(50) / 1e3, latencies.getValueAtPercentile(99) / 1e3, 0);
+                            latencies.getValueAtPercentile(50) / 1e3, latencies.getValueAtPercentile(99) / 1e3, 0, load(), cpu);
                 }).get());
                 print(points.get(points.size() - 1), "inputs/s");
             }
@@ -213,84 +238,181 @@ public final class InferenceBenchmark {
                     .setRoutes(List.of(new Route(VERSION, RouteRole.STABLE, 100, modelUri.toString()))).build());
             HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
             awaitReady(http, port);
-            List<HttpRequest> requests = requests(port);
+            // a long-running service is JIT-compiled: warm it at the highest concurrency before the first point,
+            // as the raw predictor is warmed (its hot path is native code, the service's mostly Java)
+            Duration serviceWarmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("service-warmup-seconds", "15")));
+            if (!serviceWarmup.isZero()) {
+                int most = concurrencies.stream().max(Integer::compare).orElse(1);
+                Point warm = load(http, port, most, what + " (warm-up)", serviceWarmup);
+                System.out.printf(Locale.ROOT, "  warm-up, %ds at concurrency %d: %.1f requests/s%n", serviceWarmup.toSeconds(), most,
+                        warm.perSecond());
+            }
             for (int concurrency : concurrencies) {
-                points.add(load(http, requests, concurrency, what));
+                points.add(load(http, port, concurrency, what, measure));
                 print(points.get(points.size() - 1), "requests/s");
             }
         }
         return points;
     }
 
-    private Point load(HttpClient http, List<HttpRequest> requests, int concurrency, String what) throws Exception {
-        Recorder recorder = new Recorder(3);
-        AtomicLong done = new AtomicLong();
-        AtomicLong errors = new AtomicLong();
-        long warmEnd = System.nanoTime() + warmup.toNanos();
-        long end = warmEnd + measure.toNanos();
-        ExecutorService clients = Executors.newFixedThreadPool(concurrency);
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (int c = 0; c < concurrency; c++) {
-                int offset = c;
-                running.add(clients.submit(() -> {
-                    int i = offset;
-                    while (true) {
-                        long t = System.nanoTime();
-                        if (t >= end) {
-                            return null;
-                        }
-                        HttpResponse<Void> response = http.send(requests.get(i++ % requests.size()), HttpResponse.BodyHandlers.discarding());
-                        long now = System.nanoTime();
-                        if (t >= warmEnd && now <= end) {
-                            if (response.statusCode() == 200) {
-                                recorder.recordValue((now - t) / 1_000);
-                                done.incrementAndGet();
-                            } else {
-                                errors.incrementAndGet();
-                            }
-                        }
-                    }
-                }));
+    /** One load point against the service, from the configured kind of client. */
+    private Point load(HttpClient http, int port, int concurrency, String what, Duration measure) throws Exception {
+        URI url = URI.create("http://127.0.0.1:" + port + path());
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        LoadClient.Result result = switch (client) {
+            case "wrk" -> wrk(url, concurrency, measure, cpu);
+            case "jvm" -> forkedClient(url, concurrency, measure);
+            default -> {
+                List<HttpRequest> requests = new ArrayList<>();
+                for (Path body : bodyFiles()) {
+                    requests.add(HttpRequest.newBuilder(url).header("Content-Type", contentType())
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(Files.readAllBytes(body))).build());
+                }
+                yield LoadClient.run(http, requests, concurrency, warmup, measure);
             }
-            for (Future<?> future : running) {
-                future.get();
-            }
-        } finally {
-            clients.shutdownNow();
-        }
-        Histogram latencies = recorder.getIntervalHistogram();
-        return new Point(what, concurrency, done.get() / (measure.toNanos() / 1e9), latencies.getValueAtPercentile(50) / 1e3,
-                latencies.getValueAtPercentile(99) / 1e3, errors.get());
+        };
+        Map<String, Double> perRequest = new LinkedHashMap<>();
+        cpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> perRequest.put(e.getKey(), 1e3 * e.getValue() / Math.max(1, result.ok())));
+        return new Point(what, concurrency, result.ok() / result.seconds(), result.p50Micros() / 1e3, result.p99Micros() / 1e3,
+                result.errors(), load(), perRequest);
     }
 
-    private List<HttpRequest> requests(int port) {
+    /**
+     * wrk, a separate native process: a warm-up run, then the measured one; its Lua script reports in µs.
+     * {@code cpu} receives the CPU seconds by role spent during the measured run.
+     */
+    private LoadClient.Result wrk(URI url, int concurrency, Duration measure, Map<String, Double> cpu) throws Exception {
+        Path script = bodies.resolve("bench.lua");
+        if (!Files.exists(script)) {
+            Files.writeString(script, """
+                    local requests = {}
+                    local n = %d
+                    init = function(args)
+                      for i = 1, n do
+                        local f = assert(io.open("%s/body-" .. string.format("%%03d", i - 1) .. ".bin", "rb"))
+                        local body = f:read("*a")
+                        f:close()
+                        requests[i] = wrk.format("POST", "%s", {["Content-Type"] = "%s"}, body)
+                      end
+                    end
+                    local i = 0
+                    request = function()
+                      i = i %% n + 1
+                      return requests[i]
+                    end
+                    done = function(summary, latency, requests)
+                      local e = summary.errors
+                      io.write(string.format("RESULT %%d %%d %%.6f %%d %%d\\n", summary.requests - e.status,
+                        e.status + e.connect + e.read + e.write + e.timeout, summary.duration / 1e6,
+                        latency:percentile(50), latency:percentile(99)))
+                    end
+                    """.formatted(bodyFiles().size(), bodies, path(), contentType()));
+        }
+        int threads = Math.min(concurrency, 2);
+        List<String> command = List.of("wrk", "-t" + threads, "-c" + concurrency, "--timeout", "30s", "-s", script.toString());
+        if (!warmup.isZero()) {
+            exec(concat(command, List.of("-d" + warmup.toSeconds() + "s", url.toString())));
+        }
+        CpuAccount before = CpuAccount.now();
+        LoadClient.Result result = LoadClient.Result.parse(resultLine(exec(concat(command, List.of("-d" + measure.toSeconds() + "s",
+                url.toString())))));
+        cpu.putAll(CpuAccount.now().since(before));
+        return result;
+    }
+
+    /** {@link LoadClient} in its own JVM, on this JVM's class path. */
+    private LoadClient.Result forkedClient(URI url, int concurrency, Duration measure) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return LoadClient.Result.parse(resultLine(exec(List.of(java, "-XX:+UseSerialGC", "-Xmx256m", "-cp", classPath(),
+                LoadClient.class.getName(), "--url=" + url, "--bodies=" + bodies, "--content-type=" + contentType(),
+                "--concurrency=" + concurrency, "--seconds=" + measure.toSeconds(), "--warmup-seconds=" + warmup.toSeconds()))));
+    }
+
+    private static String exec(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException(command.get(0) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static String resultLine(String output) {
+        return output.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the load client printed no result: " + output));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** The class path this code was loaded from (under exec:java that is the plugin's class loader, not java.class.path). */
+    private static String classPath() throws Exception {
+        List<String> entries = new ArrayList<>();
+        for (ClassLoader loader = LoadClient.class.getClassLoader(); loader != null; loader = loader.getParent()) {
+            if (loader instanceof java.net.URLClassLoader urls) {
+                for (java.net.URL entry : urls.getURLs()) {
+                    entries.add(Path.of(entry.toURI()).toString());
+                }
+            }
+        }
+        return entries.isEmpty() ? System.getProperty("java.class.path") : String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private String path() {
+        return "/v2/models/" + MODEL + (predictEndpoint ? "/predict" : "/infer");
+    }
+
+    private String contentType() {
+        return predictEndpoint ? "multipart/form-data; boundary=bench-boundary" : "application/json";
+    }
+
+    private List<Path> bodyFiles() throws Exception {
+        try (var files = Files.list(bodies)) {
+            return files.filter(f -> f.getFileName().toString().matches("body-\\d+\\.bin")).sorted().toList();
+        }
+    }
+
+    /** 64 request bodies (KServe v2 JSON tensors, or multipart PNG uploads), written once for every kind of client. */
+    private Path writeBodies(Path dir) throws Exception {
+        Files.createDirectories(dir);
         Random random = new Random(7);
-        List<HttpRequest> requests = new ArrayList<>();
         int size = shape.stream().reduce(1, (a, b) -> a * b);
         for (int r = 0; r < 64; r++) {
+            byte[] body;
             if (predictEndpoint) {
-                String boundary = "bench-" + r;
-                ByteArrayOutputStream body = new ByteArrayOutputStream();
-                body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\n"
+                ByteArrayOutputStream multipart = new ByteArrayOutputStream();
+                multipart.writeBytes(("--bench-boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.png\"\r\n"
                         + "Content-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-                body.writeBytes(TestModels.png(shape.get(2), shape.get(1), r));
-                body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-                requests.add(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v2/models/" + MODEL + "/predict"))
-                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+                multipart.writeBytes(TestModels.png(shape.get(2), shape.get(1), r));
+                multipart.writeBytes("\r\n--bench-boundary--\r\n".getBytes(StandardCharsets.UTF_8));
+                body = multipart.toByteArray();
             } else {
                 StringBuilder data = new StringBuilder();
                 for (int i = 0; i < size; i++) {
                     data.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", random.nextFloat()));
                 }
-                String json = "{\"inputs\":[{\"name\":\"input\",\"shape\":[1," + shape.stream().map(String::valueOf)
-                        .reduce((a, b) -> a + "," + b).orElseThrow() + "],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}";
-                requests.add(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v2/models/" + MODEL + "/infer"))
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+                body = ("{\"inputs\":[{\"name\":\"input\",\"shape\":[1," + shape.stream().map(String::valueOf)
+                        .reduce((a, b) -> a + "," + b).orElseThrow() + "],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}")
+                        .getBytes(StandardCharsets.UTF_8);
             }
+            Files.write(dir.resolve(String.format(Locale.ROOT, "body-%03d.bin", r)), body);
         }
-        return requests;
+        return dir;
+    }
+
+    /** The 1-minute load average of this machine (shared with other work: figures mean something only within one run). */
+    private static double load() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv("PATH");
+        return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 
     private static void awaitReady(HttpClient http, int port) throws Exception {
@@ -308,10 +430,11 @@ public final class InferenceBenchmark {
 
     private static void report(List<Point> raw, Point limit, List<Point> unbatched, List<Point> batched) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-34s %6s %12s %10s %10s %7s%n", "what", "conc.", "per second", "p50 ms", "p99 ms", "errors");
+        System.out.printf(Locale.ROOT, "%-38s %6s %12s %10s %10s %7s %6s%n", "what", "conc.", "per second", "p50 ms", "p99 ms", "errors",
+                "load");
         for (List<Point> points : List.of(raw, unbatched, batched)) {
-            points.forEach(p -> System.out.printf(Locale.ROOT, "%-34s %6d %12.1f %10.2f %10.2f %7d%n", p.what(), p.concurrency(),
-                    p.perSecond(), p.p50Millis(), p.p99Millis(), p.errors()));
+            points.forEach(p -> System.out.printf(Locale.ROOT, "%-38s %6d %12.1f %10.2f %10.2f %7d %6.2f%n", p.what(), p.concurrency(),
+                    p.perSecond(), p.p50Millis(), p.p99Millis(), p.errors(), p.load()));
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "raw predictor limit: %.1f inputs/s (%s); measured again after the service runs: %.1f%n",
@@ -327,11 +450,23 @@ public final class InferenceBenchmark {
         Point best = batched.stream().max((a, b) -> Double.compare(a.perSecond(), b.perSecond())).orElseThrow();
         System.out.printf(Locale.ROOT, "best service throughput / raw limit: %.2f (service at concurrency %d)%n",
                 best.perSecond() / limit.perSecond(), best.concurrency());
+        System.out.println("CPU per input of the raw limit, then of the best service point:");
+        printCpu(limit);
+        printCpu(best);
     }
 
     private static void print(Point p, String unit) {
-        System.out.printf(Locale.ROOT, "  %s, concurrency %d: %.1f %s, p50 %.2f ms, p99 %.2f ms%s%n", p.what(), p.concurrency(),
-                p.perSecond(), unit, p.p50Millis(), p.p99Millis(), p.errors() > 0 ? ", " + p.errors() + " errors" : "");
+        System.out.printf(Locale.ROOT, "  %s, concurrency %d: %.1f %s, p50 %.2f ms, p99 %.2f ms%s (load average %.2f)%n", p.what(),
+                p.concurrency(), p.perSecond(), unit, p.p50Millis(), p.p99Millis(), p.errors() > 0 ? ", " + p.errors() + " errors" : "",
+                p.load());
+        printCpu(p);
+    }
+
+    private static void printCpu(Point p) {
+        if (!p.cpuMillisPerRequest().isEmpty()) {
+            System.out.printf(Locale.ROOT, "    CPU ms per answered input: %s%n", p.cpuMillisPerRequest().entrySet().stream()
+                    .map(e -> String.format(Locale.ROOT, "%s %.3f", e.getKey(), e.getValue())).reduce((a, b) -> a + " · " + b).orElse(""));
+        }
     }
 
     private static List<Integer> ints(String csv) {

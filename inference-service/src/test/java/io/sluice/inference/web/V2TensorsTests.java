@@ -140,13 +140,16 @@ class V2TensorsTests {
     void writesProbabilitiesAsOneFlatFp32TensorAndLabelsBesideThem() {
         Answer answer = new Answer("r", "m", "v1", Role.STABLE, List.of("a", "b"),
                 List.of(new Scores("b", 1, new float[] {0.25f, 0.75f}), new Scores("a", 0, new float[] {0.5f, 0.5f})), 2);
-        String json = JSON.writeValueAsString(V2Tensors.response(answer));
+        String json = new String(V2Tensors.response(JSON, answer), java.nio.charset.StandardCharsets.UTF_8);
         @SuppressWarnings("unchecked")
         Map<String, Object> body = JSON.readValue(json, Map.class);
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> outputs = (List<Map<String, Object>>) body.get("outputs");
         assertThat(outputs.get(0)).containsEntry("shape", List.of(2, 2)).containsEntry("data", List.of(0.25, 0.75, 0.5, 0.5));
         assertThat(outputs.get(1)).containsEntry("data", List.of("b", "a"));
-        assertThat(body).containsEntry("model_version", "v1").containsEntry("id", "r");
+        assertThat(body).containsEntry("model_name", "m").containsEntry("model_version", "v1").containsEntry("id", "r")
+                .containsEntry("parameters", Map.of("role", "STABLE", "batch_size", 2, "class_names", List.of("a", "b")));
+        assertThat(outputs.get(0)).containsEntry("name", "probabilities").containsEntry("datatype", "FP32");
+        assertThat(outputs.get(1)).containsEntry("name", "label").containsEntry("datatype", "BYTES").containsEntry("shape", List.of(2));
     }
 }
