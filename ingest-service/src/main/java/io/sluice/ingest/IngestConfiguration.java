@@ -57,7 +57,7 @@ class IngestConfiguration {
     @Bean
     DatasetPipeline datasetPipeline(ObjectStore store, RawBucket raw, IngestProperties properties, DatasetPublisher publisher) {
         DatasetAssembler assembler = new DatasetAssembler(store, raw, properties.validation().toRules(), Splits.DEFAULT,
-                properties.parallelism());
+                properties.assemblyThreads());
         return new DatasetPipeline(assembler, new DatasetVersions(store, properties.trainingBucket()), publisher);
     }
 

@@ -24,7 +24,7 @@ import io.sluice.ingest.domain.ValidationRules;
  * @param quietPeriod    a dataset without a completion marker is complete after this long without new objects
  * @param scanOnStart    on start, look at every dataset in the raw bucket that has a completion marker, so uploads
  *                       finished while the service was down are not lost (published versions are skipped)
- * @param parallelism    threads that hash and decode a dataset's files
+ * @param parallelism    threads that read, hash and check a dataset's files; 0 (default): one per available core
  * @param webhooks       authentication and limits of {@code POST /notifications/*}
  * @param watch          the folder watcher for a {@code file:} raw bucket
  * @param validation     validation thresholds and the action of each rule
@@ -35,10 +35,15 @@ public record IngestProperties(@NotNull URI rawBucket,
                                @NotNull URI trainingBucket,
                                @NotNull @DefaultValue("30s") Duration quietPeriod,
                                @DefaultValue("true") boolean scanOnStart,
-                               @DefaultValue("2") @Positive int parallelism,
+                               @DefaultValue("0") @Min(0) int parallelism,
                                @Valid @NotNull @DefaultValue Webhooks webhooks,
                                @Valid @NotNull @DefaultValue Watch watch,
                                @Valid @NotNull @DefaultValue Validation validation) {
+
+    /** Threads that read, hash and check a dataset's files. */
+    public int assemblyThreads() {
+        return parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();
+    }
 
     /**
      * Webhook authentication: a request passes with the shared token (header {@code X-Sluice-Token},

@@ -164,6 +164,8 @@ class IngestServiceIntegrationTests {
     void rejectsADatasetWithACorruptImageAndATooSmallClassNamingBoth() throws Exception {
         TestDatasets.writeImages(store, dataset("broken"), Map.of("A", 4, "B", 1), 100);
         store.put(ObjectKeys.resolve(dataset("broken"), "A/bad.png"), "definitely not a PNG".getBytes(StandardCharsets.UTF_8));
+        byte[] png = TestDatasets.grey(999);
+        store.put(ObjectKeys.resolve(dataset("broken"), "A/cut.png"), java.util.Arrays.copyOf(png, png.length - 12)); // an interrupted upload
         String object = "{\"kind\":\"storage#object\",\"bucket\":\"sluice-local-raw-data\",\"name\":\"datasets/broken/_SUCCESS\",\"size\":\"0\"}";
         String push = "{\"message\":{\"attributes\":{\"bucketId\":\"sluice-local-raw-data\",\"objectId\":\"datasets/broken/_SUCCESS\","
                 + "\"eventType\":\"OBJECT_FINALIZE\",\"payloadFormat\":\"JSON_API_V1\"},\"data\":\""
@@ -175,6 +177,7 @@ class IngestServiceIntegrationTests {
         DatasetRejected rejected = kafka.await(SluiceTopics.DATASETS, DatasetRejected.class, e -> e.getDatasetName().equals("broken"), WAIT);
         assertThat(rejected.getIssues()).extracting(ValidationIssue::getRule, ValidationIssue::getPath).contains(
                 org.assertj.core.groups.Tuple.tuple("corrupt-file", "A/bad.png"),
+                org.assertj.core.groups.Tuple.tuple("corrupt-file", "A/cut.png"),
                 org.assertj.core.groups.Tuple.tuple("min-samples-per-class", "B"));
         assertThat(new String(store.read(URI.create(rejected.getReportUri())), StandardCharsets.UTF_8))
                 .contains("\"status\" : \"REJECTED\"").contains("A/bad.png");
