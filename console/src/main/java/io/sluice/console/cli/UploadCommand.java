@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -139,25 +140,42 @@ final class UploadCommand implements Callable<Integer> {
             context.err().printf(Locale.ROOT, "sluice upload: %d file(s), %s, to %s (%d at a time)%n", items.size(), Progress.size(totalBytes),
                     prefix, threads);
             context.err().flush();
-            try {
-                if (store.delete(marker)) {
-                    context.err().println("sluice upload: removed the " + MARKER + " of an earlier upload; it is written again at the end");
-                }
-            } catch (IOException | RuntimeException e) {
-                throw new CliException("cannot use the bucket " + settings.rawBucket() + ": " + describe(e)
-                        + " (nothing was uploaded; " + hint(settings.rawBucket()) + ")", e);
-            }
-            // a top-level manifest.json is a completion marker for ingest too: it goes after every other file
-            List<Item> files = items.stream().filter(i -> !i.key().equals(MANIFEST)).toList();
-            List<Item> last = items.stream().filter(i -> i.key().equals(MANIFEST)).toList();
             Progress progress = new Progress(context, items.size(), totalBytes);
-            upload(store, files, threads, progress, items.size());
-            upload(store, last, 1, progress, items.size());
+            // Ctrl-C: say what was left undone; the marker is not written once the JVM is stopping
+            AtomicBoolean stopping = new AtomicBoolean();
+            Thread interrupted = new Thread(() -> {
+                stopping.set(true);
+                progress.abort();
+                context.err().println("sluice upload: interrupted after " + progress.count() + " of " + items.size() + " file(s); "
+                        + MARKER + " not written, so the dataset is not marked complete");
+                context.err().flush();
+            }, "sluice-upload-interrupted");
+            boolean hooked = addShutdownHook(interrupted);
             try {
-                store.put(marker, new byte[0]);
-            } catch (IOException | RuntimeException e) {
-                throw new CliException("every file was uploaded, but the marker " + marker + " could not be written: " + describe(e)
-                        + "; run the same command again", e);
+                try {
+                    if (store.delete(marker)) {
+                        context.err().println("sluice upload: removed the " + MARKER + " of an earlier upload; it is written again at the end");
+                    }
+                } catch (IOException | RuntimeException e) {
+                    throw new CliException("cannot use the bucket " + settings.rawBucket() + ": " + describe(e)
+                            + " (nothing was uploaded; " + hint(settings.rawBucket()) + ")", e);
+                }
+                // a top-level manifest.json is a completion marker for ingest too: it goes after every other file
+                upload(store, items.stream().filter(i -> !i.key().equals(MANIFEST)).toList(), threads, progress, items.size());
+                upload(store, items.stream().filter(i -> i.key().equals(MANIFEST)).toList(), 1, progress, items.size());
+                if (stopping.get()) {
+                    throw new CliException("interrupted");
+                }
+                try {
+                    store.put(marker, new byte[0]);
+                } catch (IOException | RuntimeException e) {
+                    throw new CliException("every file was uploaded, but the marker " + marker + " could not be written: " + describe(e)
+                            + "; run the same command again", e);
+                }
+            } finally {
+                if (hooked) {
+                    removeShutdownHook(interrupted);
+                }
             }
             progress.finish();
             context.out().printf(Locale.ROOT, "uploaded %d file(s), %s, to %s and wrote %s (%s)%n", items.size(), Progress.size(totalBytes),
@@ -239,6 +257,23 @@ final class UploadCommand implements Callable<Integer> {
         }
     }
 
+    private static boolean addShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().addShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or has run
+        }
+    }
+
     private static String hint(URI bucket) {
         return switch (String.valueOf(bucket.getScheme())) {
             case "gs" -> "check the network, the bucket name and the credentials: gcloud auth application-default login, "
@@ -294,7 +329,7 @@ final class UploadCommand implements Callable<Integer> {
 
     /**
      * Progress on stderr for uploads of 20 files or more, with throughput: a line rewritten a few times a
-     * second on a terminal, every 10 % otherwise. Thread-safe.
+     * second on a terminal, otherwise a line every 10 % and at least every 30 s. Thread-safe.
      */
     static final class Progress {
         private final CliContext context;
@@ -305,7 +340,7 @@ final class UploadCommand implements Callable<Integer> {
         private int count;
         private long bytes;
         private int lastTenth;
-        private long lastPrinted;
+        private long lastPrinted = System.nanoTime();
 
         Progress(CliContext context, int total, long totalBytes) {
             this.context = context;
@@ -326,8 +361,11 @@ final class UploadCommand implements Callable<Integer> {
                     context.err().printf(Locale.ROOT, "\r%d/%d files, %s of %s, %s   ", count, total, size(bytes), size(totalBytes), rate());
                     lastPrinted = now;
                 }
-            } else if (tenth > lastTenth) {
-                context.err().printf(Locale.ROOT, "uploaded %d/%d files (%d%%), %s, %s%n", count, total, tenth * 10, size(bytes), rate());
+            } else if (tenth > lastTenth || now - lastPrinted > 30_000_000_000L && count < total) {
+                // every 10 %, and at least every 30 s of a long upload
+                context.err().printf(Locale.ROOT, "uploaded %d/%d files (%d%%), %s, %s%n", count, total, count * 100 / total, size(bytes),
+                        rate());
+                lastPrinted = now;
             }
             lastTenth = tenth;
             context.err().flush();
