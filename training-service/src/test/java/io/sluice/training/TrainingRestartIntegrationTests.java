@@ -2,9 +2,11 @@ package io.sluice.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -32,8 +34,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * A service stopped in the middle of a run resumes it from its checkpoint when it starts again: the
- * epochs continue where they stopped, and the run ends in exactly one TrainingCompleted.
+ * A service killed (SIGKILL, a separate JVM) in the middle of a run resumes it from its checkpoint when
+ * it starts again: the epochs continue where they stopped, and the run ends in exactly one TrainingCompleted.
  */
 class TrainingRestartIntegrationTests {
 
@@ -44,19 +46,24 @@ class TrainingRestartIntegrationTests {
     static SluiceKafka kafka = new SluiceKafka();
 
     @Test
-    void resumesARunStoppedMidwayAtTheNextEpochAndCompletesItExactlyOnce() throws Exception {
+    void resumesTheRunOfAKilledServiceAtTheNextEpochAndCompletesItExactlyOnce() throws Exception {
         Path dataDir = Files.createTempDirectory("sluice-test-training-restart");
         FileObjectStore store = new FileObjectStore(dataDir.resolve("buckets"));
         SyntheticDatasets.Written data = SyntheticDatasets.images(store, store.bucket("sluice-local-raw-data"),
                 store.bucket("sluice-local-training"), "restart", 30, 8, false, 11);
         String version = data.manifest().version();
 
-        try (ConfigurableApplicationContext first = start(dataDir, HoldAfterEpoch.class)) {
+        // the first service is its own JVM, held after epoch 2 by the test hook, then killed without any shutdown
+        Process first = startProcess(dataDir);
+        try {
             kafka.publish(SluiceTopics.DATASETS, "restart", TrainingServiceIntegrationTests.datasetReady(data, DatasetLayout.IMAGE_FOLDER));
             kafka.await(SluiceTopics.TRAINING, TrainingProgressed.class,
-                    e -> e.getModelName().equals("restart") && e.getMetrics().getEpoch() == STOPPED_AFTER, Duration.ofSeconds(60));
-        } // stopped while the run is held after epoch 2
-        assertThat(completedFor(version)).as("stopped before the end").isEmpty();
+                    e -> e.getModelName().equals("restart") && e.getMetrics().getEpoch() == STOPPED_AFTER, Duration.ofSeconds(180));
+        } finally {
+            first.destroyForcibly(); // SIGKILL
+            first.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(completedFor(version)).as("killed before the end").isEmpty();
         int seenBeforeRestart = kafka.events(SluiceTopics.TRAINING).size();
 
         try (ConfigurableApplicationContext second = start(dataDir)) {
@@ -78,11 +85,22 @@ class TrainingRestartIntegrationTests {
         assertThat(dataDir.resolve("training/checkpoints/" + runId)).as("checkpoint discarded").doesNotExist();
     }
 
-    private static ConfigurableApplicationContext start(Path dataDir, Class<?>... extraSources) {
-        Class<?>[] sources = new Class<?>[extraSources.length + 1];
-        sources[0] = TrainingServiceApplication.class;
-        System.arraycopy(extraSources, 0, sources, 1, extraSources.length);
-        return new SpringApplicationBuilder(sources).run(
+    private static ConfigurableApplicationContext start(Path dataDir) {
+        return new SpringApplicationBuilder(TrainingServiceApplication.class).run(arguments(dataDir).toArray(String[]::new));
+    }
+
+    /** The service in a JVM of its own (this test's class path), with the hold-after-epoch hook; output goes to a file. */
+    private static Process startProcess(Path dataDir) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-Dai.djl.offline=true", "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.sluice.events",
+                "-cp", System.getProperty("java.class.path"), TrainingServiceApplication.class.getName()));
+        command.addAll(arguments(dataDir));
+        command.add("--spring.main.sources=" + HoldAfterEpoch.class.getName());
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dataDir.resolve("first-service.log").toFile()).start();
+    }
+
+    private static List<String> arguments(Path dataDir) {
+        return List.of(
                 "--server.port=0",
                 "--sluice.data-dir=" + dataDir,
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
@@ -99,7 +117,7 @@ class TrainingRestartIntegrationTests {
                 .filter(e -> e instanceof TrainingCompleted c && c.getDatasetVersion().equals(version)).toList();
     }
 
-    /** Test hook: after publishing epoch 2, the run waits until the service's shutdown interrupts it, so the stop lands after epoch 2. */
+    /** Test hook (in the first JVM): after publishing epoch 2 the run waits, so the kill lands between epochs 2 and 3. */
     @Configuration(proxyBeanMethods = false)
     static class HoldAfterEpoch {
 
@@ -126,7 +144,7 @@ class TrainingRestartIntegrationTests {
                     delegate.progressed(run, result, maxEpochs, samplesPerSecond, etaSeconds);
                     if (result.epoch() == STOPPED_AFTER) {
                         try {
-                            new CountDownLatch(1).await(60, TimeUnit.SECONDS);
+                            new CountDownLatch(1).await(10, TimeUnit.MINUTES); // until the process is killed
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
