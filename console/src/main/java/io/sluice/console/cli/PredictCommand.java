@@ -22,11 +22,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code sluice predict <model> <file>}: asks the inference service for a prediction and prints it. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Ask a model for a prediction on a file.", "",
-                "Sends a file (an image, or a CSV file with one row) to POST /v2/models/MODEL/predict on the inference service "
+        description = {"Ask a model for a prediction on a file or a CSV row.", "",
+                "Sends a file (an image, or a CSV file with one row) or a CSV row (--row, as the console's predict page "
+                        + "takes it) to POST /v2/models/MODEL/predict on the inference service "
                         + "and prints the label with its confidence, the version (and role: stable or canary) that answered, the "
                         + "request id (for feedback) and the probabilities, highest first."},
-        footer = {"", "Example:", "  sluice predict digits ./seven.png"})
+        footer = {"", "Examples:", "  sluice predict digits ./seven.png", "  sluice predict iris --row 5.1,3.5,1.4,0.2"})
 final class PredictCommand implements Callable<Integer> {
 
     private final CliContext context;
@@ -34,8 +35,14 @@ final class PredictCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "model name")
     String model;
 
-    @Parameters(index = "1", paramLabel = "FILE", description = "image (.png, .jpg) or CSV file with one row")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "FILE", description = "image (.png, .jpg) or CSV file with one row")
     Path file;
+
+    @Option(names = "--row", paramLabel = "CSV", description = "a CSV row of feature values instead of FILE, e.g. 5.1,3.5,1.4,0.2")
+    String row;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--inference-url", paramLabel = "URL", description = "inference service (default $SLUICE_INFERENCE_URL or http://localhost:8082)")
     String inferenceUrl;
@@ -49,15 +56,26 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!Files.isRegularFile(file)) {
+        if ((file == null) == (row == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "give either FILE or --row CSV");
+        }
+        if (file != null && !Files.isRegularFile(file)) {
             throw new CliException("no file " + file);
+        }
+        if (row != null && row.isBlank()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--row is empty");
         }
         String base = context.url(inferenceUrl, "SLUICE_INFERENCE_URL", "http://localhost:8082");
         String url = base + "/v2/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20") + "/predict";
-        String boundary = "sluice-" + UUID.randomUUID();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary).header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, file))).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
+        if (file != null) {
+            String boundary = "sluice-" + UUID.randomUUID();
+            builder.header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, file)));
+        } else {
+            builder.header("Content-Type", "text/csv; charset=utf-8").POST(HttpRequest.BodyPublishers.ofString(row.strip(), StandardCharsets.UTF_8));
+        }
+        HttpRequest request = builder.build();
         HttpApi.Reply reply = new HttpApi(Duration.ofSeconds(30)).send(request);
         if (!reply.ok()) {
             throw new CliException("prediction refused: " + reply.status() + " " + reply.explanation());

@@ -152,4 +152,28 @@ class ServiceCommandsTests {
         assertThat(run.out()).contains("label:   7 (0.900)").contains("version: v2 (canary)").contains("request: r-1");
         assertThat(run.out().lines().filter(l -> l.startsWith("  ")).toList()).first().asString().startsWith("  7 ");
     }
+
+    @Test
+    void predictSendsACsvRowAndNeedsEitherAFileOrARow() throws Exception {
+        reply = """
+                {"requestId":"r-2","model":"iris","modelVersion":"v1","role":"STABLE","label":"setosa","confidence":0.97,
+                 "probabilities":{"setosa":0.97,"versicolor":0.02,"virginica":0.01}}""";
+
+        CliRun run = CliRun.run(Map.of("SLUICE_INFERENCE_URL", url()), "predict", "iris", "--row", "5.1,3.5,1.4,0.2");
+
+        assertThat(run.exitCode).as(run.err()).isZero();
+        assertThat(requests).singleElement().asString().startsWith("POST /v2/models/iris/predict")
+                .contains("type=text/csv").endsWith("body=5.1,3.5,1.4,0.2");
+        assertThat(run.out()).contains("label:   setosa (0.970)").contains("version: v1 (stable)");
+        assertThat(run.out().lines().filter(l -> l.startsWith("  ")).map(String::strip).toList())
+                .containsExactly("setosa               0.9700", "versicolor           0.0200", "virginica            0.0100");
+
+        Path image = Files.write(temp.resolve("x.png"), new byte[] {1});
+        CliRun both = CliRun.run(Map.of("SLUICE_INFERENCE_URL", url()), "predict", "iris", image.toString(), "--row", "1,2");
+        CliRun neither = CliRun.run(Map.of("SLUICE_INFERENCE_URL", url()), "predict", "iris");
+        assertThat(both.exitCode).isEqualTo(2);
+        assertThat(neither.exitCode).isEqualTo(2);
+        assertThat(neither.err()).contains("give either FILE or --row CSV");
+        assertThat(requests).hasSize(1);
+    }
 }

@@ -69,9 +69,9 @@ class SluiceCliTests {
         assertThat(unknownCommand.exitCode).isEqualTo(2);
         assertThat(unknownCommand.err()).contains("Did you mean: sluice promote");
 
-        CliRun missing = CliRun.run(Map.of(), "predict", "digits");
+        CliRun missing = CliRun.run(Map.of(), "predict");
         assertThat(missing.exitCode).isEqualTo(2);
-        assertThat(missing.err()).contains("Missing required parameter: 'FILE'").contains("Try 'sluice predict --help'");
+        assertThat(missing.err()).contains("Missing required parameter: 'MODEL'").contains("Try 'sluice predict --help'");
     }
 
     @Test
