@@ -184,4 +184,25 @@ class SmnSignatureVerifierTests {
     private static ResponseEntity<Map<String, Object>> post(NotificationController controller, byte[] body, String token) throws Exception {
         return controller.receive("obs", new ByteArrayInputStream(body), token, null, null, null, null);
     }
+
+    @Test
+    void isOffByDefaultAndOnWhenTheSigningCertificateIsConfigured() throws Exception {
+        Path file = Files.writeString(dir.resolve("configured.pem"), pem);
+        org.springframework.boot.test.context.runner.ApplicationContextRunner runner =
+                new org.springframework.boot.test.context.runner.ApplicationContextRunner()
+                        .withUserConfiguration(Properties.class, WebhookConfiguration.class)
+                        .withPropertyValues("sluice.ingest.raw-bucket=file:/tmp/raw/", "sluice.ingest.training-bucket=file:/tmp/training/");
+
+        runner.run(context -> assertThat(context.getBean(WebhookConfiguration.SmnSignatures.class).verifier()).isNull());
+        runner.withPropertyValues("sluice.ingest.webhooks.smn-signing-cert=" + file, "sluice.ingest.webhooks.smn-topic-urns=urn:smn:x:y:z")
+                .run(context -> {
+                    SmnSignatureVerifier verifier = context.getBean(WebhookConfiguration.SmnSignatures.class).verifier();
+                    assertThat(verifier).isNotNull();
+                    assertThat(verifier.refusal(bytes(signed("obs-smn-notification.json"))).reason()).contains("is not one of");
+                });
+    }
+
+    /** Binds {@code sluice.ingest.*} as the application does. */
+    @org.springframework.boot.context.properties.EnableConfigurationProperties(io.sluice.ingest.IngestProperties.class)
+    static class Properties {}
 }
