@@ -43,8 +43,8 @@ import io.sluice.monitoring.domain.ModelWindow;
 
 /**
  * The Kafka Streams topology: PredictionServed per model and version in tumbling windows
- * ({@value #SERVED_WINDOWS}, pre-aggregated in memory by {@link WindowPreAggregator}); PredictionFeedback joined with its prediction by request id within
- * the feedback window, then counted per model and version in the same windows
+ * ({@value #SERVED_WINDOWS}, pre-aggregated in memory by {@link WindowPreAggregator}); PredictionFeedback joined by request id
+ * with the {@link ServedLabel} of its prediction (not the whole event) within the feedback window, then counted per model and version in the same windows
  * ({@value #FEEDBACK_WINDOWS}); and the routing table as a global table ({@value #DEPLOYMENT_STATE}).
  * It scales out by partitions: each instance holds the windows of the models whose partitions it owns.
  */
@@ -117,11 +117,12 @@ public class MonitoringTopology {
                 .filter((requestId, event) -> requestId != null && event instanceof PredictionFeedback, Named.as("only-feedback"))
                 .mapValues(event -> (PredictionFeedback) event, Named.as("as-feedback"));
 
-        served.selectKey((model, event) -> event.getRequestId(), Named.as("served-by-request"))
+        // only model, version and predicted class travel through the join (repartition topic and join store)
+        served.map((model, event) -> KeyValue.pair(event.getRequestId(), ServedLabel.of(event)), Named.as("served-label-by-request"))
                 .join(feedback, MonitoringTopology::label,
                         JoinWindows.ofTimeDifferenceAndGrace(properties.feedbackWindow(), properties.grace()),
-                        StreamJoined.with(Serdes.String(), MonitoringSerdes.events(PredictionServed.class),
-                                MonitoringSerdes.events(PredictionFeedback.class)).withName("feedback-join"))
+                        StreamJoined.with(Serdes.String(), ServedLabel.serde(), MonitoringSerdes.events(PredictionFeedback.class))
+                                .withName("served-label-join"))
                 .map((requestId, labelled) -> labelled, Named.as("labelled-by-model"))
                 .groupByKey(Grouped.with("labelled", Serdes.String(), MonitoringSerdes.windows()))
                 .windowedBy(windows)
@@ -144,10 +145,10 @@ public class MonitoringTopology {
         return window;
     }
 
-    private static KeyValue<String, ModelWindow> label(PredictionServed served, PredictionFeedback feedback) {
+    private static KeyValue<String, ModelWindow> label(ServedLabel served, PredictionFeedback feedback) {
         ModelWindow window = new ModelWindow();
-        window.version(served.getModelVersion()).addFeedback(Objects.equals(served.getPredictedClass(), feedback.getTrueLabel()));
-        return KeyValue.pair(served.getModelName(), window);
+        window.version(served.version()).addFeedback(Objects.equals(served.predictedClass(), feedback.getTrueLabel()));
+        return KeyValue.pair(served.model(), window);
     }
 
     private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
