@@ -6,12 +6,16 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -81,13 +85,30 @@ public final class FileObjectStore implements ObjectStoreAdapter {
         if (!Files.isDirectory(walkFrom)) {
             return Stream.empty();
         }
-        // a prefix is a string prefix of keys, as in the cloud stores, not only a folder
-        return Files.walk(walkFrom)
-                .filter(Files::isRegularFile)
-                .filter(p -> p.toString().startsWith(prefixPath))
-                .sorted(Comparator.comparing(p -> root.relativize(p).toString().replace('\\', '/')))
-                .map(this::describe);
+        // a prefix is a string prefix of keys, as in the cloud stores, not only a folder; one walk
+        // gives each file's attributes (no second stat) and each key is computed once for the sort.
+        // Symbolic links are not followed: a link in a bucket is not an object of it.
+        List<Listed> found = new ArrayList<>();
+        Files.walkFileTree(walkFrom, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                if (attributes.isRegularFile() && file.toString().startsWith(prefixPath)) {
+                    found.add(new Listed(root.relativize(file).toString().replace('\\', '/'), file, attributes));
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // deleted while we walked
+            }
+        });
+        found.sort(Comparator.comparing(Listed::key));
+        return found.stream().map(l -> new StoredObject(l.file().toUri(), l.attributes().size(),
+                l.attributes().lastModifiedTime().toInstant(), null));
     }
+
+    private record Listed(String key, Path file, BasicFileAttributes attributes) {}
 
     private StoredObject describe(Path file) {
         try {

@@ -47,6 +47,18 @@ class FileObjectStoreTests {
     }
 
     @Test
+    void listsNoSymbolicLinkAsAnObject() throws Exception {
+        FileObjectStore store = new FileObjectStore(root.resolve("buckets"));
+        URI bucket = store.bucket("raw");
+        store.put(ObjectKeys.resolve(bucket, "datasets/asl/a.png"), new byte[1]);
+        Path secret = Files.writeString(root.resolve("secret.txt"), "not in any bucket");
+        Files.createSymbolicLink(root.resolve("buckets/raw/datasets/asl/link.png"), secret);
+
+        assertThat(store.list(ObjectKeys.resolve(bucket, "datasets/asl/")).map(o -> ObjectKeys.relativize(bucket, o.uri())))
+                .containsExactly("datasets/asl/a.png");
+    }
+
+    @Test
     void replacesObjectsAtomicallyAndDeletes() throws Exception {
         FileObjectStore store = new FileObjectStore(root);
         URI object = ObjectKeys.resolve(store.bucket("models"), "m/v1/card.json");
