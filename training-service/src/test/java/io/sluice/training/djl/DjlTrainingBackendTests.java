@@ -241,6 +241,30 @@ class DjlTrainingBackendTests {
     }
 
     @Test
+    void keepsTheEarlyStoppingCountAcrossARestart() throws Exception {
+        DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), temp.resolve("checkpoints"));
+        SyntheticDatasets.Written data = SyntheticDatasets.csv(store, raw, training, "points", 60, 3);
+        ModelSettings patience3 = new ModelSettings(null, List.of(8, 16), List.of(32), 0.0, "adam", 0.01, 16, 8, 3, 42, List.of(), null, false,
+                true);
+        monitor.crashAfterEpochs = 2;
+        assertThatThrownBy(() -> resuming.train(job(data, "v1", patience3, Optional.empty()), monitor)).hasMessageContaining("simulated crash");
+        // as if epochs 2..4 had not improved and epoch 4's checkpoint had just been written: the run is due to stop early
+        Path stateFile = temp.resolve("checkpoints/run-v1/checkpoint.json");
+        tools.jackson.databind.ObjectMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
+        tools.jackson.databind.node.ObjectNode state = (tools.jackson.databind.node.ObjectNode) json.readTree(stateFile.toFile());
+        assertThat(state.get("epoch").asInt()).isEqualTo(2);
+        assertThat(state.get("history")).hasSize(2);
+        state.put("sinceBest", 3);
+        java.nio.file.Files.write(stateFile, json.writeValueAsBytes(state));
+
+        RecordingMonitor afterRestart = new RecordingMonitor();
+        TrainingOutcome outcome = resuming.train(job(data, "v1", patience3, Optional.empty()), afterRestart);
+
+        assertThat(afterRestart.epochs).as("patience already used up").isEmpty();
+        assertThat(outcome.history()).hasSize(2);
+    }
+
+    @Test
     void startsAgainFromTheFirstEpochWhenTheCheckpointWasMadeWithOtherSettings() throws Exception {
         DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), temp.resolve("checkpoints"));
         SyntheticDatasets.Written data = SyntheticDatasets.csv(store, raw, training, "points", 60, 3);
