@@ -213,14 +213,8 @@ public final class DjlTrainingBackend implements TrainingBackend {
 
     /** What a checkpoint is valid for: the same data, input, classes, architecture, settings and model version. */
     private static String fingerprint(TrainingJob job, DatasetManifest manifest, ModelCard.InputSpec input, ModelCard.Architecture architecture) {
-        String identity = String.join("\n", job.modelVersion(), manifest.name(), manifest.version(), input.toString(),
+        return RunCheckpoints.fingerprint(job.modelVersion(), manifest.name(), manifest.version(), input.toString(),
                 manifest.classNames().toString(), architecture.asMap().toString(), job.settings().asMap().toString());
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private double[] trainEpoch(Trainer trainer, Loss loss, float[][] x, int[] labels, ModelCard.InputSpec input, ModelSettings settings,

@@ -1,11 +1,15 @@
 package io.sluice.training.djl;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -125,6 +129,15 @@ final class RunCheckpoints {
             }
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot remove the working folder of run " + runId, e);
+        }
+    }
+
+    /** A SHA-256 over what a checkpoint must match, one part per line. */
+    static String fingerprint(String... parts) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(String.join("\n", parts).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 
