@@ -205,7 +205,11 @@ class InferenceController {
 
     private static String requestId(String given) {
         if (given == null || given.isBlank()) {
-            return UUID.randomUUID().toString();
+            // a random (version 4) UUID from the thread's own generator: UUID.randomUUID() reads the shared
+            // SecureRandom under one lock on every request; an id names a request, it guards nothing
+            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            return new UUID(random.nextLong() & 0xFFFFFFFFFFFF0FFFL | 0x0000000000004000L,
+                    random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L).toString();
         }
         if (!SAFE_ID.matcher(given).matches()) {
             throw new InvalidInputException("a request id must be 1-128 letters, digits, . _ : # -");
