@@ -125,7 +125,7 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
                 stopped.set(true);
                 tail.wakeup();
             }, "sluice-events-stop");
-            boolean hooked = addShutdownHook(shutdown);
+            boolean hooked = ShutdownHooks.add(shutdown);
             try {
                 Counter printed = new Counter(limit);
                 Map<TopicPartition, Long> ends = tail.endOffsets();
@@ -176,7 +176,7 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
                 return 0;
             } finally {
                 if (hooked) {
-                    removeShutdownHook(shutdown);
+                    ShutdownHooks.remove(shutdown);
                 }
             }
         }
@@ -217,23 +217,6 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
         } catch (InterruptException interrupted) {
             stopped.set(true);
             return List.of();
-        }
-    }
-
-    private static boolean addShutdownHook(Thread hook) {
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-            return true;
-        } catch (IllegalStateException shuttingDown) {
-            return false;
-        }
-    }
-
-    private static void removeShutdownHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is stopping anyway
         }
     }
 

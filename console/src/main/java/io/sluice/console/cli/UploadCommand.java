@@ -150,7 +150,7 @@ final class UploadCommand implements Callable<Integer> {
                         + MARKER + " not written, so the dataset is not marked complete");
                 context.err().flush();
             }, "sluice-upload-interrupted");
-            boolean hooked = addShutdownHook(interrupted);
+            boolean hooked = ShutdownHooks.add(interrupted);
             try {
                 try {
                     if (store.delete(marker)) {
@@ -174,7 +174,7 @@ final class UploadCommand implements Callable<Integer> {
                 }
             } finally {
                 if (hooked) {
-                    removeShutdownHook(interrupted);
+                    ShutdownHooks.remove(interrupted);
                 }
             }
             progress.finish();
@@ -254,23 +254,6 @@ final class UploadCommand implements Callable<Integer> {
             progress.abort();
             throw new CliException(failed.getMessage() + "; " + progress.count() + " of " + total + " file(s) uploaded, " + MARKER
                     + " not written, so the dataset is not marked complete; run the same command again to retry", failed.getCause());
-        }
-    }
-
-    private static boolean addShutdownHook(Thread hook) {
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-            return true;
-        } catch (IllegalStateException shuttingDown) {
-            return false;
-        }
-    }
-
-    private static void removeShutdownHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running or has run
         }
     }
 
