@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -157,6 +158,18 @@ public final class LocalStack {
         Path logs = Files.createDirectories(options.dataDir().resolve("logs"));
         Files.createDirectories(options.dataDir().resolve("buckets"));
         String token = adminToken();
+        List<Service> selected = Service.ALL.stream().filter(s -> options.only().isEmpty() || options.only().contains(s.module())).toList();
+        // unpacked while the broker starts: the services then start from plain jars (ServiceImage)
+        Map<Service, CompletableFuture<Path>> images = new LinkedHashMap<>();
+        if (!options.brokerOnly()) {
+            for (Service service : selected) {
+                Path jar = options.home().resolve(service.module()).resolve("target").resolve(service.module() + "-" + VERSION + "-exec.jar");
+                if (!Files.exists(jar)) {
+                    throw new IOException("missing " + jar + "; build with ./mvnw -B -q install -DskipTests");
+                }
+                images.put(service, ServiceImage.prepare(launcher.java(), jar));
+            }
+        }
         broker = new Broker(options.dataDir(), options.kafkaPort(), launcher);
         System.out.println("sluice: starting Kafka (KRaft) on localhost:" + options.kafkaPort() + ", data in " + broker.logDir());
         broker.start(logs.resolve("kafka.log"));
@@ -165,12 +178,8 @@ public final class LocalStack {
         if (options.brokerOnly()) {
             return;
         }
-        List<Service> selected = Service.ALL.stream().filter(s -> options.only().isEmpty() || options.only().contains(s.module())).toList();
         for (Service service : selected) {
-            Path jar = options.home().resolve(service.module()).resolve("target").resolve(service.module() + "-" + VERSION + "-exec.jar");
-            if (!Files.exists(jar)) {
-                throw new IOException("missing " + jar + "; build with ./mvnw -B -q install -DskipTests");
-            }
+            Path jar = images.get(service).join();
             List<String> args = new ArrayList<>();
             if (options.portOffset() != 0) {
                 args.add("--server.port=" + service.port(options.portOffset()));
