@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
 
 import io.sluice.platform.events.SluiceTopics;
 
@@ -44,16 +44,26 @@ final class Broker implements AutoCloseable {
         return dataDir.resolve("kafka");
     }
 
+    /** The last lines of a log, for an error message. */
+    static String tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(cannot read it: " + e.getMessage() + ")";
+        }
+    }
+
     void start(Path logFile) throws IOException, InterruptedException {
         Path config = writeConfig();
         List<String> jvm = List.of("-Xmx512m", "-XX:+UseSerialGC", "-Dlog4j2.level=WARN", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         if (!Files.exists(logDir().resolve("meta.properties"))) {
             String clusterId = clusterId();
             Process format = new ProcessBuilder(launcher.command(jvm, "kafka.tools.StorageTool",
-                    List.of("format", "-t", clusterId, "-c", config.toString(), "--ignore-formatted")))
+                    List.of("format", "--cluster-id=" + clusterId, "--config=" + config, "--ignore-formatted")))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
             if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
-                throw new IOException("formatting the Kafka log directory failed; see " + logFile);
+                throw new IOException("formatting the Kafka log directory failed; see " + logFile + ":\n" + tail(logFile, 20));
             }
         }
         process = new ProcessBuilder(launcher.command(jvm, "kafka.Kafka", List.of(config.toString())))
@@ -63,13 +73,14 @@ final class Broker implements AutoCloseable {
     private String clusterId() throws IOException {
         Path idFile = dataDir.resolve("kafka-cluster-id");
         if (Files.exists(idFile)) {
-            return Files.readString(idFile).strip();
+            String id = Files.readString(idFile).strip();
+            // an id with a leading '-' reads as an option to kafka-storage; the log is not formatted yet, so a new one is fine
+            if (!id.isEmpty() && !id.startsWith("-")) {
+                return id;
+            }
         }
-        // Kafka cluster ids are 16 bytes, URL-safe base64 without padding
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-        UUID uuid = UUID.randomUUID();
-        bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        // Kafka's own generator: 16 random bytes, URL-safe base64, never starting with '-'
+        String id = Uuid.randomUuid().toString();
         Files.writeString(idFile, id);
         return id;
     }

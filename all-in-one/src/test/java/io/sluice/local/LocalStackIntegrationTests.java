@@ -3,6 +3,7 @@ package io.sluice.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.sluice.platform.events.SluiceTopics;
 
-/** The local stack's broker is a real KRaft broker with every topic, and keeps its data across a restart. */
+/** The local stack's broker is a real KRaft broker with every topic, formats its log whatever cluster id it finds, and keeps its data across a restart. */
 class LocalStackIntegrationTests {
 
     @TempDir
@@ -36,6 +37,9 @@ class LocalStackIntegrationTests {
     void startsARealBrokerWithTheTopicsAndKeepsItsDataAcrossARestart() throws Exception {
         int port = freePortPair();
         LocalStack.Options options = new LocalStack.Options(Path.of("."), dataDir, port, List.of(), true, Duration.ofSeconds(60));
+
+        // a cluster id left by an older version that kafka-storage would read as an option (1 in 64 of them did)
+        Files.writeString(dataDir.resolve("kafka-cluster-id"), "-Tc9ikNpRlWOr3ZbhZlQTQ");
 
         LocalStack first = new LocalStack(options);
         try {
