@@ -60,6 +60,9 @@ class MonitoringRestartIntegrationTests {
     @Test
     void aRestartedInstanceRepeatsNoVerdictAndRequestsNoRetrainingInsideTheCooldown() throws Exception {
         play("a");
+        // the history the second instance reads holds junk too: it is skipped, the history still catches up
+        kafka.publishRaw(SluiceTopics.MONITORING, "junk", new byte[] {1, 2, 3});
+        kafka.publishRaw(SluiceTopics.DEPLOYMENTS, "junk", "not avro".getBytes());
         try (ConfigurableApplicationContext first = start()) {
             kafka.await(SluiceTopics.MONITORING, CanaryDegraded.class, e -> e.getModelName().equals("canary-a"), WAIT);
             kafka.await(SluiceTopics.MONITORING, CanaryDegraded.class, e -> e.getModelName().equals("prod-a"), WAIT);
