@@ -49,7 +49,7 @@ public final class Events {
 
     public static AnalysisWindow window() {
         Instant end = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        return new AnalysisWindow(end.minusSeconds(30), end);
+        return AnalysisWindow.newBuilder().setStart(end.minusSeconds(30)).setEnd(end).build();
     }
 
     public static EvaluationMetrics evaluationMetrics() {

@@ -33,7 +33,7 @@ final class MonitoringEvents {
     }
 
     static SpecificRecord verdict(EventHeader header, Release release, Verdict verdict, Instant from, Instant to) {
-        AnalysisWindow window = new AnalysisWindow(from, to);
+        AnalysisWindow window = AnalysisWindow.newBuilder().setStart(from).setEnd(to).build();
         List<MetricCheck> checks = checks(verdict.checks());
         return switch (verdict.outcome()) {
             case HEALTHY -> healthy(header, release, verdict, window);
@@ -62,7 +62,7 @@ final class MonitoringEvents {
 
     static DriftDetected drift(EventHeader header, Release release, DriftFinding finding, Instant from, Instant to) {
         return new DriftDetected(header, release.model(), release.stableVersion(),
-                io.sluice.events.DriftKind.valueOf(finding.kind().name()), new AnalysisWindow(from, to), checks(finding.checks()),
+                io.sluice.events.DriftKind.valueOf(finding.kind().name()), AnalysisWindow.newBuilder().setStart(from).setEnd(to).build(), checks(finding.checks()),
                 finding.reason());
     }
 

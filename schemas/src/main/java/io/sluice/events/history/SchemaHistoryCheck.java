@@ -28,7 +28,7 @@ public final class SchemaHistoryCheck {
             problems.addAll(incompatibilities(schema, history));
             if (!history.contains(schema)) {
                 problems.add(schema.getFullName() + " is not recorded in the schema history;"
-                        + " record it with: ./mvnw -pl schemas process-classes exec:java@record-schema-history");
+                        + " record it with: ./mvnw -pl schemas compile exec:java@record-schema-history");
             }
         }
         return problems;

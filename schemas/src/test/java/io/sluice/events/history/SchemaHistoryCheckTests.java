@@ -68,7 +68,7 @@ class SchemaHistoryCheckTests {
 
         assertThat(SchemaHistoryCheck.problems(current, SchemaHistory.fromFolder(history)))
                 .containsExactly("io.sluice.events.PredictionFeedback is not recorded in the schema history;"
-                        + " record it with: ./mvnw -pl schemas process-classes exec:java@record-schema-history");
+                        + " record it with: ./mvnw -pl schemas compile exec:java@record-schema-history");
         assertThat(SchemaHistoryCheck.record(current, history)).containsExactly(history.resolve("PredictionFeedback.v2.avsc"));
         assertThat(SchemaHistoryCheck.problems(current, SchemaHistory.fromFolder(history))).isEmpty();
         assertThat(SchemaHistory.fromFolder(history).versions("io.sluice.events.PredictionFeedback")).hasSize(2);
