@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -148,6 +149,24 @@ public final class FileObjectStore implements ObjectStoreAdapter {
         Path temp = tempFile();
         Files.write(temp, content);
         moveIntoPlace(temp, target);
+    }
+
+    @Override
+    public boolean createIfAbsent(URI object, byte[] content) throws IOException {
+        Path target = pathOf(object);
+        Path temp = tempFile();
+        try {
+            Files.write(temp, content);
+            Files.createDirectories(target.getParent());
+            // link(2) gives the complete file its name, or fails when the name exists: atomic
+            // between processes, unlike a check then a move (rename replaces silently)
+            Files.createLink(target, temp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false;
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 
     private Path tempFile() throws IOException {

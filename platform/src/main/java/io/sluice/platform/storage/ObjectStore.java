@@ -33,6 +33,21 @@ public interface ObjectStore {
     /** Writes (or replaces) the object with the given bytes; readers never see a partial object. */
     void put(URI object, byte[] content) throws IOException;
 
+    /**
+     * Creates the object with the given bytes only if no object exists at the URI: true when this
+     * call created it, false when an object was already there (its content is left untouched). Of
+     * any number of concurrent creators, in any number of processes, exactly one gets true — the
+     * store decides atomically (GCS {@code ifGenerationMatch=0}, OBS/S3 {@code If-None-Match: *},
+     * locally a hard link that fails when the name exists). Readers never see a partial object.
+     * A creation that the store confirms only after a retry is recognised by its content, so
+     * callers that race put something unique in it (a claim id).
+     *
+     * @throws UnsupportedOperationException from stores that cannot create atomically (test wrappers)
+     */
+    default boolean createIfAbsent(URI object, byte[] content) throws IOException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot create objects atomically");
+    }
+
     /** Deletes the object; false when it did not exist. */
     boolean delete(URI object) throws IOException;
 

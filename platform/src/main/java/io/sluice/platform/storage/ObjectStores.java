@@ -66,6 +66,11 @@ public final class ObjectStores implements ObjectStore {
     }
 
     @Override
+    public boolean createIfAbsent(URI object, byte[] content) throws IOException {
+        return storeFor(object).createIfAbsent(object, content);
+    }
+
+    @Override
     public boolean delete(URI object) throws IOException {
         return storeFor(object).delete(object);
     }

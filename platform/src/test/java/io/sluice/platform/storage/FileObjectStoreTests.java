@@ -104,4 +104,18 @@ class FileObjectStoreTests {
         assertThatThrownBy(() -> new ObjectStores(List.of(local, new FileObjectStore(root.resolve("other")))))
                 .hasMessageContaining("two object stores serve the scheme file");
     }
+
+    @Test
+    void createsAnObjectOnceWhenSeveralCreatorsRace() throws Exception {
+        FileObjectStore store = new FileObjectStore(root);
+        URI published = ObjectKeys.resolve(store.bucket("training"), "datasets/asl/v1/_PUBLISHED");
+
+        for (int round = 0; round < 20; round++) {
+            store.delete(published);
+            CreateRace.race(store, published, 8);
+        }
+        try (var leftovers = Files.list(root.resolve(FileObjectStore.TEMP_FOLDER))) {
+            assertThat(leftovers).isEmpty();
+        }
+    }
 }

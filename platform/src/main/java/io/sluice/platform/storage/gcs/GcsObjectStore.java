@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.google.cloud.ReadChannel;
@@ -190,6 +192,27 @@ public final class GcsObjectStore implements ObjectStoreAdapter, AutoCloseable {
         ObjectKeys.requireSafe(id.getName());
         // a single-request upload: the object appears whole or not at all
         call(() -> storage.create(BlobInfo.newBuilder(id).build(), content));
+    }
+
+    @Override
+    public boolean createIfAbsent(URI object, byte[] content) throws IOException {
+        BlobId id = blobId(object);
+        ObjectKeys.requireSafe(id.getName());
+        AtomicInteger attempts = new AtomicInteger();
+        return call(() -> {
+            boolean retried = attempts.incrementAndGet() > 1;
+            try {
+                // ifGenerationMatch=0: Cloud Storage creates the object only when no live generation exists
+                storage.create(BlobInfo.newBuilder(id).build(), content, Storage.BlobTargetOption.doesNotExist());
+                return true;
+            } catch (StorageException e) {
+                if (e.getCode() != 412) {
+                    throw e;
+                }
+                // after a retry the object may be this call's own: an earlier attempt landed but its answer was lost
+                return retried && Arrays.equals(storage.readAllBytes(id), content);
+            }
+        });
     }
 
     @Override

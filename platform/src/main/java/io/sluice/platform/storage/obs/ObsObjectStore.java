@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.obs.services.ObsClient;
@@ -28,6 +30,7 @@ import com.obs.services.model.ListObjectsRequest;
 import com.obs.services.model.ObjectListing;
 import com.obs.services.model.ObjectMetadata;
 import com.obs.services.model.ObsObject;
+import com.obs.services.model.PutObjectRequest;
 
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
@@ -98,7 +101,7 @@ public final class ObsObjectStore implements ObjectStoreAdapter, AutoCloseable {
 
     static boolean retryable(Throwable e) {
         if (e instanceof ObsException oe) {
-            return oe.getResponseCode() == 429 || oe.getResponseCode() >= 500 || oe.getResponseCode() <= 0;
+            return oe.getResponseCode() == 429 || oe.getResponseCode() == 409 || oe.getResponseCode() >= 500 || oe.getResponseCode() <= 0;
         }
         return e instanceof TimeoutException || (e instanceof IOException && !(e instanceof FileNotFoundException));
     }
@@ -202,6 +205,36 @@ public final class ObsObjectStore implements ObjectStoreAdapter, AutoCloseable {
             ObjectMetadata metadata = new ObjectMetadata();
             metadata.setContentLength((long) content.length);
             return client.putObject(at.bucket(), at.key(), new java.io.ByteArrayInputStream(content), metadata);
+        });
+    }
+
+    @Override
+    public boolean createIfAbsent(URI object, byte[] content) throws IOException {
+        Location at = requireKey(object);
+        AtomicInteger attempts = new AtomicInteger();
+        return call(() -> {
+            boolean retried = attempts.incrementAndGet() > 1;
+            PutObjectRequest request = new PutObjectRequest(at.bucket(), at.key(), new java.io.ByteArrayInputStream(content));
+            ObjectMetadata metadata = new ObjectMetadata();
+            metadata.setContentLength((long) content.length);
+            request.setMetadata(metadata);
+            // a conditional put: the server stores the object only when the key has none (412 otherwise)
+            request.addUserHeaders("If-None-Match", "*");
+            try {
+                client.putObject(request);
+                return true;
+            } catch (ObsException e) {
+                if (e.getResponseCode() != 412) {
+                    throw e; // 409 (a concurrent conditional write in progress) is retried like a 5xx
+                }
+                // after a retry the object may be this call's own: an earlier attempt landed but its answer was lost
+                if (!retried) {
+                    return false;
+                }
+                try (InputStream in = client.getObject(at.bucket(), at.key()).getObjectContent()) {
+                    return Arrays.equals(in.readAllBytes(), content);
+                }
+            }
         });
     }
 

@@ -106,4 +106,72 @@ class GcsObjectStoreTests {
         assertThatThrownBy(() -> impatient.stat(URI.create("gs://b/k"))).hasMessageContaining("TimeoutException");
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
     }
+
+    @Test
+    void createsWithIfGenerationMatchZeroAndReportsAnExistingObjectAsNotCreated() throws Exception {
+        List<Storage.BlobTargetOption> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        GcsObjectStore conditional = new GcsObjectStore(withGenerationPrecondition(storage, sent, new AtomicInteger()), Duration.ofSeconds(10), 3);
+        URI published = ObjectKeys.resolve(bucket, "claims/asl/v1/_PUBLISHED");
+
+        assertThat(conditional.createIfAbsent(published, "first".getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(conditional.createIfAbsent(published, "second".getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(store.read(published)).asString(StandardCharsets.UTF_8).isEqualTo("first");
+        assertThat(sent).containsExactly(Storage.BlobTargetOption.doesNotExist(), Storage.BlobTargetOption.doesNotExist());
+    }
+
+    @Test
+    void createsAnObjectOnceWhenSeveralCreatorsRace() throws Exception {
+        GcsObjectStore conditional = new GcsObjectStore(withGenerationPrecondition(storage, new java.util.concurrent.CopyOnWriteArrayList<>(),
+                new AtomicInteger()), Duration.ofSeconds(10), 3);
+
+        io.sluice.platform.storage.CreateRace.race(conditional, ObjectKeys.resolve(bucket, "claims/asl/v2/_PUBLISHED"), 8);
+    }
+
+    @Test
+    void recognisesItsOwnCreationWhoseAnswerWasLost() throws Exception {
+        AtomicInteger lostAnswers = new AtomicInteger(1);
+        GcsObjectStore conditional = new GcsObjectStore(withGenerationPrecondition(storage, new java.util.concurrent.CopyOnWriteArrayList<>(),
+                lostAnswers), Duration.ofSeconds(10), 3);
+        URI mine = ObjectKeys.resolve(bucket, "claims/asl/v3/_PUBLISHED");
+        URI theirs = ObjectKeys.resolve(bucket, "claims/asl/v4/_PUBLISHED");
+        store.put(theirs, "theirs".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(conditional.createIfAbsent(mine, "mine".getBytes(StandardCharsets.UTF_8))).isTrue();
+        lostAnswers.set(1);
+        assertThat(conditional.createIfAbsent(theirs, "mine".getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(store.read(theirs)).asString(StandardCharsets.UTF_8).isEqualTo("theirs");
+    }
+
+    /**
+     * LocalStorageHelper's fake refuses every precondition on a create (UnsupportedOperationException;
+     * with {@code customOptions(false)} it ignores them), so ifGenerationMatch=0 is enforced here in front
+     * of it, as Cloud Storage documents it: 412 when a live object exists, one create at a time. Records
+     * the options sent; the first {@code lostAnswers} creates land but answer 503.
+     */
+    private static Storage withGenerationPrecondition(Storage fake, List<Storage.BlobTargetOption> sent, AtomicInteger lostAnswers) {
+        Object lock = new Object();
+        return (Storage) java.lang.reflect.Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("create") && args.length == 3 && args[1] instanceof byte[] content) {
+                        Storage.BlobTargetOption[] options = (Storage.BlobTargetOption[]) args[2];
+                        sent.addAll(List.of(options));
+                        synchronized (lock) {
+                            com.google.cloud.storage.BlobInfo info = (com.google.cloud.storage.BlobInfo) args[0];
+                            if (List.of(options).contains(Storage.BlobTargetOption.doesNotExist()) && fake.get(info.getBlobId()) != null) {
+                                throw new StorageException(412, "At least one of the pre-conditions you specified did not hold.");
+                            }
+                            fake.create(info, content);
+                            if (lostAnswers.getAndDecrement() > 0) {
+                                throw new StorageException(503, "answer lost");
+                            }
+                            return fake.get(info.getBlobId());
+                        }
+                    }
+                    try {
+                        return method.invoke(fake, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
 }

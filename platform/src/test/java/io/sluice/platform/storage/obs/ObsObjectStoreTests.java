@@ -101,4 +101,17 @@ class ObsObjectStoreTests {
         assertThat(ObsObjectStore.retryable(new FileNotFoundException("gone"))).isFalse();
         assertThat(ObsObjectStore.retryable(new java.util.concurrent.TimeoutException())).isTrue();
     }
+
+    @Test
+    void createsAnObjectOnlyWhenNoneExists() throws Exception {
+        URI published = ObjectKeys.resolve(bucket, "claims/asl/v1/_PUBLISHED");
+
+        assertThat(store.createIfAbsent(published, "first".getBytes(StandardCharsets.UTF_8))).isTrue();
+        assertThat(store.createIfAbsent(published, "second".getBytes(StandardCharsets.UTF_8))).isFalse();
+        assertThat(store.read(published)).asString(StandardCharsets.UTF_8).isEqualTo("first");
+    }
+
+    // No race test here: S3Mock checks If-None-Match and then writes in two steps, so two of six racing
+    // creators both won against it; S3 itself (and S3-compatible stores that document conditional writes)
+    // decides atomically. The race is tested for the local store and the GCS precondition.
 }
