@@ -5,7 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.stream.Stream;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,25 +13,26 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.ingest.domain.CompletedDatasets;
 import io.sluice.ingest.domain.DatasetAssembler;
-import io.sluice.ingest.domain.DatasetLayouts;
 import io.sluice.ingest.domain.DatasetPipeline;
 import io.sluice.ingest.domain.DatasetPublisher;
 import io.sluice.ingest.domain.DatasetTracker;
 import io.sluice.ingest.domain.DatasetVersions;
 import io.sluice.ingest.domain.NotificationIntake;
 import io.sluice.ingest.domain.RawBucket;
+import io.sluice.ingest.messaging.DatasetOwnership;
 import io.sluice.ingest.messaging.KafkaDatasetPublisher;
+import io.sluice.ingest.messaging.KafkaNotificationForwarder;
 import io.sluice.ingest.notifications.NotificationParser;
 import io.sluice.ingest.watch.FolderWatcher;
 import io.sluice.platform.datasets.Splits;
 import io.sluice.platform.events.EventHeaders;
-import io.sluice.platform.storage.ObjectKeys;
 import io.sluice.platform.storage.ObjectStore;
-import io.sluice.platform.storage.StoredObject;
 
 /** Builds the domain objects from {@link IngestProperties}; the beans only adapt, the domain decides. */
 @Configuration(proxyBeanMethods = false)
@@ -55,10 +56,11 @@ class IngestConfiguration {
     }
 
     @Bean
-    DatasetPipeline datasetPipeline(ObjectStore store, RawBucket raw, IngestProperties properties, DatasetPublisher publisher) {
+    DatasetPipeline datasetPipeline(ObjectStore store, RawBucket raw, IngestProperties properties, DatasetPublisher publisher, Clock clock) {
         DatasetAssembler assembler = new DatasetAssembler(store, raw, properties.validation().toRules(), Splits.DEFAULT,
                 properties.assemblyThreads());
-        return new DatasetPipeline(assembler, new DatasetVersions(store, properties.trainingBucket()), publisher);
+        return new DatasetPipeline(assembler, new DatasetVersions(store, properties.trainingBucket()), publisher, clock,
+                properties.claimTimeout());
     }
 
     @Bean(destroyMethod = "close")
@@ -72,8 +74,20 @@ class IngestConfiguration {
     }
 
     @Bean
-    NotificationIntake notificationIntake(RawBucket raw, DatasetTracker tracker) {
-        return new NotificationIntake(raw, tracker);
+    NotificationIntake.Forwarder notificationForwarder(StreamBridge bridge, Environment environment) {
+        return new KafkaNotificationForwarder(bridge, environment.getProperty("HOSTNAME", "local"));
+    }
+
+    @Bean
+    NotificationIntake notificationIntake(RawBucket raw, DatasetTracker tracker, NotificationIntake.Forwarder forwarder) {
+        return new NotificationIntake(raw, tracker, forwarder);
+    }
+
+    /** Which datasets this replica assembles; scans what it newly owns on every assignment. */
+    @Bean(destroyMethod = "close")
+    DatasetOwnership datasetOwnership(ObjectStore store, RawBucket raw, DatasetTracker tracker, IngestProperties properties) {
+        return new DatasetOwnership("storageNotifications-in-0", raw, tracker, new CompletedDatasets(store, raw, tracker),
+                properties.scanOnStart());
     }
 
     @Bean(destroyMethod = "close")
@@ -82,34 +96,22 @@ class IngestConfiguration {
         if (!"file".equals(uri.getScheme()) || !properties.watch().enabled()) {
             return new FolderWatcherHolder(null);
         }
-        return new FolderWatcherHolder(new FolderWatcher(Path.of(uri), raw.name(), intake::accept));
+        return new FolderWatcherHolder(new FolderWatcher(Path.of(uri), raw.name(), event -> {
+            try {
+                intake.accept(List.of(event));
+            } catch (RuntimeException e) {
+                // Kafka unreachable: the owner's scan on its next assignment finds the completed dataset
+                log.warn("could not forward the folder notification of {}: {}", event.key(), e.toString());
+            }
+        }));
     }
 
-    /** After start-up: watch the local bucket, then look at every dataset that already has a completion marker. */
+    /** After start-up: watch the local bucket (completed datasets are looked at when partitions are assigned). */
     @Bean
-    ApplicationRunner ingestStartup(FolderWatcherHolder watcher, IngestProperties properties, ObjectStore store, RawBucket raw,
-                                    DatasetTracker tracker) {
+    ApplicationRunner ingestStartup(FolderWatcherHolder watcher) {
         return args -> {
             if (watcher.watcher() != null) {
                 watcher.watcher().start(RawBucket.DATASETS);
-            }
-            if (properties.scanOnStart()) {
-                int found = 0;
-                URI datasets = raw.datasetsPrefix();
-                try (Stream<StoredObject> objects = store.list(datasets)) {
-                    for (StoredObject object : (Iterable<StoredObject>) objects::iterator) {
-                        String key = ObjectKeys.relativize(datasets, object.uri());
-                        int slash = key.indexOf('/');
-                        String name = slash > 0 ? key.substring(0, slash) : "";
-                        if (slash > 0 && DatasetLayouts.isMarker(key.substring(slash + 1)) && raw.isDatasetName(name)) {
-                            tracker.objectStored(name, true);
-                            found++;
-                        }
-                    }
-                } catch (IOException | RuntimeException e) {
-                    log.warn("could not scan {} for completed datasets: {}", datasets, e.toString());
-                }
-                log.info("start-up scan: {} completed dataset(s) in {} to check", found, datasets);
             }
         };
     }

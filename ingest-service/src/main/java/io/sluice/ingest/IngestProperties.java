@@ -22,8 +22,12 @@ import io.sluice.ingest.domain.ValidationRules;
  * @param rawBucket      raw-data bucket (or prefix) that uploads land in, ending with '/'; datasets live under datasets/<name>/
  * @param trainingBucket bucket that validated dataset manifests are written to, ending with '/'
  * @param quietPeriod    a dataset without a completion marker is complete after this long without new objects
- * @param scanOnStart    on start, look at every dataset in the raw bucket that has a completion marker, so uploads
- *                       finished while the service was down are not lost (published versions are skipped)
+ * @param scanOnStart    whenever partitions of the notifications topic are assigned to this replica (on start and
+ *                       when another replica leaves), look at every dataset they own in the raw bucket that has a
+ *                       completion marker, so uploads finished while no replica owned them are not lost (published
+ *                       versions are skipped)
+ * @param claimTimeout   a claim to publish a version ({@code _PUBLISHED} saying CLAIMED) older than this belongs to a
+ *                       replica that died between claiming and publishing; another replica then takes it over
  * @param parallelism    threads that read, hash and check a dataset's files; 0 (default): one per available core
  * @param webhooks       authentication and limits of {@code POST /notifications/*}
  * @param watch          the folder watcher for a {@code file:} raw bucket
@@ -35,6 +39,7 @@ public record IngestProperties(@NotNull URI rawBucket,
                                @NotNull URI trainingBucket,
                                @NotNull @DefaultValue("30s") Duration quietPeriod,
                                @DefaultValue("true") boolean scanOnStart,
+                               @NotNull @DefaultValue("5m") Duration claimTimeout,
                                @DefaultValue("0") @Min(0) int parallelism,
                                @Valid @NotNull @DefaultValue Webhooks webhooks,
                                @Valid @NotNull @DefaultValue Watch watch,

@@ -2,13 +2,17 @@ package io.sluice.ingest.domain;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Completes a dataset: assemble it from storage, and unless this exact content was published
- * before, write its manifest and report to the training bucket and publish the outcome once.
+ * before, claim the version (one replica wins), write its manifest and report to the training
+ * bucket and publish the outcome once.
  */
 public final class DatasetPipeline {
 
@@ -21,10 +25,31 @@ public final class DatasetPipeline {
     private final DatasetVersions versions;
     private final DatasetPublisher publisher;
 
+    private final Clock clock;
+    private final Duration claimTimeout;
+
     public DatasetPipeline(DatasetAssembler assembler, DatasetVersions versions, DatasetPublisher publisher) {
+        this(assembler, versions, publisher, Clock.systemUTC(), Duration.ofMinutes(5));
+    }
+
+    /**
+     * @param claimTimeout a claim to publish that is older than this and still not sent belongs to a
+     *                     replica that died in between; another replica then takes it over
+     */
+    public DatasetPipeline(DatasetAssembler assembler, DatasetVersions versions, DatasetPublisher publisher, Clock clock,
+                           Duration claimTimeout) {
         this.assembler = assembler;
         this.versions = versions;
         this.publisher = publisher;
+        this.clock = clock;
+        this.claimTimeout = claimTimeout;
+    }
+
+    /** Another replica claimed the version and has not published it yet; the dataset is looked at again later. */
+    public static final class VersionClaimedException extends IllegalStateException {
+        VersionClaimedException(String dataset, String version) {
+            super("dataset " + dataset + " version " + version + " is being published by another replica; looking again later");
+        }
     }
 
     /** Runs one dataset because its completion marker arrived; throws when storage or the publisher fails. */
@@ -59,17 +84,32 @@ public final class DatasetPipeline {
             versions.recordListing(dataset, fingerprint);
             return Outcome.ALREADY_PUBLISHED;
         }
-        URI report = versions.writeReport(assembly);
-        Outcome outcome;
-        if (assembly.rejected()) {
-            publisher.rejected(assembly, report);
-            outcome = Outcome.REJECTED;
-        } else {
-            URI manifest = versions.writeManifest(assembly);
-            publisher.ready(assembly, manifest);
-            outcome = Outcome.READY;
+        String claimId = UUID.randomUUID().toString();
+        switch (versions.claim(assembly, claimId, clock.instant(), claimTimeout)) {
+            case WON -> { }
+            case ALREADY_PUBLISHED -> {
+                log.info("dataset {} version {} was published by another replica; nothing to do", dataset, assembly.version());
+                versions.recordListing(dataset, fingerprint);
+                return Outcome.ALREADY_PUBLISHED;
+            }
+            case HELD -> throw new VersionClaimedException(dataset, assembly.version());
         }
-        versions.markPublished(assembly);
+        Outcome outcome;
+        try {
+            URI report = versions.writeReport(assembly);
+            if (assembly.rejected()) {
+                publisher.rejected(assembly, report);
+                outcome = Outcome.REJECTED;
+            } else {
+                URI manifest = versions.writeManifest(assembly);
+                publisher.ready(assembly, manifest);
+                outcome = Outcome.READY;
+            }
+        } catch (IOException | RuntimeException e) {
+            versions.release(assembly, claimId); // the next attempt, here or on another replica, claims at once
+            throw e;
+        }
+        versions.markPublished(assembly, claimId);
         versions.recordListing(dataset, fingerprint);
         long done = System.nanoTime();
         log.info("dataset {} version {}: {} ({} samples, {} issue(s), {} ms: listing {} ms, reading and checking {} ms, "

@@ -67,6 +67,14 @@ public final class DatasetTracker implements AutoCloseable {
         }
     }
 
+    /**
+     * Forgets datasets waiting for completion that this replica no longer owns (a completion
+     * already running finishes; the claim in the training bucket keeps it from publishing twice).
+     */
+    public synchronized void retain(java.util.function.Predicate<String> owned) {
+        pending.entrySet().removeIf(e -> !e.getValue().running && !owned.test(e.getKey()));
+    }
+
     /** Datasets waiting for completion or being completed. */
     public synchronized int pending() {
         return pending.size();

@@ -2,9 +2,13 @@ package io.sluice.ingest.domain;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.sluice.platform.storage.ObjectKeys;
 import io.sluice.platform.storage.ObjectStore;
@@ -14,9 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The training bucket's record of dataset versions: {@code datasets/<name>/<version>/} holds the
- * manifest (ready versions), the validation report (every version) and a {@code _PUBLISHED} marker
- * written once the event is on Kafka. The marker is what makes "same content, no second event"
- * survive a restart.
+ * manifest (ready versions), the validation report (every version) and a {@code _PUBLISHED} marker:
+ * created conditionally as the claim to publish (one replica wins), then marked sent once the event
+ * is on Kafka. The marker is what makes "same content, no second event" survive restarts and replicas.
  */
 public final class DatasetVersions {
 
@@ -47,9 +51,105 @@ public final class DatasetVersions {
         return ObjectKeys.resolve(versionPrefix(name, version), "validation-report.json");
     }
 
-    /** True when an event for this version was already published (by this or an earlier run). */
+    /** True when an event for this version was already published (by this or an earlier run, on any replica). */
     public boolean published(String name, String version) throws IOException {
-        return store.stat(ObjectKeys.resolve(versionPrefix(name, version), PUBLISHED)).isPresent();
+        return marker(name, version).map(Marker::sent).orElse(false);
+    }
+
+    /** What claiming the publication of a version found. */
+    public enum Claim {
+        /** This caller publishes the version (it created the marker, or took over a claim whose holder died). */
+        WON,
+        /** The version was published already. */
+        ALREADY_PUBLISHED,
+        /** Another replica claimed it moments ago and is publishing it (or died doing so: look again later). */
+        HELD
+    }
+
+    /**
+     * Claims the right to publish a version: creates {@code _PUBLISHED} saying {@code CLAIMED} with
+     * the conditional create of the object store, so of any number of replicas exactly one wins. A
+     * claim older than {@code timeout} that never became {@code SENT} belongs to a replica that died
+     * between claiming and publishing: one replica (again by a conditional create, of
+     * {@code _PUBLISHED.takeover-<their claim>}) takes it over.
+     */
+    public Claim claim(Assembly assembly, String claimId, Instant now, Duration timeout) throws IOException {
+        URI marker = publishedUri(assembly.name(), assembly.version());
+        byte[] claimed = Marker.claimed(status(assembly), claimId, now).bytes();
+        if (store.createIfAbsent(marker, claimed)) {
+            return Claim.WON;
+        }
+        Optional<Marker> found = marker(assembly.name(), assembly.version());
+        if (found.isEmpty()) {
+            return Claim.HELD; // deleted by a holder whose publication failed: look again
+        }
+        Marker existing = found.get();
+        if (existing.sent()) {
+            return Claim.ALREADY_PUBLISHED;
+        }
+        if (existing.claimedAt().plus(timeout).isAfter(now)) {
+            return Claim.HELD;
+        }
+        URI takeover = ObjectKeys.resolve(versionPrefix(assembly.name(), assembly.version()), PUBLISHED + ".takeover-" + existing.claimId());
+        if (!store.createIfAbsent(takeover, claimId.getBytes(StandardCharsets.UTF_8))) {
+            return Claim.HELD;
+        }
+        store.put(marker, claimed); // the claim is now this caller's, with a fresh time, should it die too
+        return Claim.WON;
+    }
+
+    /** Gives a claim up after its publication failed, so that the next attempt (of any replica) can claim at once. */
+    public void release(Assembly assembly, String claimId) throws IOException {
+        URI marker = publishedUri(assembly.name(), assembly.version());
+        Optional<Marker> found = marker(assembly.name(), assembly.version());
+        if (found.isPresent() && !found.get().sent() && claimId.equals(found.get().claimId())) {
+            store.delete(marker);
+        }
+    }
+
+    private URI publishedUri(String name, String version) {
+        return ObjectKeys.resolve(versionPrefix(name, version), PUBLISHED);
+    }
+
+    private Optional<Marker> marker(String name, String version) throws IOException {
+        URI uri = publishedUri(name, version);
+        try {
+            return Optional.of(Marker.parse(new String(store.read(uri), StandardCharsets.UTF_8)));
+        } catch (java.io.FileNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String status(Assembly assembly) {
+        return assembly.rejected() ? "REJECTED" : "READY";
+    }
+
+    /**
+     * The content of {@code _PUBLISHED}: {@code SENT <status> <claim>} once the event is on Kafka,
+     * {@code CLAIMED <status> <claim> <epoch millis>} while the claim holder publishes it. Markers of
+     * earlier releases hold only the status and count as sent.
+     */
+    record Marker(boolean sent, String status, String claimId, Instant claimedAt) {
+
+        static Marker claimed(String status, String claimId, Instant at) {
+            return new Marker(false, status, claimId, at);
+        }
+
+        static Marker parse(String text) {
+            String[] parts = text.trim().split(" ");
+            if (parts[0].equals("CLAIMED") && parts.length == 4) {
+                return new Marker(false, parts[1], parts[2], Instant.ofEpochMilli(Long.parseLong(parts[3])));
+            }
+            if (parts[0].equals("SENT") && parts.length == 3) {
+                return new Marker(true, parts[1], parts[2], Instant.EPOCH);
+            }
+            return new Marker(true, parts[0], "", Instant.EPOCH);
+        }
+
+        byte[] bytes() {
+            String text = sent ? "SENT " + status + " " + claimId : "CLAIMED " + status + " " + claimId + " " + claimedAt.toEpochMilli();
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     public URI writeManifest(Assembly assembly) throws IOException {
@@ -99,8 +199,8 @@ public final class DatasetVersions {
         return ObjectKeys.resolve(trainingBucket, RawBucket.DATASETS + RawBucket.requireDatasetName(name) + "/" + LISTING);
     }
 
-    public void markPublished(Assembly assembly) throws IOException {
-        store.put(ObjectKeys.resolve(versionPrefix(assembly.name(), assembly.version()), PUBLISHED),
-                (assembly.rejected() ? "REJECTED" : "READY").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    /** Records that the claimed version's event is on Kafka. */
+    public void markPublished(Assembly assembly, String claimId) throws IOException {
+        store.put(publishedUri(assembly.name(), assembly.version()), new Marker(true, status(assembly), claimId, Instant.EPOCH).bytes());
     }
 }

@@ -8,8 +8,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where every normalised notification goes, whatever its channel: objects stored under
- * {@code datasets/<name>/} of the raw bucket reach the {@link DatasetTracker}; deletions and
- * other objects are ignored with a log line.
+ * {@code datasets/<name>/} of the raw bucket are routed by their dataset's owner key
+ * ({@link RawBucket#ownerKey}); deletions and other objects are ignored with a log line. Webhooks
+ * and the folder watcher only forward (to the notifications topic, keyed by owner key, so one
+ * dataset's notifications reach one partition and one replica); a notification consumed under its
+ * owner key reaches this replica's {@link DatasetTracker}, one under another key is forwarded.
  */
 public final class NotificationIntake {
 
@@ -23,21 +26,38 @@ public final class NotificationIntake {
      */
     public record Result(int accepted, int ignored) {}
 
+    /** Sends a dataset object's notification on, keyed by its dataset's owner key. */
+    @FunctionalInterface
+    public interface Forwarder {
+        void forward(ObjectEvent event, String ownerKey);
+    }
+
     private final RawBucket raw;
     private final DatasetTracker tracker;
+    private final Forwarder forwarder;
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong ignored = new AtomicLong();
 
-    public NotificationIntake(RawBucket raw, DatasetTracker tracker) {
+    public NotificationIntake(RawBucket raw, DatasetTracker tracker, Forwarder forwarder) {
         this.raw = raw;
         this.tracker = tracker;
+        this.forwarder = forwarder;
     }
 
+    /** Events from a webhook or the folder watcher: forwarded to the owner (throws when forwarding fails). */
     public Result accept(List<ObjectEvent> events) {
+        return accept(events, null);
+    }
+
+    /**
+     * Events consumed from the notifications topic under {@code recordKey}: handled here when the key
+     * is their dataset's owner key (this replica owns the partition), forwarded otherwise.
+     */
+    public Result accept(List<ObjectEvent> events, String recordKey) {
         int in = 0;
         int out = 0;
         for (ObjectEvent event : events) {
-            if (accept(event)) {
+            if (accept(event, recordKey)) {
                 in++;
             } else {
                 out++;
@@ -46,8 +66,8 @@ public final class NotificationIntake {
         return new Result(in, out);
     }
 
-    /** True when the event is about a dataset object and was passed on. */
-    public boolean accept(ObjectEvent event) {
+    /** True when the event is about a dataset object and was passed on (forwarded, or here when keyed by its owner key). */
+    public boolean accept(ObjectEvent event, String recordKey) {
         if (event.kind() != ObjectEvent.Kind.STORED) {
             ignore(event, event.kind() == ObjectEvent.Kind.REMOVED ? "a deletion" : "not an object creation");
             return false;
@@ -58,7 +78,13 @@ public final class NotificationIntake {
                     + "<name>/<file>, <name> of [A-Za-z0-9._-] starting with a letter or digit)");
             return false;
         }
-        tracker.objectStored(located.get().dataset(), located.get().isCompletionMarker());
+        String dataset = located.get().dataset();
+        String ownerKey = raw.ownerKey(dataset);
+        if (ownerKey.equals(recordKey)) {
+            tracker.objectStored(dataset, located.get().isCompletionMarker());
+        } else {
+            forwarder.forward(event, ownerKey);
+        }
         accepted.incrementAndGet();
         return true;
     }

@@ -57,6 +57,14 @@ public final class RawBucket {
         return ObjectKeys.resolve(uri, DATASETS);
     }
 
+    /**
+     * The Kafka key of a dataset's notifications, {@code <bucket>/<dataset>}: one dataset's
+     * notifications share a partition, and the replica that owns it assembles the dataset.
+     */
+    public String ownerKey(String dataset) {
+        return name + "/" + requireDatasetName(dataset);
+    }
+
     /** A valid dataset name, or throws. */
     public static String requireDatasetName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConversionException;
 
@@ -17,7 +18,8 @@ import io.sluice.ingest.notifications.NotificationParser;
 
 /**
  * Consumes raw provider notifications (JSON bytes, not Avro) from Kafka: each is normalised and
- * handed to the intake; a malformed one fails as a (never retried) conversion error, and the
+ * handed to the intake with its record key (handled here under its dataset's owner key, forwarded
+ * under any other); a malformed one fails as a (never retried) conversion error, and the
  * platform's dead-letter handler sends it to {@code <topic>.dlt} with the reason.
  */
 @Configuration(proxyBeanMethods = false)
@@ -33,7 +35,8 @@ class NotificationBindings {
                 // a conversion failure is never retried: the record goes straight to the dead letters
                 throw new MessageConversionException(message, "malformed storage notification", e);
             }
-            intake.accept(notification.events());
+            Object key = message.getHeaders().get(KafkaHeaders.RECEIVED_KEY);
+            intake.accept(notification.events(), key instanceof String text ? text : null);
         };
     }
 

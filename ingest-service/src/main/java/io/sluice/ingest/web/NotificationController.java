@@ -98,7 +98,14 @@ class NotificationController {
         if (notification.confirmation() != null) {
             result.put("subscription", confirmer.confirm(notification.confirmation()));
         }
-        NotificationIntake.Result accepted = intake.accept(notification.events());
+        NotificationIntake.Result accepted;
+        try {
+            accepted = intake.accept(notification.events()); // forwarded to the dataset's owner through Kafka
+        } catch (RuntimeException e) {
+            log.warn("could not forward {} notification(s) to Kafka: {}", notification.events().size(), e.toString());
+            result.put("error", "notifications could not be forwarded, send them again: " + e.getMessage());
+            return answer(provider, HttpStatus.SERVICE_UNAVAILABLE, result);
+        }
         result.put("accepted", accepted.accepted());
         result.put("ignored", accepted.ignored());
         return answer(provider, HttpStatus.OK, result);

@@ -151,4 +151,99 @@ class DatasetPipelineTests {
         assertThat(pipeline(recording()).complete("flaky")).isEqualTo(DatasetPipeline.Outcome.READY);
         assertThat(published).hasSize(1);
     }
+
+    /** A pipeline of another replica: same buckets, its own clock. */
+    DatasetPipeline replica(DatasetPublisher publisher, java.time.Clock clock) {
+        DatasetAssembler assembler = new DatasetAssembler(store, raw, new ValidationRules(3, 2, 10, "label", List.of(), Map.of()),
+                Splits.DEFAULT, 1);
+        return new DatasetPipeline(assembler, new DatasetVersions(store, store.bucket("training")), publisher, clock,
+                java.time.Duration.ofMinutes(5));
+    }
+
+    @Test
+    void publishesAVersionOnceWhenTwoReplicasCompleteItAtTheSameTime() throws Exception {
+        TestDatasets.writeImages(store, raw.datasetPrefix("shared"), Map.of("0", 3, "1", 3), 0);
+        java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        DatasetPublisher slow = new DatasetPublisher() {
+            @Override
+            public void ready(Assembly assembly, URI manifestUri) {
+                sending.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                published.add("first " + assembly.correlationId());
+            }
+
+            @Override
+            public void rejected(Assembly assembly, URI reportUri) {
+                published.add("rejected");
+            }
+        };
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return replica(slow, java.time.Clock.systemUTC()).complete("shared");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        sending.await();
+
+        assertThatThrownBy(() -> replica(recording(), java.time.Clock.systemUTC()).complete("shared"))
+                .isInstanceOf(DatasetPipeline.VersionClaimedException.class);
+        release.countDown();
+        assertThat(first.get()).isEqualTo(DatasetPipeline.Outcome.READY);
+        assertThat(replica(recording(), java.time.Clock.systemUTC()).complete("shared")).isEqualTo(DatasetPipeline.Outcome.ALREADY_PUBLISHED);
+        assertThat(published).singleElement().asString().startsWith("first shared@");
+    }
+
+    @Test
+    void takesOverAClaimWhoseHolderDiedBeforePublishingOnlyAfterTheClaimTimeout() throws Exception {
+        TestDatasets.writeImages(store, raw.datasetPrefix("orphan"), Map.of("0", 3, "1", 3), 0);
+        java.time.Instant start = java.time.Instant.parse("2026-12-04T12:00:00Z");
+        DatasetPublisher dies = new DatasetPublisher() {
+            @Override
+            public void ready(Assembly assembly, URI manifestUri) {
+                throw new Error("killed between claiming and publishing"); // an Error: nothing cleans up, as after kill -9
+            }
+
+            @Override
+            public void rejected(Assembly assembly, URI reportUri) {
+                throw new Error("killed");
+            }
+        };
+        assertThatThrownBy(() -> replica(dies, java.time.Clock.fixed(start, java.time.ZoneOffset.UTC)).complete("orphan"))
+                .hasMessageContaining("killed");
+
+        java.time.Clock soon = java.time.Clock.fixed(start.plusSeconds(60), java.time.ZoneOffset.UTC);
+        assertThatThrownBy(() -> replica(recording(), soon).complete("orphan")).isInstanceOf(DatasetPipeline.VersionClaimedException.class);
+        assertThat(published).isEmpty();
+
+        java.time.Clock later = java.time.Clock.fixed(start.plusSeconds(301), java.time.ZoneOffset.UTC);
+        assertThat(replica(recording(), later).complete("orphan")).isEqualTo(DatasetPipeline.Outcome.READY);
+        assertThat(replica(recording(), later).complete("orphan")).isEqualTo(DatasetPipeline.Outcome.ALREADY_PUBLISHED);
+        assertThat(published).singleElement().asString().startsWith("ready orphan@");
+    }
+
+    @Test
+    void releasesItsClaimWhenPublishingFailsSoTheNextAttemptPublishesAtOnce() throws Exception {
+        TestDatasets.writeImages(store, raw.datasetPrefix("flaky"), Map.of("0", 3, "1", 3), 0);
+        DatasetPublisher down = new DatasetPublisher() {
+            @Override
+            public void ready(Assembly assembly, URI manifestUri) {
+                throw new IllegalStateException("broker unreachable");
+            }
+
+            @Override
+            public void rejected(Assembly assembly, URI reportUri) {
+                throw new IllegalStateException("broker unreachable");
+            }
+        };
+        assertThatThrownBy(() -> pipeline(down).complete("flaky")).hasMessageContaining("broker unreachable");
+
+        assertThat(pipeline(recording()).complete("flaky")).isEqualTo(DatasetPipeline.Outcome.READY);
+        assertThat(published).hasSize(1);
+    }
 }

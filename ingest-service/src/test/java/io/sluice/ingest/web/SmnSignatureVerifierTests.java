@@ -160,7 +160,7 @@ class SmnSignatureVerifierTests {
     void theObsWebhookAnswers200ForASignedMessage401WithoutASignatureAnd403ForAWrongOne() throws Exception {
         try (DatasetTracker tracker = new DatasetTracker(Duration.ofHours(1), Clock.systemUTC(), (d, m) -> { }, Duration.ofHours(1))) {
             NotificationController controller = new NotificationController(new NotificationParser(),
-                    new NotificationIntake(new RawBucket(URI.create("obs://sluice-prod-raw-data/")), tracker),
+                    new NotificationIntake(new RawBucket(URI.create("obs://sluice-prod-raw-data/")), tracker, (event, key) -> { }),
                     new WebhookAuthenticator("t0ken", "", false), new SubscriptionConfirmer(false, List.of()), new SimpleMeterRegistry(),
                     new NotificationController.WebhookLimits(1 << 20),
                     new WebhookConfiguration.SmnSignatures(SmnSignatureVerifier.fromPem(pem, List.of())));
