@@ -5,117 +5,61 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.sluice.platform.local.LocalStackFile;
+
 /**
- * {@code ./sluice up}: starts a real Kafka broker (KRaft) with its data under the data directory,
- * creates the Sluice topics, starts every service as its own JVM, waits until each reports UP,
- * prints where everything is, and on Ctrl-C stops the services and then the broker cleanly.
+ * {@code ./sluice up}: starts a real Kafka (one KRaft broker, or a cluster of several) with its data
+ * under the data directory, creates the Sluice topics, starts every service (one or more replicas
+ * each) as its own JVM, waits until each reports UP, prints where everything is, keeps every process
+ * running ({@link Supervisor}: a process that dies is reported and restarted with backoff), keeps
+ * {@code <data-dir>/stack.json} current for the CLI, and on Ctrl-C stops the services and then Kafka.
  */
 public final class LocalStack {
 
     private static final String VERSION = "0.1.0-SNAPSHOT";
 
-    private final Options options;
+    private final UpOptions options;
     private final JavaLauncher launcher = JavaLauncher.current();
-    private final List<Process> services = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<Supervisor.Child> brokers = new ArrayList<>();
+    private final List<Supervisor.Child> services = new ArrayList<>();
     private volatile boolean stopping;
-    private Broker broker;
+    private Supervisor supervisor;
+    private KafkaCluster cluster;
+    private String bootstrapServers;
+    /** The stack that already runs Kafka for this data dir or port, when this one only adds services to it. */
+    private String attachedTo;
 
-    LocalStack(Options options) {
+    /** Where {@code ~/.sluice/current} is written: the user's home; tests give their own. */
+    private final Path userHome;
+
+    LocalStack(UpOptions options) {
+        this(options, Path.of(System.getProperty("user.home")));
+    }
+
+    LocalStack(UpOptions options, Path userHome) {
         this.options = options;
+        this.userHome = userHome;
     }
-
-    /**
-     * Command-line options of {@code up}.
-     *
-     * @param portOffset  added to every service's HTTP port (0: the ports of DESIGN §7), so a second stack can run beside one
-     * @param serviceArgs per module (or {@code *} for all): extra {@code --property=value} arguments, the highest-precedence
-     *                    Spring configuration (used by tests and demos for short windows and tiny epochs)
-     */
-    record Options(Path home, Path dataDir, int kafkaPort, List<String> only, boolean brokerOnly, Duration healthTimeout,
-                   int portOffset, Map<String, List<String>> serviceArgs) {
-
-        Options {
-            serviceArgs = Map.copyOf(serviceArgs);
-        }
-
-        Options(Path home, Path dataDir, int kafkaPort, List<String> only, boolean brokerOnly, Duration healthTimeout) {
-            this(home, dataDir, kafkaPort, only, brokerOnly, healthTimeout, 0, Map.of());
-        }
-
-        /** The extra arguments of one service: those for every service, then its own. */
-        List<String> argsOf(String module) {
-            List<String> args = new ArrayList<>(serviceArgs.getOrDefault("*", List.of()));
-            args.addAll(serviceArgs.getOrDefault(module, List.of()));
-            return args;
-        }
-
-        static Options parse(String[] args) {
-            Path home = Path.of(".").toAbsolutePath().normalize();
-            Path dataDir = Path.of(System.getenv().getOrDefault("SLUICE_DATA_DIR", System.getProperty("user.home") + "/.sluice"));
-            int kafkaPort = 9092;
-            List<String> only = List.of();
-            boolean brokerOnly = false;
-            Duration timeout = Duration.ofSeconds(300);
-            int portOffset = 0;
-            Map<String, List<String>> serviceArgs = new LinkedHashMap<>();
-            for (int i = 1; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--home" -> home = Path.of(args[++i]).toAbsolutePath().normalize();
-                    case "--data-dir" -> dataDir = Path.of(args[++i]);
-                    case "--kafka-port" -> kafkaPort = Integer.parseInt(args[++i]);
-                    case "--only" -> only = List.of(args[++i].split(","));
-                    case "--broker-only" -> brokerOnly = true;
-                    case "--health-timeout" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
-                    case "--port-offset" -> portOffset = Integer.parseInt(args[++i]);
-                    case "--set" -> {
-                        String setting = args[++i];
-                        int colon = setting.indexOf(':');
-                        if (colon < 1 || !setting.substring(colon + 1).contains("=")) {
-                            throw new UsageException("--set takes SERVICE:property=value (SERVICE may be *), got " + setting);
-                        }
-                        serviceArgs.computeIfAbsent(setting.substring(0, colon), k -> new ArrayList<>())
-                                .add("--" + setting.substring(colon + 1));
-                    }
-                    case "-h", "--help" -> throw new UsageException(null);
-                    default -> throw new UsageException("unknown option " + args[i]);
-                }
-            }
-            return new Options(home, dataDir.toAbsolutePath().normalize(), kafkaPort, only, brokerOnly, timeout, portOffset,
-                    serviceArgs);
-        }
-    }
-
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
-    static final String USAGE = """
-            usage: ./sluice up [--data-dir DIR] [--kafka-port 9092] [--only svc1,svc2] [--broker-only] [--health-timeout SECONDS]
-                               [--port-offset N] [--set SERVICE:property=value]...
-                   ./sluice demo [--fault] [--help]
-
-              Starts a Kafka broker on localhost:9092 and every Sluice service, with buckets, broker data
-              and logs under the data directory (default ~/.sluice, or $SLUICE_DATA_DIR). Ctrl-C stops all.
-              --port-offset adds N to every service port (a second stack beside one on 8080-8086);
-              --set passes --property=value to one service (SERVICE * for all), e.g.
-              --set training-service:sluice.training.defaults.max-epochs=5
-            """;
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("demo")) {
@@ -123,25 +67,25 @@ public final class LocalStack {
             return;
         }
         if (args.length == 0 || !args[0].equals("up")) {
-            System.err.print(USAGE);
+            System.err.print(UpOptions.USAGE);
             System.exit(2);
         }
-        Options options;
+        UpOptions options;
         try {
-            options = Options.parse(args);
-        } catch (UsageException | ArrayIndexOutOfBoundsException | NumberFormatException e) {
+            options = UpOptions.parse(args);
+        } catch (UpOptions.UsageException | ArrayIndexOutOfBoundsException | NumberFormatException e) {
             if (e.getMessage() != null) {
                 System.err.println("sluice up: " + e.getMessage());
             }
-            System.err.print(USAGE);
-            System.exit(e instanceof UsageException u && u.getMessage() == null ? 0 : 2);
+            System.err.print(UpOptions.USAGE);
+            System.exit(e instanceof UpOptions.UsageException u && u.getMessage() == null ? 0 : 2);
             return;
         }
         LocalStack stack = new LocalStack(options);
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch hookDone = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stack.stop();
-            stopped.countDown();
+            hookDone.countDown();
         }, "sluice-stop"));
         try {
             stack.start();
@@ -149,8 +93,8 @@ public final class LocalStack {
             System.err.println("sluice up: " + e.getMessage());
             System.exit(1);
         }
-        stack.superviseUntilStopped();
-        stopped.await(60, TimeUnit.SECONDS);
+        stack.stopped.await();
+        hookDone.await(60, TimeUnit.SECONDS);
     }
 
     void start() throws Exception {
@@ -158,51 +102,113 @@ public final class LocalStack {
         Path logs = Files.createDirectories(options.dataDir().resolve("logs"));
         Files.createDirectories(options.dataDir().resolve("buckets"));
         String token = adminToken();
-        List<Service> selected = Service.ALL.stream().filter(s -> options.only().isEmpty() || options.only().contains(s.module())).toList();
-        // unpacked while the broker starts: the services then start from plain jars (ServiceImage)
+        List<Service> selected = options.services();
+        attachedTo = runningKafka();
+        // unpacked while Kafka starts: the services then start from plain jars (ServiceImage)
         Map<Service, CompletableFuture<Path>> images = new LinkedHashMap<>();
-        if (!options.brokerOnly()) {
-            for (Service service : selected) {
-                Path jar = options.home().resolve(service.module()).resolve("target").resolve(service.module() + "-" + VERSION + "-exec.jar");
-                if (!Files.exists(jar)) {
-                    throw new IOException("missing " + jar + "; build with ./mvnw -B -q install -DskipTests");
-                }
-                images.put(service, ServiceImage.prepare(launcher.java(), jar));
+        for (Service service : selected) {
+            Path jar = options.home().resolve(service.module()).resolve("target").resolve(service.module() + "-" + VERSION + "-exec.jar");
+            if (!Files.exists(jar)) {
+                throw new IOException("missing " + jar + "; build with ./mvnw -B -q install -DskipTests");
             }
+            images.put(service, ServiceImage.prepare(launcher.java(), jar));
         }
-        broker = new Broker(options.dataDir(), options.kafkaPort(), launcher);
-        System.out.println("sluice: starting Kafka (KRaft) on localhost:" + options.kafkaPort() + ", data in " + broker.logDir());
-        broker.start(logs.resolve("kafka.log"));
-        broker.awaitReadyAndCreateTopics(Duration.ofSeconds(90));
-        System.out.printf("sluice: Kafka ready with the Sluice topics (%.1f s)%n", seconds(started));
-        if (options.brokerOnly()) {
-            return;
+        supervisor = new Supervisor(Backoff.DEFAULT, this::report, this::writeStackFile);
+        if (attachedTo != null) {
+            bootstrapServers = attachedTo;
+            System.out.println("sluice: Kafka already runs at " + attachedTo + "; starting only " + selected.stream().map(Service::module).toList()
+                    + " beside it (it stays with the stack that started it)");
+        } else {
+            startKafka(logs, started);
         }
         for (Service service : selected) {
             Path jar = images.get(service).join();
-            List<String> args = new ArrayList<>();
-            if (options.portOffset() != 0) {
-                args.add("--server.port=" + service.port(options.portOffset()));
-                if (service.module().equals("console")) {
-                    args.add("--sluice.console.deployment-url=http://localhost:" + Service.named("deployment-service").port(options.portOffset()));
-                    args.add("--sluice.console.inference-url=http://localhost:" + Service.named("inference-service").port(options.portOffset()));
-                }
+            for (int replica = 1; replica <= options.replicas(); replica++) {
+                services.add(startService(service, replica, jar, token, logs));
             }
-            args.addAll(options.argsOf(service.module()));
-            ProcessBuilder builder = new ProcessBuilder(launcher.service(jvmOptions(service), jar, args))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service.module() + ".log").toFile()));
-            Map<String, String> env = builder.environment();
-            env.put("SLUICE_DATA_DIR", options.dataDir().toString());
-            env.put("SLUICE_KAFKA", broker.bootstrapServers());
-            env.put("SLUICE_ADMIN_TOKEN", token);
-            services.add(builder.start());
         }
-        System.out.println("sluice: starting " + selected.size() + " services (logs in " + logs + ")");
-        Map<Service, String> health = awaitHealthy(selected);
-        printSummary(selected, health, token, started);
-        if (health.values().stream().anyMatch(h -> !h.equals("UP"))) {
+        if (!selected.isEmpty()) {
+            System.out.println("sluice: starting " + services.size() + " service processes (logs in " + logs + ")");
+            awaitServices();
+        }
+        printSummary(token, started);
+        if (services.stream().anyMatch(s -> s.state() != Supervisor.State.UP)) {
             throw new IOException("some services did not report UP within " + options.healthTimeout().toSeconds() + " s; see " + logs);
         }
+    }
+
+    /**
+     * Kafka that already serves this data dir or port: the one a running stack named in its
+     * {@code stack.json}, or a broker answering on the Kafka port. {@code --only} uses it instead of
+     * starting a second one; a full start refuses to run beside it.
+     */
+    private String runningKafka() throws IOException {
+        Optional<LocalStackFile> running = LocalStackFile.read(options.dataDir()).filter(LocalStackFile::running);
+        boolean addingServices = !options.only().isEmpty() && !options.brokerOnly();
+        if (running.isPresent()) {
+            if (!addingServices) {
+                throw new IOException("a stack already runs on " + options.dataDir() + " (pid " + running.get().pid() + ", Kafka at "
+                        + running.get().kafka() + "); stop it first, add services to it with --only, or use another --data-dir");
+            }
+            return running.get().kafka();
+        }
+        String port = "localhost:" + options.kafkaPort();
+        if (Broker.accepts(options.kafkaPort())) {
+            if (addingServices && KafkaCluster.answers(port, Duration.ofSeconds(5))) {
+                return port;
+            }
+            throw new IOException("something already listens on " + port + (addingServices ? " and it is not Kafka" : "")
+                    + "; stop it (another ./sluice up?) or choose --kafka-port");
+        }
+        return null;
+    }
+
+    private void startKafka(Path logs, long started) throws IOException, InterruptedException {
+        cluster = KafkaCluster.of(options.dataDir(), options.kafkaPort(), options.brokers());
+        bootstrapServers = cluster.bootstrapServers();
+        System.out.println("sluice: starting Kafka (KRaft, " + options.brokers() + (options.brokers() == 1 ? " broker" : " brokers") + ") on "
+                + bootstrapServers + ", data in " + cluster.logDir());
+        String clusterId = cluster.clusterId();
+        for (Broker node : cluster.nodes()) {
+            Path log = logs.resolve(options.brokers() == 1 ? "kafka.log" : node.name() + ".log");
+            node.prepare(clusterId, launcher, log);
+            brokers.add(supervisor.start(node.name(), "kafka", node.nodeId(), node.port(), log, () -> node.launch(launcher, log), node::listening));
+        }
+        writePointer();
+        int partitions = options.replicas() > 1 ? 6 : 1;
+        cluster.awaitReadyAndCreateTopics(Duration.ofSeconds(90), partitions,
+                () -> brokers.stream().anyMatch(b -> b.state() == Supervisor.State.FAILED));
+        System.out.printf("sluice: Kafka ready with the Sluice topics (%d partition(s), replication %d, min in-sync %d; %.1f s)%n",
+                partitions, cluster.replicationFactor(), cluster.minInSyncReplicas(), seconds(started));
+    }
+
+    private Supervisor.Child startService(Service service, int replica, Path jar, String token, Path logs) throws IOException {
+        String name = service.instance(replica);
+        List<String> args = new ArrayList<>();
+        if (options.portOffset() != 0 || replica > 1) {
+            args.add("--server.port=" + service.port(options.portOffset(), replica));
+        }
+        if (options.portOffset() != 0 && service.module().equals("console")) {
+            args.add("--sluice.console.deployment-url=http://localhost:" + Service.named("deployment-service").port(options.portOffset()));
+            args.add("--sluice.console.inference-url=http://localhost:" + Service.named("inference-service").port(options.portOffset()));
+        }
+        args.addAll(options.argsOf(service.module()));
+        Path log = logs.resolve(name + ".log");
+        ProcessBuilder builder = new ProcessBuilder(launcher.service(jvmOptions(service), jar, args))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> env = builder.environment();
+        if (replica == 1) {
+            env.put("SLUICE_DATA_DIR", options.dataDir().toString());
+        } else {
+            // the buckets are shared; what a replica keeps on local disk (model cache, stream state, …) is its own, as in a pod
+            env.put("SLUICE_DATA_DIR", Files.createDirectories(options.dataDir().resolve("replicas").resolve(name)).toString());
+            env.put("SLUICE_STORAGE_LOCAL_ROOT", options.dataDir().resolve("buckets").toString());
+        }
+        env.put("SLUICE_KAFKA", bootstrapServers);
+        env.put("SLUICE_ADMIN_TOKEN", token);
+        String health = service.healthUrl(options.portOffset(), replica);
+        return supervisor.start(name, service.module(), replica, service.port(options.portOffset(), replica), log, builder::start,
+                () -> "UP".equals(probe(health)));
     }
 
     private List<String> jvmOptions(Service service) {
@@ -216,31 +222,16 @@ public final class LocalStack {
         return jvm;
     }
 
-    private Map<Service, String> awaitHealthy(List<Service> selected) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Map<Service, String> status = new LinkedHashMap<>();
+    /** Waits until every service process is UP (the supervisor probes them), one was given up on, or the health timeout. */
+    private void awaitServices() throws InterruptedException {
         long deadline = System.nanoTime() + options.healthTimeout().toNanos();
-        while (System.nanoTime() < deadline) {
-            for (int i = 0; i < selected.size(); i++) {
-                Service service = selected.get(i);
-                if ("UP".equals(status.get(service))) {
-                    continue;
-                }
-                if (!services.get(i).isAlive()) {
-                    status.put(service, "EXITED(" + services.get(i).exitValue() + ")");
-                    continue;
-                }
-                status.put(service, probe(http, service.healthUrl(options.portOffset())));
-            }
-            if (status.values().stream().allMatch(s -> s.equals("UP") || s.startsWith("EXITED"))) {
-                break;
-            }
-            Thread.sleep(1000);
+        while (System.nanoTime() < deadline && !services.stream().allMatch(s -> s.state() == Supervisor.State.UP)
+                && services.stream().noneMatch(s -> s.state() == Supervisor.State.FAILED)) {
+            Thread.sleep(500);
         }
-        return status;
     }
 
-    private static String probe(HttpClient http, String healthUrl) {
+    private String probe(String healthUrl) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(healthUrl))
                     .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
@@ -253,12 +244,17 @@ public final class LocalStack {
         }
     }
 
-    private void printSummary(List<Service> selected, Map<Service, String> health, String token, long started) {
+    private void printSummary(String token, long started) {
         StringBuilder out = new StringBuilder("\n  Sluice local stack\n");
-        out.append(String.format("  %-20s %-7s %s%n", "kafka", "UP", broker.bootstrapServers()));
-        for (Service service : selected) {
-            out.append(String.format("  %-20s %-7s http://localhost:%d%n", service.module(), health.get(service),
-                    service.port(options.portOffset())));
+        if (attachedTo != null) {
+            out.append(String.format("  %-20s %-7s %s (already running)%n", "kafka", "UP", attachedTo));
+        }
+        for (Supervisor.Child child : supervisor.children()) {
+            String where = child.module.equals("kafka") ? "localhost:" + child.port : "http://localhost:" + child.port;
+            out.append(String.format("  %-20s %-7s %s%n", child.name, child.state(), where));
+        }
+        if (attachedTo == null && options.brokerOnly()) {
+            out.append("\n  bootstrap    ").append(bootstrapServers).append("\n");
         }
         out.append("\n  console      http://localhost:").append(Service.named("console").port(options.portOffset())).append("\n");
         out.append("  admin token  ").append(token).append("   (also in ").append(options.dataDir().resolve("admin-token")).append(")\n");
@@ -285,44 +281,95 @@ public final class LocalStack {
         return token;
     }
 
-    /** Blocks until Ctrl-C; reports services that die meanwhile. */
-    void superviseUntilStopped() throws InterruptedException {
-        List<Boolean> reported = new ArrayList<>(services.stream().map(p -> false).toList());
-        while (true) {
-            for (int i = 0; i < services.size() && !stopping; i++) {
-                if (!services.get(i).isAlive() && !reported.get(i)) {
-                    reported.set(i, true);
-                    System.err.println("sluice: a service exited with " + services.get(i).exitValue() + "; see the logs in "
-                            + options.dataDir().resolve("logs"));
-                }
-            }
-            Thread.sleep(2000);
+    /** A line about a process on the console and, time-stamped, in {@code <data-dir>/logs/stack.log}. */
+    private void report(String line) {
+        System.out.println(line);
+        try {
+            Files.writeString(options.dataDir().resolve("logs").resolve("stack.log"), Instant.now() + " " + line + "\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.err.println("sluice: cannot write the stack log: " + e.getMessage());
         }
     }
 
-    /** Stops the services (SIGTERM, graceful), then the broker. */
+    /** Rewrites {@code stack.json} (only the stack that runs Kafka owns it; one that only adds services leaves it alone). */
+    private synchronized void writeStackFile() {
+        if (attachedTo != null || bootstrapServers == null || stopping) {
+            return;
+        }
+        Map<String, String> urls = new LinkedHashMap<>();
+        for (Service service : Service.ALL) {
+            urls.put(service.module(), "http://localhost:" + service.port(options.portOffset()));
+        }
+        try {
+            new LocalStackFile(ProcessHandle.current().pid(), LocalStackFile.currentProcessStart(), options.dataDir(), bootstrapServers,
+                    options.portOffset(), urls, supervisor.children().stream().map(Supervisor.Child::snapshot).toList(), Instant.now()).write();
+        } catch (IOException e) {
+            System.err.println("sluice: cannot write " + LocalStackFile.in(options.dataDir()) + ": " + e.getMessage());
+        }
+    }
+
+    /** Points {@code ~/.sluice/current} at this data dir, so the CLI finds this stack without SLUICE_DATA_DIR. */
+    private void writePointer() {
+        Path pointer = LocalStackFile.pointer(userHome);
+        try {
+            Files.createDirectories(pointer.getParent());
+            Files.writeString(pointer, options.dataDir() + "\n");
+        } catch (IOException e) {
+            System.err.println("sluice: cannot write " + pointer + " (the CLI then needs SLUICE_DATA_DIR=" + options.dataDir() + "): " + e.getMessage());
+        }
+    }
+
+    /** Blocks until the stack has stopped. */
+    void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Stops supervising, then the services (SIGTERM, graceful), then Kafka; removes this stack's file and pointer. */
     void stop() {
-        stopping = true;
-        System.out.println("\nsluice: stopping services…");
-        services.forEach(Process::destroy);
-        for (Process process : services) {
-            try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+        }
+        if (supervisor != null) {
+            supervisor.close();
+            System.out.println("\nsluice: stopping services…");
+            supervisor.stop(services, Duration.ofSeconds(20));
+            if (!brokers.isEmpty()) {
+                System.out.println("sluice: stopping Kafka…");
+                supervisor.stop(brokers, Duration.ofSeconds(30));
             }
         }
-        if (broker != null) {
-            System.out.println("sluice: stopping Kafka…");
-            try {
-                broker.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (attachedTo == null) {
+            removeOwnFiles();
         }
         System.out.println("sluice: stopped");
+        stopped.countDown();
+    }
+
+    private void removeOwnFiles() {
+        try {
+            if (LocalStackFile.read(options.dataDir()).filter(LocalStackFile::ours).isPresent()) {
+                Files.deleteIfExists(LocalStackFile.in(options.dataDir()));
+            }
+            Path pointer = LocalStackFile.pointer(userHome);
+            if (Files.isRegularFile(pointer) && Files.readString(pointer).strip().equals(options.dataDir().toString())) {
+                Files.deleteIfExists(pointer);
+            }
+        } catch (IOException e) {
+            System.err.println("sluice: cannot clean up the stack file: " + e.getMessage());
+        }
+    }
+
+    /** The supervised processes (brokers first), for tests. */
+    List<Supervisor.Child> processes() {
+        return supervisor == null ? List.of() : supervisor.children();
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
     }
 
     private static double seconds(long since) {

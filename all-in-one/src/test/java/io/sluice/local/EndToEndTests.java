@@ -85,9 +85,9 @@ class EndToEndTests {
             }
             kafkaPort = freePortPair();
             offset = freeOffset();
-            LocalStack.Options options = new LocalStack.Options(HOME, dataDir, kafkaPort, List.of(), false, Duration.ofSeconds(600),
+            UpOptions options = new UpOptions(HOME, dataDir, kafkaPort, List.of(), false, Duration.ofSeconds(600),
                     offset, fastSettings());
-            stack = new LocalStack(options);
+            stack = new LocalStack(options, dataDir); // its ~/.sluice/current goes there, not into the real home
             Instant booting = Instant.now();
             stack.start();
             System.out.printf(Locale.ROOT, "e2e: stack UP in %.1f s (ports %d-%d, Kafka %d, data %s)%n", seconds(booting, Instant.now()),

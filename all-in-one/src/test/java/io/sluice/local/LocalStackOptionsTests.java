@@ -12,7 +12,7 @@ class LocalStackOptionsTests {
 
     @Test
     void keepsTheDesignPortsAndNoExtraSettingsByDefault() {
-        LocalStack.Options options = LocalStack.Options.parse(new String[] {"up"});
+        UpOptions options = UpOptions.parse(new String[] {"up"});
 
         assertThat(options.portOffset()).isZero();
         assertThat(options.argsOf("training-service")).isEmpty();
@@ -21,7 +21,7 @@ class LocalStackOptionsTests {
 
     @Test
     void passesSettingsToOneServiceOrToAllAndShiftsThePorts() {
-        LocalStack.Options options = LocalStack.Options.parse(new String[] {"up", "--port-offset", "1000",
+        UpOptions options = UpOptions.parse(new String[] {"up", "--port-offset", "1000",
                 "--set", "training-service:sluice.training.defaults.max-epochs=3", "--set", "*:logging.level.root=WARN",
                 "--set", "deployment-service:sluice.deployment.steps=50,100"});
 
@@ -32,10 +32,28 @@ class LocalStackOptionsTests {
     }
 
     @Test
+    void runsABrokerClusterAndReplicasOnTheirOwnPorts() {
+        UpOptions options = UpOptions.parse(new String[] {"up", "--brokers", "3", "--replicas", "2", "--only", "console,ingest-service"});
+
+        assertThat(options.brokers()).isEqualTo(3);
+        assertThat(options.services()).extracting(Service::module).containsExactly("console", "ingest-service");
+        Service ingest = Service.named("ingest-service");
+        assertThat(ingest.port(0, 1)).isEqualTo(8081);
+        assertThat(ingest.port(0, 2)).isEqualTo(8181);
+        assertThat(ingest.instance(2)).isEqualTo("ingest-service-2");
+        assertThat(KafkaCluster.of(java.nio.file.Path.of("/data"), 9092, 3).bootstrapServers())
+                .isEqualTo("localhost:9092,localhost:9094,localhost:9096");
+        assertThatThrownBy(() -> UpOptions.parse(new String[] {"up", "--only", "ingest"}))
+                .isInstanceOf(UpOptions.UsageException.class).hasMessageContaining("no service ingest");
+        assertThatThrownBy(() -> UpOptions.parse(new String[] {"up", "--replicas", "0"}))
+                .isInstanceOf(UpOptions.UsageException.class).hasMessageContaining("--replicas takes 1 to 9");
+    }
+
+    @Test
     void refusesASettingWithoutServiceOrValue() {
         for (String bad : List.of("sluice.x=1", "training-service:sluice.x", ":a=b")) {
-            assertThatThrownBy(() -> LocalStack.Options.parse(new String[] {"up", "--set", bad}))
-                    .isInstanceOf(LocalStack.UsageException.class).hasMessageContaining("SERVICE:property=value");
+            assertThatThrownBy(() -> UpOptions.parse(new String[] {"up", "--set", bad}))
+                    .isInstanceOf(UpOptions.UsageException.class).hasMessageContaining("SERVICE:property=value");
         }
     }
 }

@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.sluice.platform.local.LocalStackFile;
+
 /**
- * What every command reads from outside: its output streams and the environment
- * ({@code SLUICE_KAFKA}, {@code SLUICE_DATA_DIR}, {@code SLUICE_TOKEN}, …), so tests can run the
- * CLI in-process.
+ * What every command reads from outside: its output streams, the environment
+ * ({@code SLUICE_KAFKA}, {@code SLUICE_DATA_DIR}, {@code SLUICE_TOKEN}, …, and {@code HOME}) and the
+ * local stack found from it ({@link StackLocation}), so tests can run the CLI in-process.
  *
  * @param out    stdout (data: JSON lines, tables)
  * @param err    stderr (progress, errors)
@@ -25,21 +27,41 @@ record CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Sto
 
     static final String DEFAULT_KAFKA = "localhost:9092";
 
-    /** Kafka bootstrap servers: the option, else {@code SLUICE_KAFKA}, else localhost:9092. */
+    /** Kafka bootstrap servers: the option, else {@code SLUICE_KAFKA}, else the running local stack's, else localhost:9092. */
     String kafka(String option) {
-        return firstNonBlank(option, env.get("SLUICE_KAFKA"), DEFAULT_KAFKA);
+        String explicit = firstNonBlank(option, env.get("SLUICE_KAFKA"));
+        return explicit != null ? explicit : stack().stack().map(LocalStackFile::kafka).orElse(DEFAULT_KAFKA);
     }
 
-    /** The local data folder: {@code SLUICE_DATA_DIR}, else {@code ~/.sluice}. */
+    /** The user's home ({@code HOME}, else the JVM's {@code user.home}): where {@code ~/.sluice} is. */
+    Path userHome() {
+        String home = env.get("HOME");
+        return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
+    }
+
+    /** Where the local stack is looked for, and whether one runs there. */
+    StackLocation stack() {
+        return StackLocation.resolve(env, userHome());
+    }
+
+    /** The local data folder: {@code SLUICE_DATA_DIR}, else the stack started last ({@code ~/.sluice/current}), else {@code ~/.sluice}. */
     Path dataDir() {
-        String dir = env.get("SLUICE_DATA_DIR");
-        return dir == null || dir.isBlank() ? Path.of(System.getProperty("user.home"), ".sluice") : Path.of(dir);
+        return stack().dataDir();
     }
 
-    /** A service's base URL: the option, else the environment variable, else the local stack's. */
+    /** A base URL: the option, else the environment variable, else the fallback. */
     String url(String option, String envName, String fallback) {
         String url = firstNonBlank(option, env.get(envName), fallback);
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    /**
+     * A service's base URL: the option, else the environment variable, else where the running local
+     * stack serves the module (its port offset applied), else {@code http://localhost:<defaultPort>}.
+     */
+    String serviceUrl(String option, String envName, String module, int defaultPort) {
+        String found = stack().stack().map(file -> file.urls().get(module)).orElse(null);
+        return url(option, envName, firstNonBlank(found, "http://localhost:" + defaultPort));
     }
 
     /** The admin token: {@code SLUICE_TOKEN}, else the file {@code <data dir>/admin-token} that {@code ./sluice up} writes. */

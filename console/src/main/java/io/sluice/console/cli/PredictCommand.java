@@ -44,7 +44,7 @@ final class PredictCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--inference-url", paramLabel = "URL", description = "inference service (default $SLUICE_INFERENCE_URL or http://localhost:8082)")
+    @Option(names = "--inference-url", paramLabel = "URL", description = "inference service (default $SLUICE_INFERENCE_URL, else the running stack's, else http://localhost:8082)")
     String inferenceUrl;
 
     @Option(names = "--json", description = "print the service's JSON reply as it is")
@@ -65,7 +65,7 @@ final class PredictCommand implements Callable<Integer> {
         if (row != null && row.isBlank()) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--row is empty");
         }
-        String base = context.url(inferenceUrl, "SLUICE_INFERENCE_URL", "http://localhost:8082");
+        String base = context.serviceUrl(inferenceUrl, "SLUICE_INFERENCE_URL", "inference-service", 8082);
         String url = base + "/v2/models/" + URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20") + "/predict";
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).header("Accept", "application/json");
         if (file != null) {

@@ -47,7 +47,7 @@ final class ReleaseCommand implements Callable<Integer> {
     @Option(names = {"-r", "--reason"}, paramLabel = "R", description = "why (recorded in the emitted event)")
     String reason;
 
-    @Option(names = "--deployment-url", paramLabel = "URL", description = "deployment service (default $SLUICE_DEPLOYMENT_URL or http://localhost:8083)")
+    @Option(names = "--deployment-url", paramLabel = "URL", description = "deployment service (default $SLUICE_DEPLOYMENT_URL, else the running stack's, else http://localhost:8083)")
     String deploymentUrl;
 
     @Option(names = "--json", description = "print the service's JSON reply as it is")
@@ -77,7 +77,7 @@ final class ReleaseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String base = context.url(deploymentUrl, "SLUICE_DEPLOYMENT_URL", "http://localhost:8083");
+        String base = context.serviceUrl(deploymentUrl, "SLUICE_DEPLOYMENT_URL", "deployment-service", 8083);
         String token = context.token();
         Map<String, Object> body = new LinkedHashMap<>();
         if (reason != null) {

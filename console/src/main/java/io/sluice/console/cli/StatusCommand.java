@@ -4,18 +4,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import tools.jackson.databind.JsonNode;
 import io.sluice.console.events.EventTail;
+import io.sluice.platform.local.LocalStackFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sluice status}: is every part of the stack up, and what does each model serve. */
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Show the health of the stack and every model's deployment.", "",
-                "The health of Kafka and of every service (ports 8080-8086), then every model's deployment: its versions, "
+                "The health of Kafka and of every service (ports 8080-8086, or those of the running local stack), then every model's deployment: its versions, "
                         + "traffic weights, release step and last verdict (GET /deployments on the deployment service). "
                         + "Exits with 1 when something is down."})
 final class StatusCommand implements Callable<Integer> {
@@ -38,10 +41,10 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "HOST", description = "host of the services (default localhost)")
     String host = "localhost";
 
-    @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "bootstrap servers (default: $SLUICE_KAFKA or localhost:9092)")
+    @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "bootstrap servers (default: $SLUICE_KAFKA, else the running stack's, else localhost:9092)")
     String kafka;
 
-    @Option(names = "--deployment-url", paramLabel = "URL", description = "deployment service (default $SLUICE_DEPLOYMENT_URL or http://HOST:8083)")
+    @Option(names = "--deployment-url", paramLabel = "URL", description = "deployment service (default $SLUICE_DEPLOYMENT_URL or http://HOST:8083, port offset of the running stack applied)")
     String deploymentUrl;
 
     @Option(names = "--json", description = "print the deployments as the service returns them (JSON)")
@@ -64,7 +67,8 @@ final class StatusCommand implements Callable<Integer> {
             allUp = false;
         }
         context.out().printf(Locale.ROOT, "%-12s %-22s %s%n", "kafka", bootstrap, kafkaState);
-        for (Map.Entry<String, Integer> service : SERVICES.entrySet()) {
+        Optional<LocalStackFile> stack = context.stack().stack();
+        for (Map.Entry<String, Integer> service : instances(stack).entrySet()) {
             String url = "http://" + host + ":" + service.getValue() + "/actuator/health";
             HttpApi.Reply reply = http.probe(url);
             String state;
@@ -77,7 +81,8 @@ final class StatusCommand implements Callable<Integer> {
             allUp &= "UP".equals(state);
             context.out().printf(Locale.ROOT, "%-12s %-22s %s%n", service.getKey(), host + ":" + service.getValue(), state);
         }
-        String base = context.url(deploymentUrl, "SLUICE_DEPLOYMENT_URL", "http://" + host + ":8083");
+        String base = context.url(deploymentUrl, "SLUICE_DEPLOYMENT_URL",
+                "http://" + host + ":" + (8083 + stack.map(LocalStackFile::portOffset).orElse(0)));
         context.out().println();
         HttpApi.Reply deployments;
         try {
@@ -98,6 +103,27 @@ final class StatusCommand implements Callable<Integer> {
             printVerdicts(deployments.json());
         }
         return allUp ? 0 : 1;
+    }
+
+    /**
+     * What to probe: every service instance of the running local stack (each replica, its port offset
+     * applied), else the default ports.
+     */
+    static Map<String, Integer> instances(Optional<LocalStackFile> stack) {
+        if (stack.isEmpty()) {
+            return SERVICES;
+        }
+        Map<String, Integer> instances = new LinkedHashMap<>();
+        for (LocalStackFile.Process process : stack.get().processes()) {
+            if (!process.module().equals("kafka")) {
+                String name = process.module().replace("-service", "");
+                instances.put(process.replica() > 1 ? name + "-" + process.replica() : name, process.port());
+            }
+        }
+        if (instances.isEmpty()) { // a broker-only stack: the default services, shifted like its others would be
+            SERVICES.forEach((name, port) -> instances.put(name, port + stack.get().portOffset()));
+        }
+        return instances;
     }
 
     /** Prints one line per model and one per route; tolerant of the reply's exact shape. */

@@ -78,7 +78,9 @@ record StoreSettings(URI rawBucket, GcsStorageProperties gcs, ObsStorageProperti
             String raw = binder.bind("sluice.buckets.raw-data", String.class).orElse(null);
             URI bucket;
             if (raw == null || raw.isBlank()) {
-                Path localRoot = binder.bind("sluice.storage.local-root", Path.class).orElse(context.dataDir().resolve("buckets"));
+                // the local stack's bucket: only where a stack runs, so an upload never lands where nothing listens
+                Path localRoot = binder.bind("sluice.storage.local-root", Path.class)
+                        .orElseGet(() -> context.stack().require().dataDir().resolve("buckets"));
                 bucket = localRoot.resolve(LOCAL_RAW_BUCKET).toAbsolutePath().toUri();
             } else {
                 bucket = bucketUri(raw.strip());

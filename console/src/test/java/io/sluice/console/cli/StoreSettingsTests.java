@@ -23,11 +23,12 @@ class StoreSettingsTests {
     Path temp;
 
     private static CliContext context(Map<String, String> env) {
-        return new CliContext(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), env);
+        return new CliContext(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), CliRun.isolated(env));
     }
 
     @Test
-    void defaultsToTheLocalRawBucketUnderTheDataDir() {
+    void defaultsToTheLocalRawBucketUnderTheDataDir() throws Exception {
+        LocalStacks.running(temp.resolve("my data"), "localhost:9092", 0);
         StoreSettings settings = StoreSettings.resolve(context(Map.of("SLUICE_DATA_DIR", temp.resolve("my data").toString())), null, Map.of());
 
         assertThat(settings.rawBucket()).isEqualTo(URI.create(temp.resolve("my data/buckets/sluice-local-raw-data").toUri() + "/"));
@@ -65,14 +66,15 @@ class StoreSettingsTests {
 
     @Test
     void takesTheObsCredentialsFromEitherNameAndNeverPrintsThem() {
-        StoreSettings aliased = StoreSettings.resolve(context(Map.of("SLUICE_OBS_ACCESS_KEY", "ak-1", "SLUICE_OBS_SECRET_KEY", "sk-1")),
+        StoreSettings aliased = StoreSettings.resolve(context(Map.of("SLUICE_OBS_ACCESS_KEY", "ak-1", "SLUICE_OBS_SECRET_KEY", "sk-1",
+                "SLUICE_BUCKETS_RAW_DATA", "obs://raw/")),
                 null, Map.of());
         assertThat(aliased.obs().accessKey()).isEqualTo("ak-1");
         assertThat(aliased.obs().secretKey()).isEqualTo("sk-1");
         assertThat(aliased.toString()).doesNotContain("sk-1").doesNotContain("ak-1");
 
         StoreSettings canonical = StoreSettings.resolve(context(Map.of("SLUICE_OBS_SECRET_KEY", "sk-1",
-                "SLUICE_STORAGE_OBS_SECRET_KEY", "sk-2")), null, Map.of());
+                "SLUICE_STORAGE_OBS_SECRET_KEY", "sk-2", "SLUICE_BUCKETS_RAW_DATA", "obs://raw/")), null, Map.of());
         assertThat(canonical.obs().secretKey()).isEqualTo("sk-2");
     }
 

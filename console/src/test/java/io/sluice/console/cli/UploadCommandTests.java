@@ -28,6 +28,7 @@ class UploadCommandTests {
         }
         Files.writeString(source.resolve(".DS_Store"), "hidden");
         Path data = temp.resolve("data");
+        LocalStacks.running(data, "localhost:9092", 0);
 
         CliRun run = CliRun.run(Map.of("SLUICE_DATA_DIR", data.toString()), "upload", source.toString(), "--dataset", "pets");
 
@@ -85,6 +86,7 @@ class UploadCommandTests {
         Path source = Files.createDirectories(temp.resolve("src"));
         Files.writeString(source.resolve("a.csv"), "x,label\n1,a\n");
         Path data = temp.resolve("data");
+        LocalStacks.running(data, "localhost:9092", 0);
 
         CliRun run = CliRun.run(Map.of("SLUICE_DATA_DIR", data.toString()), "upload", source.toString(), "--dataset", "../etc");
 

@@ -1,0 +1,178 @@
+package io.sluice.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+
+import io.sluice.platform.events.SluiceTopics;
+
+/**
+ * The local stack's Kafka: one KRaft node, or {@code size} nodes that form one quorum (each node is
+ * broker and controller), on consecutive port pairs from the first port: node {@code i} (1-based)
+ * serves clients on {@code port + 2(i-1)} and its controller on the port after it. With three or
+ * more nodes every topic is replicated three times and needs two in-sync replicas, so the cluster
+ * keeps serving with one node down.
+ *
+ * <p>Layout: one node keeps its log in {@code <data-dir>/kafka} (as before clusters existed); a
+ * cluster of N in {@code <data-dir>/kafka-N/broker-i}, so the two never share a log.
+ */
+final class KafkaCluster {
+
+    private final Path dataDir;
+    private final List<Broker> nodes;
+
+    private KafkaCluster(Path dataDir, List<Broker> nodes) {
+        this.dataDir = dataDir;
+        this.nodes = List.copyOf(nodes);
+    }
+
+    static KafkaCluster of(Path dataDir, int firstPort, int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("a cluster needs at least one broker, not " + size);
+        }
+        String voters = java.util.stream.IntStream.rangeClosed(1, size)
+                .mapToObj(i -> i + "@localhost:" + (firstPort + 2 * (i - 1) + 1)).collect(Collectors.joining(","));
+        short replication = (short) Math.min(3, size);
+        int minInSync = size >= 3 ? 2 : 1;
+        Properties settings = new Properties();
+        settings.setProperty("controller.quorum.voters", voters);
+        for (String key : List.of("offsets.topic.replication.factor", "transaction.state.log.replication.factor",
+                "share.coordinator.state.topic.replication.factor", "default.replication.factor")) {
+            settings.setProperty(key, String.valueOf(replication));
+        }
+        for (String key : List.of("transaction.state.log.min.isr", "share.coordinator.state.topic.min.isr", "min.insync.replicas")) {
+            settings.setProperty(key, String.valueOf(minInSync));
+        }
+        List<Broker> nodes = new ArrayList<>();
+        for (int i = 1; i <= size; i++) {
+            int port = firstPort + 2 * (i - 1);
+            if (size == 1) {
+                nodes.add(new Broker(i, port, dataDir.resolve("kafka"), dataDir.resolve("kafka-server.properties"), settings));
+            } else {
+                Path root = dataDir.resolve("kafka-" + size);
+                nodes.add(new Broker(i, port, root.resolve("broker-" + i), root.resolve("broker-" + i + ".properties"), settings));
+            }
+        }
+        return new KafkaCluster(dataDir, nodes);
+    }
+
+    List<Broker> nodes() {
+        return nodes;
+    }
+
+    String bootstrapServers() {
+        return nodes.stream().map(n -> "localhost:" + n.port()).collect(Collectors.joining(","));
+    }
+
+    /** Replicas of each Sluice topic: 3, or fewer when the cluster is smaller. */
+    short replicationFactor() {
+        return (short) Math.min(3, nodes.size());
+    }
+
+    /** In-sync replicas a write needs ({@code acks=all}): 2 with three or more nodes, else 1. */
+    int minInSyncReplicas() {
+        return nodes.size() >= 3 ? 2 : 1;
+    }
+
+    /** The log folder of the first node (the one a single-node stack has always had). */
+    Path logDir() {
+        return nodes.size() == 1 ? nodes.get(0).logDir() : nodes.get(0).logDir().getParent();
+    }
+
+    /** The cluster id every node is formatted with, made once and kept beside the logs. */
+    String clusterId() throws IOException {
+        Path idFile = nodes.size() == 1 ? dataDir.resolve("kafka-cluster-id") : logDir().resolve("cluster-id");
+        Files.createDirectories(idFile.getParent());
+        if (Files.exists(idFile)) {
+            String id = Files.readString(idFile).strip();
+            // an id with a leading '-' reads as an option to kafka-storage; the log is not formatted yet, so a new one is fine
+            if (!id.isEmpty() && !id.startsWith("-")) {
+                return id;
+            }
+        }
+        // Kafka's own generator: 16 random bytes, URL-safe base64, never starting with '-'
+        String id = Uuid.randomUuid().toString();
+        Files.writeString(idFile, id);
+        return id;
+    }
+
+    /**
+     * Waits until every node has joined and answers, then creates every Sluice topic and DLT that is
+     * missing, with the cluster's replication and {@code partitions} partitions.
+     *
+     * @param gaveUp true once the supervisor has given up on a node: waiting longer is pointless
+     */
+    void awaitReadyAndCreateTopics(Duration timeout, int partitions, BooleanSupplier gaveUp) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        while (true) {
+            if (gaveUp.getAsBoolean()) {
+                throw new IOException("a Kafka broker keeps exiting; see " + dataDir.resolve("logs"));
+            }
+            try (Admin admin = Admin.create(config)) {
+                int joined = admin.describeCluster().nodes().get().size();
+                if (joined < nodes.size()) {
+                    throw new IllegalStateException(joined + " of " + nodes.size() + " brokers have joined");
+                }
+                createMissingTopics(admin, partitions);
+                return;
+            } catch (ExecutionException | RuntimeException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("Kafka did not become ready on " + bootstrapServers() + " within " + timeout + ": " + notYet.getMessage());
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    private void createMissingTopics(Admin admin, int partitions) throws InterruptedException, ExecutionException {
+        Set<String> existing = admin.listTopics().names().get();
+        Map<String, String> replicated = Map.of("min.insync.replicas", String.valueOf(minInSyncReplicas()));
+        List<NewTopic> missing = new ArrayList<>();
+        for (SluiceTopics.Topic topic : SluiceTopics.ALL) {
+            if (!existing.contains(topic.name())) {
+                NewTopic main = new NewTopic(topic.name(), partitions, replicationFactor()).configs(replicated);
+                if (topic.compacted()) {
+                    main.configs(Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.1",
+                            "min.insync.replicas", String.valueOf(minInSyncReplicas())));
+                }
+                missing.add(main);
+            }
+            if (!existing.contains(topic.deadLetter())) {
+                missing.add(new NewTopic(topic.deadLetter(), partitions, replicationFactor()).configs(replicated));
+            }
+        }
+        if (!missing.isEmpty()) {
+            admin.createTopics(missing).all().get();
+        }
+    }
+
+    /** Whether a Kafka cluster answers at these bootstrap servers within the timeout. */
+    static boolean answers(String bootstrapServers, Duration timeout) {
+        int millis = (int) timeout.toMillis();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis))) {
+            return !admin.describeCluster().nodes().get().isEmpty();
+        } catch (ExecutionException | RuntimeException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
