@@ -1,8 +1,11 @@
 package io.sluice.inference;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -14,6 +17,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.inference.djl.DjlModelLoader;
 import io.sluice.inference.domain.BatchSettings;
 import io.sluice.inference.domain.HostedVersion;
+import io.sluice.inference.domain.InputGuard;
 import io.sluice.inference.domain.ModelHost;
 import io.sluice.inference.domain.ModelLoader;
 import io.sluice.inference.domain.Predictions;
@@ -50,7 +54,19 @@ class InferenceConfiguration {
     @Bean(destroyMethod = "close")
     ModelHost modelHost(ModelLoader loader, ExecutorService modelLoads, InferenceProperties properties, Clock clock) {
         return new ModelHost(loader, modelLoads, new BatchSettings(properties.maxBatchSize(), properties.maxQueueDelay(),
-                properties.queueCapacity(), java.time.Duration.ofSeconds(1)), clock);
+                properties.queueCapacity(), properties.maxQueueWait(), Duration.ofSeconds(1)), clock, properties.retainRemoved());
+    }
+
+    /** Unloads versions retained after they left the routing table once their time is up. */
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService retainedVersionsSweep(ModelHost host) {
+        ScheduledExecutorService sweep = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "retained-versions-sweep");
+            thread.setDaemon(true);
+            return thread;
+        });
+        sweep.scheduleWithFixedDelay(host::unloadExpired, 15, 15, TimeUnit.SECONDS);
+        return sweep;
     }
 
     @Bean
@@ -74,6 +90,7 @@ class InferenceConfiguration {
 
     @Bean
     Predictions predictions(RoutingTable table, ModelHost host, TelemetrySink telemetry, InferenceProperties properties) {
-        return new Predictions(table, host, telemetry, properties.requestTimeout());
+        return new Predictions(table, host, telemetry, properties.requestTimeout(),
+                new InputGuard(properties.inputGuard(), properties.inputTolerance()));
     }
 }

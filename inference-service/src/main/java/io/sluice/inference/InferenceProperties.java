@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -11,6 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
+
+import io.sluice.inference.domain.InputGuard;
 
 /**
  * Settings of the inference-service (prefix {@code sluice.inference}).
@@ -27,6 +30,14 @@ import org.springframework.validation.annotation.Validated;
  * @param maxImagePixels     largest decoded image (width × height) accepted (400 beyond), against decompression bombs
  * @param apiKeys            accepted API keys ({@code X-API-Key} or {@code Authorization: Bearer}); empty turns authentication off
  * @param rateLimitPerSecond requests per second allowed per API key (429 beyond); 0 means unlimited
+ * @param maxQueueWait       longest an input may wait in its version's queue: requests that would wait longer (estimated
+ *                           from the recent time per input) get 503 with {@code Retry-After} at once, inputs that did
+ *                           wait longer are shed rather than run; 0 turns shedding off
+ * @param inputGuard         what happens to an input far outside the range the version was trained on: {@code refuse}
+ *                           (400) or {@code flag} (served, telemetry flagged and without input statistics)
+ * @param inputTolerance     how far outside the trained range an input may lie, in range-widths beyond either end
+ * @param retainRemoved      how long a ready version that left the routing table stays loaded, so a rollback to it is
+ *                           served at once (default: monitoring's production watch)
  */
 @Validated
 @ConfigurationProperties("sluice.inference")
@@ -41,7 +52,11 @@ public record InferenceProperties(@NotNull Path modelCacheDir,
                                   @DefaultValue("10MB") @NotNull DataSize maxRequestSize,
                                   @DefaultValue("16777216") @Positive long maxImagePixels,
                                   @DefaultValue("") List<String> apiKeys,
-                                  @DefaultValue("100") @Min(0) int rateLimitPerSecond) {
+                                  @DefaultValue("100") @Min(0) int rateLimitPerSecond,
+                                  @DefaultValue("500ms") @NotNull Duration maxQueueWait,
+                                  @DefaultValue("refuse") @NotNull InputGuard.Mode inputGuard,
+                                  @DefaultValue("1.0") @DecimalMin("0") double inputTolerance,
+                                  @DefaultValue("10m") @NotNull Duration retainRemoved) {
 
     public InferenceProperties {
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().filter(k -> k != null && !k.isBlank()).toList();
@@ -51,6 +66,7 @@ public record InferenceProperties(@NotNull Path modelCacheDir,
     @Override
     public String toString() {
         return "InferenceProperties[modelCacheDir=" + modelCacheDir + ", maxBatchSize=" + maxBatchSize + ", maxQueueDelay="
-                + maxQueueDelay + ", queueCapacity=" + queueCapacity + ", apiKeys=" + apiKeys.size() + " configured]";
+                + maxQueueDelay + ", queueCapacity=" + queueCapacity + ", maxQueueWait=" + maxQueueWait + ", inputGuard=" + inputGuard
+                + ", inputTolerance=" + inputTolerance + ", retainRemoved=" + retainRemoved + ", apiKeys=" + apiKeys.size() + " configured]";
     }
 }

@@ -70,7 +70,7 @@ class InferenceServiceIntegrationTests {
         URI bucket = store.bucket("sluice-local-models");
         long seed = 1;
         for (String[] version : new String[][] {{"split", "s1"}, {"split", "s2"}, {"shift", "a1"}, {"shift", "a2"}, {"sticky", "k1"}, {"sticky", "k2"},
-                {"shapes", "v1"}, {"broken", "b1"}, {"early", "e1"}}) {
+                {"shapes", "v1"}, {"broken", "b1"}, {"early", "e1"}, {"attack", "t1"}, {"guarded", "g1"}, {"roll", "r1"}, {"roll", "r2"}}) {
             uris.put(version[0] + ":" + version[1],
                     TestModels.write(store, bucket, TestModels.imageCard(version[0], version[1]), seed++).toString());
         }
@@ -179,7 +179,8 @@ class InferenceServiceIntegrationTests {
         for (int i = 0; i < 20; i++) {
             assertThat(version(infer("shift", TestModels.inferBody(8, i), Map.of()))).isEqualTo("a2");
         }
-        assertThat(get("/v2/models/shift").body()).doesNotContain("\"a1\"");
+        assertThat(get("/v2/models/shift").body()).contains("\"versions\":[\"a2\"]")
+                .contains("\"retained\":{\"a1\":"); // left the table, still loaded for a rollback
         assertThat(infer("shift", "a1", TestModels.inferBody(8, 1)).statusCode()).isEqualTo(404);
     }
 
@@ -261,7 +262,15 @@ class InferenceServiceIntegrationTests {
         assertThat(stable.getBatchSize()).isPositive();
         assertThat(stable.getPredictedClass()).isIn("left", "right");
         assertThat(stable.getInputStats()).containsEntry("x", -1.0).containsEntry("y", 2.5).containsKey("mean");
+        assertThat(stable.getRoutingRevision()).isEqualTo(1);
+        assertThat(stable.getInputSize()).as("two CSV columns").isEqualTo(2);
+        assertThat(stable.getInputFlag()).isNull();
+        assertThat(stable.getAgreesWithStable()).isNull();
         assertThat(shadow.getModelVersion()).isEqualTo("p2");
+        assertThat(shadow.getOutcome()).isEqualTo(PredictionOutcome.OK);
+        assertThat(shadow.getRoutingRevision()).isEqualTo(1);
+        assertThat(shadow.getAgreesWithStable()).as("shadow compared with the answer on the same request")
+                .isEqualTo(shadow.getPredictedClass().equals(stable.getPredictedClass()));
         ConsumerRecord<String, byte[]> record = kafka.awaitRecords(SluiceTopics.PREDICTIONS,
                 r -> r.value() != null && new String(r.value(), StandardCharsets.ISO_8859_1).contains(requestId), 1,
                 Duration.ofSeconds(10)).get(0);
@@ -279,6 +288,102 @@ class InferenceServiceIntegrationTests {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\":\"x\",\"trueLabel\":\"up\"}"))).statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void refusesOversizedBatchesAsTheCallersFaultNeverAsARetryableRefusal() throws Exception {
+        publish("attack", 1, route("t1", RouteRole.STABLE, 100));
+        awaitReady("attack");
+        String body = tensorBody(600, 8, "0.5"); // 600 inputs: more than the queue (512) can ever take
+        int attacks = 125;
+        List<HttpResponse<String>> answers = new ArrayList<>();
+        ExecutorService callers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+            for (int i = 0; i < attacks; i++) {
+                String id = "attack-" + i;
+                calls.add(callers.submit(() -> send(HttpRequest.newBuilder(uri("/v2/models/attack/versions/t1/infer"))
+                        .header("Content-Type", "application/json").header("X-Request-Id", id)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)))));
+            }
+            for (Future<HttpResponse<String>> call : calls) {
+                answers.add(call.get());
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+        assertThat(answers).allSatisfy(answer -> {
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(413);
+            assertThat(answer.headers().firstValue("Retry-After")).as("retrying cannot help").isEmpty();
+            assertThat(answer.body()).contains("600 inputs").contains("at most 512");
+        });
+        List<PredictionServed> telemetry = kafka.awaitEvents(SluiceTopics.PREDICTIONS, PredictionServed.class,
+                e -> e.getModelName().equals("attack") && e.getRequestId().startsWith("attack-"), attacks, Duration.ofSeconds(60));
+        assertThat(telemetry).hasSize(attacks).allSatisfy(event -> {
+            assertThat(event.getOutcome()).isEqualTo(PredictionOutcome.CLIENT_ERROR);
+            assertThat(event.getErrorType()).isEqualTo("oversized");
+            assertThat(event.getRoutingRevision()).isEqualTo(1);
+            assertThat(event.getInputSize()).as("one input of the tensor").isEqualTo(64);
+        });
+        assertThat(infer("attack", TestModels.inferBody(8, 1), Map.of()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesNonFiniteAndFarOutOfRangeInputsBeforeTheyReachTheModelOrTheStatistics() throws Exception {
+        publish("guarded", 1, route("g1", RouteRole.STABLE, 100));
+        awaitReady("guarded");
+        Map<String, String> refused = Map.of(
+                "guard-huge", "1e20",      // the drift trigger: far outside pixels in [0,1]
+                "guard-overflow", "3e38",  // finite as FP32, infinite once normalised ((x - 0.5) / 0.25)
+                "guard-infinite", "1e39"); // beyond FP32: infinity when read
+        for (Map.Entry<String, String> input : refused.entrySet()) {
+            HttpResponse<String> answer = infer("guarded", tensorBody(1, 8, input.getValue()), Map.of("X-Request-Id", input.getKey()));
+            assertThat(answer.statusCode()).as(input + ": " + answer.body()).isEqualTo(400);
+        }
+        assertThat(infer("guarded", tensorBody(1, 8, "NaN"), Map.of()).statusCode()).isEqualTo(400);
+        assertThat(infer("guarded", tensorBody(1, 8, "1.5"), Map.of()).statusCode()).as("within one range-width of [0,1]")
+                .isEqualTo(200);
+
+        Map<String, PredictionServed> events = new HashMap<>();
+        kafka.awaitEvents(SluiceTopics.PREDICTIONS, PredictionServed.class, e -> refused.containsKey(e.getRequestId()), refused.size(),
+                Duration.ofSeconds(30)).forEach(e -> events.put(e.getRequestId(), e));
+        assertThat(events.get("guard-huge").getErrorType()).isEqualTo("out-of-range");
+        assertThat(events.get("guard-overflow").getErrorType()).isEqualTo("non-finite");
+        assertThat(events.get("guard-infinite").getErrorType()).isEqualTo("non-finite");
+        assertThat(events.values()).allSatisfy(event -> {
+            assertThat(event.getOutcome()).isEqualTo(PredictionOutcome.CLIENT_ERROR);
+            assertThat(event.getInputStats()).as("nothing for drift").isEmpty();
+            assertThat(event.getPredictedClass()).isNull();
+        });
+    }
+
+    @Test
+    void servesARollbackToThePredecessorAtOnceAfterAPromotion() throws Exception {
+        publish("roll", 1, route("r1", RouteRole.STABLE, 100));
+        awaitReady("roll");
+        publish("roll", 2, route("r1", RouteRole.STABLE, 90), route("r2", RouteRole.CANARY, 10)); // canary
+        awaitBody("/v2/models/roll/versions/r2", "\"state\":\"READY\"");
+        publish("roll", 3, route("r2", RouteRole.STABLE, 100)); // promoted: the predecessor leaves the table
+        awaitBody("/v2/models/roll", "\"revision\":3");
+        assertThat(get("/v2/models/roll").body()).contains("\"retained\":{\"r1\":");
+
+        publish("roll", 4, route("r1", RouteRole.STABLE, 100)); // production rolled back to its predecessor
+        awaitBody("/v2/models/roll", "\"revision\":4");
+
+        assertThat(get("/v2/models/roll/ready").statusCode()).as("nothing to load").isEqualTo(200);
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> answer = infer("roll", TestModels.inferBody(8, i), Map.of("X-Request-Id", "roll-back-" + i));
+            assertThat(version(answer)).isEqualTo("r1");
+        }
+        List<PredictionServed> served = kafka.awaitEvents(SluiceTopics.PREDICTIONS, PredictionServed.class,
+                e -> e.getRequestId().startsWith("roll-back-"), 20, Duration.ofSeconds(30));
+        assertThat(served).allSatisfy(event -> {
+            assertThat(event.getOutcome()).isEqualTo(PredictionOutcome.OK);
+            assertThat(event.getModelVersion()).isEqualTo("r1");
+            assertThat(event.getRoutingRevision()).isEqualTo(4);
+        });
+        assertThat(kafka.events(SluiceTopics.PREDICTIONS)).filteredOn(e -> e instanceof PredictionServed p && p.getModelName().equals("roll"))
+                .extracting(e -> ((PredictionServed) e).getOutcome()).containsOnly(PredictionOutcome.OK);
+    }
+
     // --- helpers ---
 
     private static Path tempDir() {
@@ -287,6 +392,13 @@ class InferenceServiceIntegrationTests {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** A v2 infer body of {@code rows} [1, side, side] FP32 inputs, every value the given JSON number. */
+    private static String tensorBody(int rows, int side, String value) {
+        String data = String.join(",", java.util.Collections.nCopies(rows * side * side, value));
+        return "{\"inputs\":[{\"name\":\"input\",\"shape\":[" + rows + ",1," + side + "," + side + "],\"datatype\":\"FP32\",\"data\":["
+                + data + "]}]}";
     }
 
     private static Route route(String version, RouteRole role, int weight) {

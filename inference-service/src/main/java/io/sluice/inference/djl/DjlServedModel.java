@@ -15,6 +15,7 @@ import io.sluice.inference.domain.ModelInfo;
 import io.sluice.inference.domain.Payload;
 import io.sluice.inference.domain.Scores;
 import io.sluice.inference.domain.ServedModel;
+import io.sluice.inference.domain.ValueRange;
 import io.sluice.models.Inputs;
 import io.sluice.models.LoadedModel;
 import io.sluice.models.ModelCard;
@@ -40,7 +41,31 @@ final class DjlServedModel implements ServedModel {
         this.predictor = loaded.newPredictor();
         this.info = new ModelInfo(card.classNames(), card.input().shape(), card.input().isImage(),
                 card.input().featureNames() == null ? List.of() : card.input().featureNames(), loaded.directory(),
-                size(loaded.directory()), loaded.model().getNDManager().getDevice().toString(), lineage(card));
+                size(loaded.directory()), loaded.model().getNDManager().getDevice().toString(), lineage(card), trainedRange(card));
+    }
+
+    /**
+     * The raw values the version was trained on, per channel or feature: images are always scaled into [0,1] before
+     * training (so every channel's range is [0,1]); CSV features have the min and max of the train split in the card's
+     * {@code trainingData}. Empty when the card does not record every feature.
+     */
+    static List<ValueRange> trainedRange(ModelCard card) {
+        if (card.input().isImage()) {
+            return java.util.Collections.nCopies(card.input().normalisedDimensions(), new ValueRange(0, 1));
+        }
+        if (card.trainingData() == null || card.trainingData().features() == null || card.trainingData().samples() == 0) {
+            return List.of();
+        }
+        List<ValueRange> ranges = new ArrayList<>();
+        for (String feature : card.input().featureNames()) {
+            ModelCard.FeatureSummary summary = card.trainingData().features().stream().filter(f -> feature.equals(f.name())).findFirst()
+                    .orElse(null);
+            if (summary == null || !Double.isFinite(summary.min()) || !Double.isFinite(summary.max()) || summary.max() < summary.min()) {
+                return List.of();
+            }
+            ranges.add(new ValueRange(summary.min(), summary.max()));
+        }
+        return ranges;
     }
 
     @Override
@@ -55,13 +80,52 @@ final class DjlServedModel implements ServedModel {
 
     @Override
     public List<float[]> inputs(Payload payload) {
+        List<float[]> rows;
         if (payload instanceof Payload.Image image) {
-            return List.of(image(image.encoded()));
+            rows = List.of(image(image.encoded()));
+        } else if (payload instanceof Payload.CsvRow row) {
+            rows = List.of(csv(row));
+        } else {
+            rows = Tensors.rows((Payload.Tensor) payload, info);
+        }
+        for (float[] row : rows) {
+            requireFiniteWhenNormalised(row);
+        }
+        return rows;
+    }
+
+    /** Refuses a finite value that normalisation would turn into an infinity (e.g. 3e38 divided by a std below 1). */
+    private void requireFiniteWhenNormalised(float[] raw) {
+        int dims = card.input().normalisedDimensions();
+        int per = raw.length / dims;
+        for (int d = 0; d < dims; d++) {
+            float mean = card.normalisation().mean().get(d).floatValue();
+            float std = card.normalisation().std().get(d).floatValue();
+            for (int i = d * per; i < (d + 1) * per; i++) {
+                if (!Float.isFinite((raw[i] - mean) / std)) {
+                    throw new InvalidInputException(InvalidInputException.NON_FINITE, "value " + i + " (" + raw[i]
+                            + ") overflows to infinity when normalised");
+                }
+            }
+        }
+    }
+
+    @Override
+    public long receivedSize(Payload payload) {
+        if (payload instanceof Payload.Image image) {
+            try {
+                return Images.header(image.encoded()).elements();
+            } catch (InvalidInputException e) {
+                return 0;
+            }
         }
         if (payload instanceof Payload.CsvRow row) {
-            return List.of(csv(row));
+            return row.values().size();
         }
-        return Tensors.rows((Payload.Tensor) payload, info);
+        Payload.Tensor tensor = (Payload.Tensor) payload;
+        long[] shape = tensor.shape();
+        boolean oneInput = shape.length == info.inputShape().size();
+        return oneInput || shape.length == 0 || shape[0] <= 0 ? tensor.data().length : tensor.data().length / shape[0];
     }
 
     private float[] image(byte[] encoded) {

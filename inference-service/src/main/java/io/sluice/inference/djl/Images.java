@@ -6,6 +6,7 @@ import java.util.Iterator;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 import io.sluice.inference.domain.InvalidInputException;
@@ -19,8 +20,26 @@ final class Images {
 
     private Images() {}
 
-    /** Refuses images that are not PNG, JPEG, BMP or GIF, or that declare more than {@code maxPixels} pixels. */
-    static void requireAtMost(byte[] encoded, long maxPixels) {
+    /** What an encoded image's header declares. */
+    record Header(long pixels, int channels) {
+
+        /** Pixels times channels: the elements of the image as sent. */
+        long elements() {
+            return pixels * channels;
+        }
+    }
+
+    /** Refuses images that are not PNG, JPEG, BMP or GIF, or that declare more than {@code maxPixels} pixels; returns the header. */
+    static Header requireAtMost(byte[] encoded, long maxPixels) {
+        Header header = header(encoded);
+        if (header.pixels() > maxPixels) {
+            throw new InvalidInputException("the image has " + header.pixels() + " pixels, at most " + maxPixels + " are accepted");
+        }
+        return header;
+    }
+
+    /** Reads an image's size and channels from its header, without decoding it. */
+    static Header header(byte[] encoded) {
         if (encoded == null || encoded.length == 0) {
             throw new InvalidInputException("the image is empty");
         }
@@ -33,9 +52,9 @@ final class Images {
             try {
                 reader.setInput(in, true, true);
                 long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > maxPixels) {
-                    throw new InvalidInputException("the image has " + pixels + " pixels, at most " + maxPixels + " are accepted");
-                }
+                Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+                int channels = types != null && types.hasNext() ? types.next().getNumBands() : 1;
+                return new Header(pixels, channels);
             } finally {
                 reader.dispose();
             }

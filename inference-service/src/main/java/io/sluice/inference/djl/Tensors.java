@@ -41,7 +41,7 @@ final class Tensors {
             float[] row = Arrays.copyOfRange(tensor.data(), r * size, (r + 1) * size);
             for (int i = 0; i < row.length; i++) {
                 if (!Float.isFinite(row[i])) {
-                    throw new InvalidInputException("tensor value " + (r * size + i) + " is not a finite number");
+                    throw new InvalidInputException(InvalidInputException.NON_FINITE, "tensor value " + (r * size + i) + " is not a finite number");
                 }
                 row[i] *= scale;
             }

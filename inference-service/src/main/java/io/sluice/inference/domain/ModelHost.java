@@ -1,6 +1,7 @@
 package io.sluice.inference.domain;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -16,8 +17,11 @@ import java.util.logging.Logger;
 /**
  * Holds the versions the routing table names: loads each one as soon as the table names it (before
  * it has weight), warms it up with one inference before it takes traffic, and unloads versions that
- * leave the table. A version is pinned to the artifact it was loaded from; a version that failed to
- * load is tried again when a newer revision of the table names it.
+ * leave the table. A ready version that leaves the table (the predecessor after a promotion, the stable
+ * version a rollback of production returns to) is retained, loaded, for {@code retainRemoved} before it
+ * is unloaded, so a routing table that names it again serves it at once: a rollback never waits for a
+ * load. A version is pinned to the artifact it was loaded from; a version that failed to load is tried
+ * again when a newer revision of the table names it.
  */
 public final class ModelHost implements AutoCloseable {
 
@@ -29,7 +33,12 @@ public final class ModelHost implements AutoCloseable {
     private final Executor loads;
     private final BatchSettings batching;
     private final Clock clock;
+    private final Duration retainRemoved;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
+    /** Ready versions that left the table, still loaded until their time is up; changed only under {@code this}. */
+    private final Map<String, Retained> retained = new ConcurrentHashMap<>();
+
+    private record Retained(Slot slot, Instant until) {}
 
     /** A version's place in the host; replaced, never reused, when the version is reloaded. */
     private final class Slot {
@@ -54,11 +63,20 @@ public final class ModelHost implements AutoCloseable {
         }
     }
 
+    /** A host that unloads a version as soon as it leaves the table. */
     public ModelHost(ModelLoader loader, Executor loads, BatchSettings batching, Clock clock) {
+        this(loader, loads, batching, clock, Duration.ZERO);
+    }
+
+    /**
+     * @param retainRemoved how long a ready version that left the table stays loaded (zero: unloaded at once)
+     */
+    public ModelHost(ModelLoader loader, Executor loads, BatchSettings batching, Clock clock, Duration retainRemoved) {
         this.loader = loader;
         this.loads = loads;
         this.batching = batching;
         this.clock = clock;
+        this.retainRemoved = retainRemoved;
     }
 
     /** Brings the hosted versions of one model in line with its routing table entry. */
@@ -68,6 +86,9 @@ public final class ModelHost implements AutoCloseable {
             String key = key(routes.model(), route.version());
             named.add(key);
             Slot held = slots.get(key);
+            if (held == null) {
+                held = revive(key, route);
+            }
             if (held == null || !held.route.modelUri().equals(route.modelUri()) || held.state == HostedVersion.State.FAILED) {
                 if (held != null) {
                     unload(held);
@@ -82,9 +103,59 @@ public final class ModelHost implements AutoCloseable {
         for (Map.Entry<String, Slot> entry : Map.copyOf(slots).entrySet()) {
             if (entry.getValue().model.equals(routes.model()) && !named.contains(entry.getKey())) {
                 slots.remove(entry.getKey(), entry.getValue());
-                unload(entry.getValue());
+                retire(entry.getKey(), entry.getValue());
             }
         }
+        unloadExpired();
+    }
+
+    /** Keeps a ready version that left the table loaded for a while (a rollback may name it again); unloads any other. */
+    private void retire(String key, Slot slot) {
+        if (retainRemoved.isZero() || slot.state != HostedVersion.State.READY) {
+            unload(slot);
+            return;
+        }
+        Retained previous = retained.put(key, new Retained(slot, clock.instant().plus(retainRemoved)));
+        if (previous != null && previous.slot() != slot) {
+            unload(previous.slot());
+        }
+        LOG.info(() -> "keeping " + slot.model + ":" + slot.route.version() + " loaded for " + retainRemoved + " after it left the table");
+    }
+
+    /** The retained slot of a version named again with the same artifact, back in the table with the new route; else null. */
+    private Slot revive(String key, Route route) {
+        Retained kept = retained.remove(key);
+        if (kept == null) {
+            return null;
+        }
+        if (!kept.slot().route.modelUri().equals(route.modelUri())) {
+            unload(kept.slot()); // named again with another artifact: that one is loaded instead
+            return null;
+        }
+        kept.slot().route = route;
+        slots.put(key, kept.slot());
+        LOG.info(() -> "serving retained " + kept.slot().model + ":" + route.version() + " again");
+        return kept.slot();
+    }
+
+    /** Unloads the retained versions whose time is up; called on every table change and periodically. */
+    public synchronized void unloadExpired() {
+        Instant now = clock.instant();
+        retained.values().removeIf(kept -> {
+            if (kept.until().isAfter(now)) {
+                return false;
+            }
+            unload(kept.slot());
+            return true;
+        });
+    }
+
+    /** Versions kept loaded after they left the table, with the time each will be unloaded, by version. */
+    public synchronized Map<String, Instant> retainedUntil(String model) {
+        Map<String, Instant> result = new java.util.TreeMap<>();
+        retained.values().stream().filter(kept -> kept.slot().model.equals(model))
+                .forEach(kept -> result.put(kept.slot().route.version(), kept.until()));
+        return result;
     }
 
     /**
@@ -139,16 +210,29 @@ public final class ModelHost implements AutoCloseable {
         LOG.info(() -> "unloading " + slot.model + ":" + slot.route.version());
     }
 
-    /** The batch queue of a ready version, or empty when it is not ready (see {@link #version}). */
+    /**
+     * The batch queue of a ready version, or empty when it is not ready (see {@link #version}); a version retained after
+     * it left the table still answers the requests routed to it before it left.
+     */
     public Optional<Batcher> batcher(String model, String version) {
-        Slot slot = slots.get(key(model, version));
-        return slot == null || slot.state != HostedVersion.State.READY ? Optional.empty() : Optional.ofNullable(slot.batcher);
+        Slot slot = ready(model, version);
+        return slot == null ? Optional.empty() : Optional.ofNullable(slot.batcher);
     }
 
-    /** The loaded model of a ready version. */
+    /** The loaded model of a ready (or retained) version. */
     public Optional<ServedModel> served(String model, String version) {
-        Slot slot = slots.get(key(model, version));
-        return slot == null || slot.state != HostedVersion.State.READY ? Optional.empty() : Optional.ofNullable(slot.served);
+        Slot slot = ready(model, version);
+        return slot == null ? Optional.empty() : Optional.ofNullable(slot.served);
+    }
+
+    private Slot ready(String model, String version) {
+        String key = key(model, version);
+        Slot slot = slots.get(key);
+        if (slot == null) {
+            Retained kept = retained.get(key);
+            slot = kept == null ? null : kept.slot();
+        }
+        return slot == null || slot.state != HostedVersion.State.READY ? null : slot;
     }
 
     public Optional<HostedVersion> version(String model, String version) {
@@ -195,6 +279,8 @@ public final class ModelHost implements AutoCloseable {
     public synchronized void close() {
         slots.values().forEach(this::unload);
         slots.clear();
+        retained.values().forEach(kept -> unload(kept.slot()));
+        retained.clear();
     }
 
     private static String key(String model, String version) {

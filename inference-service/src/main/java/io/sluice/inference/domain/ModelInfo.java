@@ -14,9 +14,15 @@ import java.util.List;
  * @param sizeBytes    bytes of the artifacts in the cache
  * @param device       where the network runs, e.g. {@code cpu()} or {@code gpu(0)}
  * @param lineage      the dataset version it was trained on ({@code name@version}): the pipeline run its telemetry belongs to
+ * @param trainedRange per channel (images) or feature (CSV), in input order: the raw values the model was trained on
+ *                     (before normalisation); empty when the card records none
  */
 public record ModelInfo(List<String> classNames, List<Integer> inputShape, boolean image, List<String> featureNames,
-                        Path cacheDir, long sizeBytes, String device, String lineage) {
+                        Path cacheDir, long sizeBytes, String device, String lineage, List<ValueRange> trainedRange) {
+
+    public ModelInfo {
+        trainedRange = trainedRange == null ? List.of() : List.copyOf(trainedRange);
+    }
 
     /** Floats in one input. */
     public int inputSize() {

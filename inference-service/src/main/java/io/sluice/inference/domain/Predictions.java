@@ -10,70 +10,84 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Answers requests: picks the version by the routing table (or the pinned one), queues the inputs
- * for its batcher, mirrors them to every ready shadow version without waiting for it, and records
- * telemetry for every input, answered or not.
+ * Answers requests: picks the version by the routing table (or the pinned one), checks the inputs
+ * against what the version was trained on, queues them for its batcher, mirrors them to every ready
+ * shadow version without waiting for it, and records telemetry for every input, answered or not,
+ * saying whose outcome it was: the caller's ({@link Outcome#CLIENT_ERROR}), a capacity refusal
+ * ({@link Outcome#REJECTED}) or the model's ({@link Outcome#SERVER_ERROR}).
  */
 public final class Predictions {
+
+    /** Error type of an answer whose probabilities are not finite numbers. */
+    static final String NON_FINITE_OUTPUT = "non-finite-output";
 
     private final RoutingTable table;
     private final ModelHost host;
     private final TelemetrySink telemetry;
     private final Duration timeout;
+    private final InputGuard guard;
+
+    /** One request as it is being answered: what telemetry says about every input of it. */
+    private record Call(InferenceRequest request, long revision, long start) {}
 
     /**
      * @param timeout longest a request waits for its batch to run before it fails
+     * @param guard   what happens to inputs outside the range a version was trained on
      */
-    public Predictions(RoutingTable table, ModelHost host, TelemetrySink telemetry, Duration timeout) {
+    public Predictions(RoutingTable table, ModelHost host, TelemetrySink telemetry, Duration timeout, InputGuard guard) {
         this.table = table;
         this.host = host;
         this.telemetry = telemetry;
         this.timeout = timeout;
+        this.guard = guard;
     }
 
     /**
      * Answers one request.
      *
      * @throws UnknownModelException  when the table names no such model or pinned version (404)
-     * @throws InvalidInputException  when the payload does not fit the version's input (400)
-     * @throws UnavailableException   when the version is not ready or its queue is full (503/429)
+     * @throws TooLargeException      when the request holds more inputs than the version's queue can ever take (413)
+     * @throws InvalidInputException  when the payload does not fit the version's input, is not finite, or is refused as
+     *                                out of the trained range (400)
+     * @throws UnavailableException   when the version is not ready, its queue is full or the queue wait passed its bound (503)
      */
     public Answer predict(InferenceRequest request) {
         long start = System.nanoTime();
         ModelRoutes routes = table.get(request.model())
                 .orElseThrow(() -> new UnknownModelException("unknown model '" + request.model() + "'"));
+        Call call = new Call(request, routes.revision(), start);
         Route route = request.version() != null
                 ? routes.route(request.version()).orElseThrow(() -> new UnknownModelException(
                         "model '" + request.model() + "' has no version '" + request.version() + "' in its routing table"))
                 : readyOrFallback(request.model(), routes, routes.pick(request.routingKey()).orElseThrow(() -> new UnavailableException(
-                        "no version of '" + request.model() + "' has weight", false, Duration.ofSeconds(5))));
+                        "no version of '" + request.model() + "' has weight", UnavailableException.Reason.NOT_READY, Duration.ofSeconds(5))));
         ServedModel served = host.served(request.model(), route.version()).orElse(null);
         Batcher batcher = host.batcher(request.model(), route.version()).orElse(null);
         if (served == null || batcher == null) {
             String why = host.version(request.model(), route.version())
                     .map(v -> v.state() == HostedVersion.State.FAILED ? "failed to load: " + v.reason() : "is loading")
                     .orElse("is not loaded");
-            record(request, route, Outcome.REJECTED, start, 0, null, Map.of(), "not-ready");
-            throw new UnavailableException(request.model() + ":" + route.version() + " " + why, false, Duration.ofSeconds(5));
+            telemetry.record(refused(call, call.request().requestId(), route, Outcome.REJECTED, 0,
+                    UnavailableException.Reason.NOT_READY.kind()));
+            throw new UnavailableException(request.model() + ":" + route.version() + " " + why, UnavailableException.Reason.NOT_READY,
+                    Duration.ofSeconds(5));
         }
+        long size = served.receivedSize(request.payload());
         List<float[]> inputs;
+        String flag;
+        List<CompletableFuture<Batcher.Result>> pending;
         try {
             inputs = served.inputs(request.payload());
+            flag = guard.check(inputs, served.info());
+            pending = batcher.submitAll(inputs);
         } catch (InvalidInputException e) {
-            record(request, route, Outcome.CLIENT_ERROR, start, 0, null, Map.of(), "invalid-input");
+            telemetry.record(refused(call, call.request().requestId(), route, Outcome.CLIENT_ERROR, size, e.kind()));
             throw e;
-        }
-        List<CompletableFuture<Batcher.Result>> pending = new ArrayList<>(inputs.size());
-        try {
-            for (float[] input : inputs) {
-                pending.add(batcher.submit(input));
-            }
         } catch (UnavailableException e) {
-            pending.forEach(f -> f.cancel(false));
-            record(request, route, Outcome.REJECTED, start, 0, null, Map.of(), e.overloaded() ? "overloaded" : "not-ready");
+            telemetry.record(refused(call, call.request().requestId(), route, Outcome.REJECTED, size, e.reason().kind()));
             throw e;
         }
-        shadow(request, routes, start);
+        shadow(call, routes, pending);
         List<Scores> scores = new ArrayList<>(inputs.size());
         int batchSize = 0;
         long deadline = start + timeout.toNanos();
@@ -84,14 +98,26 @@ public final class Predictions {
             } catch (ExecutionException | TimeoutException e) {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 if (cause instanceof UnavailableException unavailable) {
-                    record(request, route, Outcome.REJECTED, start, 0, null, Map.of(), "not-ready");
+                    telemetry.record(refused(call, call.request().requestId(), route, Outcome.REJECTED, size, unavailable.reason().kind()));
                     throw unavailable;
                 }
-                record(request, route, Outcome.SERVER_ERROR, start, 0, null, Map.of(), cause.getClass().getSimpleName());
+                telemetry.record(refused(call, call.request().requestId(), route, Outcome.SERVER_ERROR, size,
+                        cause.getClass().getSimpleName()));
                 throw new IllegalStateException(request.model() + ":" + route.version() + " failed: " + cause.getMessage(), cause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
+            }
+            if (!finite(result.scores())) {
+                // an input inside the trained range that yields no probabilities is the model's failure; a flagged one the caller's
+                Outcome outcome = flag == null ? Outcome.SERVER_ERROR : Outcome.CLIENT_ERROR;
+                telemetry.record(refused(call, call.request().requestId(), route, outcome, size,
+                        flag == null ? NON_FINITE_OUTPUT : InvalidInputException.NON_FINITE));
+                String message = request.model() + ":" + route.version() + " answered no finite probabilities for row " + row;
+                if (flag == null) {
+                    throw new IllegalStateException(message);
+                }
+                throw new InvalidInputException(InvalidInputException.NON_FINITE, message + ": the input is too far outside the training range");
             }
             scores.add(result.scores());
             batchSize = Math.max(batchSize, result.batchSize());
@@ -100,7 +126,8 @@ public final class Predictions {
         for (int row = 0; row < scores.size(); row++) {
             Scores s = scores.get(row);
             telemetry.record(new Served(rowId(request.requestId(), row), request.model(), route.version(), route.role(), Outcome.OK,
-                    latency, batchSize, s.label(), (double) s.confidence(), served.inputStats(inputs.get(row)), null));
+                    latency, batchSize, s.label(), (double) s.confidence(), flag == null ? served.inputStats(inputs.get(row)) : Map.of(),
+                    null, call.revision(), size, flag, null));
         }
         return new Answer(request.requestId(), request.model(), route.version(), route.role(), served.info().classNames(), scores,
                 batchSize);
@@ -122,8 +149,12 @@ public final class Predictions {
                 .orElse(picked);
     }
 
-    /** Mirrors the request to every ready shadow; their answers go to telemetry only, and a full queue drops the copy. */
-    private void shadow(InferenceRequest request, ModelRoutes routes, long start) {
+    /**
+     * Mirrors the request to every ready shadow; their answers go to telemetry only, each compared with the answer
+     * the answering version gave for the same input, and a shadow that cannot take the copy drops it.
+     */
+    private void shadow(Call call, ModelRoutes routes, List<CompletableFuture<Batcher.Result>> answered) {
+        InferenceRequest request = call.request();
         if (request.version() != null) {
             return; // a pinned call is a caller's own experiment, not production traffic
         }
@@ -133,36 +164,74 @@ public final class Predictions {
             if (served == null || batcher == null) {
                 continue;
             }
+            long size = served.receivedSize(request.payload());
             List<float[]> inputs;
+            String flag;
+            List<CompletableFuture<Batcher.Result>> mirrored;
             try {
                 inputs = served.inputs(request.payload());
+                flag = guard.check(inputs, served.info());
+                mirrored = batcher.submitAll(inputs);
             } catch (InvalidInputException e) {
-                record(request, shadow, Outcome.CLIENT_ERROR, start, 0, null, Map.of(), "invalid-input");
+                telemetry.record(refused(call, request.requestId(), shadow, Outcome.CLIENT_ERROR, size, e.kind()));
+                continue;
+            } catch (UnavailableException e) {
+                for (int row = 0; row < answered.size(); row++) {
+                    telemetry.record(refused(call, rowId(request.requestId(), row), shadow, Outcome.REJECTED, size, e.reason().kind()));
+                }
                 continue;
             }
-            for (int row = 0; row < inputs.size(); row++) {
+            for (int row = 0; row < mirrored.size(); row++) {
                 String id = rowId(request.requestId(), row);
                 float[] input = inputs.get(row);
-                try {
-                    batcher.submit(input).whenComplete((result, error) -> telemetry.record(error == null
-                            ? new Served(id, request.model(), shadow.version(), Role.SHADOW, Outcome.OK, micros(start),
-                                    result.batchSize(), result.scores().label(), (double) result.scores().confidence(),
-                                    served.inputStats(input), null)
-                            : new Served(id, request.model(), shadow.version(), Role.SHADOW, Outcome.SERVER_ERROR, micros(start), 0,
-                                    null, null, Map.of(), error.getClass().getSimpleName())));
-                } catch (UnavailableException e) {
-                    telemetry.record(new Served(id, request.model(), shadow.version(), Role.SHADOW, Outcome.REJECTED, micros(start), 0,
-                            null, null, Map.of(), "overloaded"));
-                }
+                CompletableFuture<Batcher.Result> mine = mirrored.get(row);
+                CompletableFuture<Batcher.Result> theirs = row < answered.size() ? answered.get(row) : null;
+                CompletableFuture<?> both = theirs == null ? mine : CompletableFuture.allOf(mine, theirs);
+                both.whenComplete((ignored, error) -> telemetry.record(shadowed(call, id, shadow, served, input, size, flag, mine, theirs)));
             }
         }
     }
 
-    private void record(InferenceRequest request, Route route, Outcome outcome, long start, int batchSize, Scores scores,
-                        Map<String, Double> stats, String errorType) {
-        telemetry.record(new Served(request.requestId(), request.model(), route.version(), route.role(), outcome, micros(start),
-                batchSize, scores == null ? null : scores.label(), scores == null ? null : (double) scores.confidence(), stats,
-                errorType));
+    /** Telemetry of one shadow answer, once it and the answering version's answer for the same input are both done. */
+    private Served shadowed(Call call, String id, Route shadow, ServedModel served, float[] input, long size, String flag,
+                            CompletableFuture<Batcher.Result> mine, CompletableFuture<Batcher.Result> theirs) {
+        String model = call.request().model();
+        long latency = micros(call.start());
+        Batcher.Result result;
+        try {
+            result = mine.join();
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return cause instanceof UnavailableException unavailable
+                    ? refused(call, id, shadow, Outcome.REJECTED, size, unavailable.reason().kind())
+                    : refused(call, id, shadow, Outcome.SERVER_ERROR, size, cause.getClass().getSimpleName());
+        }
+        if (!finite(result.scores())) {
+            return refused(call, id, shadow, flag == null ? Outcome.SERVER_ERROR : Outcome.CLIENT_ERROR, size,
+                    flag == null ? NON_FINITE_OUTPUT : InvalidInputException.NON_FINITE);
+        }
+        Boolean agrees = null;
+        if (theirs != null && theirs.isDone() && !theirs.isCompletedExceptionally() && finite(theirs.join().scores())) {
+            agrees = theirs.join().scores().label().equals(result.scores().label());
+        }
+        return new Served(id, model, shadow.version(), Role.SHADOW, Outcome.OK, latency, result.batchSize(), result.scores().label(),
+                (double) result.scores().confidence(), flag == null ? served.inputStats(input) : Map.of(), null, call.revision(), size,
+                flag, agrees);
+    }
+
+    /** Telemetry of an input that got no answer. */
+    private static Served refused(Call call, String id, Route route, Outcome outcome, long size, String errorType) {
+        return new Served(id, call.request().model(), route.version(), route.role(), outcome, micros(call.start()), 0, null, null,
+                Map.of(), errorType, call.revision(), size, null, null);
+    }
+
+    private static boolean finite(Scores scores) {
+        for (float p : scores.probabilities()) {
+            if (!Float.isFinite(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String rowId(String requestId, int row) {

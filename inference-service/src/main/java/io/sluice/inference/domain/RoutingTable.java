@@ -15,25 +15,23 @@ public final class RoutingTable {
     private final Map<String, ModelRoutes> entries = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<ModelRoutes>> listeners = new CopyOnWriteArrayList<>();
 
-    /** Called with each entry that was applied, after it was applied. */
+    /**
+     * Called with each entry that will be applied, just before requests are routed by it: the model host
+     * then already holds (or is loading) every version the entry names when the first request arrives.
+     */
     public void onChange(Consumer<ModelRoutes> listener) {
         listeners.add(listener);
     }
 
     /** Applies an entry when its revision is newer than the one held; true when it was applied. */
-    public boolean apply(ModelRoutes routes) {
-        boolean[] applied = {false};
-        entries.compute(routes.model(), (model, held) -> {
-            if (held != null && held.revision() >= routes.revision()) {
-                return held;
-            }
-            applied[0] = true;
-            return routes;
-        });
-        if (applied[0]) {
-            listeners.forEach(listener -> listener.accept(routes));
+    public synchronized boolean apply(ModelRoutes routes) {
+        ModelRoutes held = entries.get(routes.model());
+        if (held != null && held.revision() >= routes.revision()) {
+            return false;
         }
-        return applied[0];
+        listeners.forEach(listener -> listener.accept(routes));
+        entries.put(routes.model(), routes);
+        return true;
     }
 
     public Optional<ModelRoutes> get(String model) {

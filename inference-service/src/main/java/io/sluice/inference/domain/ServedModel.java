@@ -18,6 +18,12 @@ public interface ServedModel extends AutoCloseable {
      */
     List<float[]> inputs(Payload payload);
 
+    /**
+     * Elements of one input as the caller sent it, before any resizing: tensor elements per row, CSV columns, or an
+     * image's pixels times its channels (from its header); 0 when the payload cannot be read. Never throws.
+     */
+    long receivedSize(Payload payload);
+
     /** Answers a batch of raw inputs from {@link #inputs}, in order. */
     List<Scores> predict(List<float[]> batch) throws Exception;
 

@@ -47,6 +47,10 @@ public class KafkaTelemetry implements TelemetrySink {
                 .setConfidence(served.confidence())
                 .setInputStats(served.inputStats())
                 .setErrorType(served.errorType())
+                .setRoutingRevision(served.routingRevision())
+                .setInputSize(served.inputSize())
+                .setInputFlag(served.inputFlag())
+                .setAgreesWithStable(served.agreesWithStable())
                 .build();
     }
 }

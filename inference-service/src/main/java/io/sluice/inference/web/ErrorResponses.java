@@ -18,18 +18,25 @@ import org.springframework.web.multipart.support.MissingServletRequestPartExcept
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 import io.sluice.inference.domain.InvalidInputException;
+import io.sluice.inference.domain.TooLargeException;
 import io.sluice.inference.domain.UnavailableException;
 import io.sluice.inference.domain.UnknownModelException;
 
 /**
  * Maps failures to KServe v2 error bodies ({@code {"error": "..."}}): bad input is a 4xx naming what
- * is wrong, an unknown model 404, a full queue or a version not ready 503 with {@code Retry-After};
- * only a failure of the model itself is a 500.
+ * is wrong (400; 413 for a request with more inputs than a queue can ever take), an unknown model 404,
+ * a full queue, a shed request or a version not ready 503 with {@code Retry-After}; only a failure of
+ * the model itself is a 500.
  */
 @RestControllerAdvice
 class ErrorResponses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    @ExceptionHandler(TooLargeException.class)
+    ResponseEntity<Map<String, String>> tooManyInputs(TooLargeException e) {
+        return error(HttpStatus.PAYLOAD_TOO_LARGE, e.getMessage());
+    }
 
     @ExceptionHandler(InvalidInputException.class)
     ResponseEntity<Map<String, String>> invalid(InvalidInputException e) {

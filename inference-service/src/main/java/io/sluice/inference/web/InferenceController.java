@@ -194,7 +194,8 @@ class InferenceController {
         }
         boolean queued = feedback.publish(model, requestId, trueLabel);
         if (!queued) {
-            throw new io.sluice.inference.domain.UnavailableException("the feedback buffer is full", true, java.time.Duration.ofSeconds(1));
+            throw new io.sluice.inference.domain.UnavailableException("the feedback buffer is full",
+                    io.sluice.inference.domain.UnavailableException.Reason.QUEUE_FULL, java.time.Duration.ofSeconds(1));
         }
         return ResponseEntity.accepted().body(Map.of("accepted", true, "requestId", requestId, "model", model));
     }

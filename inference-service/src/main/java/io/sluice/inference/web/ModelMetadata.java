@@ -13,7 +13,10 @@ import io.sluice.inference.domain.ModelRoutes;
 import io.sluice.inference.domain.Route;
 import io.sluice.inference.domain.UnknownModelException;
 
-/** KServe v2 model metadata, extended with the routing table and each hosted version's state, cache location and size. */
+/**
+ * KServe v2 model metadata, extended with the routing table, each hosted version's state, cache location and size, and
+ * the versions kept loaded after they left the table.
+ */
 final class ModelMetadata {
 
     private ModelMetadata() {}
@@ -69,6 +72,11 @@ final class ModelMetadata {
         sluice.put("ready", notReady.isEmpty());
         notReady.ifPresent(reason -> sluice.put("notReadyReason", reason));
         sluice.put("loaded", versions);
+        if (pinned == null) {
+            Map<String, String> retained = new LinkedHashMap<>();
+            host.retainedUntil(routes.model()).forEach((version, until) -> retained.put(version, until.toString()));
+            sluice.put("retained", retained); // left the table, still loaded for a rollback until then
+        }
         body.put("parameters", sluice);
         return body;
     }

@@ -19,7 +19,8 @@ final class FakeModel implements ServedModel {
 
     @Override
     public ModelInfo info() {
-        return new ModelInfo(List.of("low", "high"), List.of(2), false, List.of("a", "b"), Path.of("/tmp/fake"), 42, "cpu()", "d@1");
+        return new ModelInfo(List.of("low", "high"), List.of(2), false, List.of("a", "b"), Path.of("/tmp/fake"), 42, "cpu()", "d@1",
+                List.of(new ValueRange(-10, 10), new ValueRange(-10, 10)));
     }
 
     @Override
@@ -32,6 +33,11 @@ final class FakeModel implements ServedModel {
             return rows;
         }
         throw new InvalidInputException("two values per row expected");
+    }
+
+    @Override
+    public long receivedSize(Payload payload) {
+        return 2;
     }
 
     @Override

@@ -37,7 +37,8 @@ class PredictionsTests {
     private final ModelHost host = new ModelHost(loader, Executors.newFixedThreadPool(2),
             new BatchSettings(MAX_BATCH, Duration.ofMillis(1), 64, Duration.ofSeconds(1)), Clock.systemUTC());
     private final RoutingTable table = new RoutingTable();
-    private final Predictions predictions = new Predictions(table, host, telemetry::add, Duration.ofSeconds(5));
+    private final Predictions predictions = new Predictions(table, host, telemetry::add, Duration.ofSeconds(5),
+            new InputGuard(InputGuard.Mode.REFUSE, 1.0));
 
     {
         table.onChange(host::sync);
@@ -97,7 +98,7 @@ class PredictionsTests {
 
         table.apply(new ModelRoutes("m", 2, List.of(new Route("v2", Role.STABLE, 100, "file:/v2/"))));
 
-        await(() -> loaded.get("v1").closed);
+        await(() -> loaded.containsKey("v1") && loaded.get("v1").closed);
         assertThat(host.versions("m")).extracting(HostedVersion::version).containsExactly("v2");
         assertThat(host.version("m", "v2").orElseThrow().route().role()).isEqualTo(Role.STABLE);
         assertThat(loaded.get("v2").closed).isFalse();
@@ -132,6 +133,128 @@ class PredictionsTests {
         assertThat(telemetry).extracting(Served::requestId, Served::outcome)
                 .contains(org.assertj.core.groups.Tuple.tuple("bad", Outcome.CLIENT_ERROR));
         assertThat(predictions.predict(new InferenceRequest("ok", "m", null, null, FakeModel.tensor(1, 1))).version()).isEqualTo("v1");
+    }
+
+    @Test
+    void recordsTheRoutingRevisionTheInputSizeAndWhetherTheShadowAgreed() throws Exception {
+        table.apply(new ModelRoutes("m", 7, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/"),
+                new Route("v2", Role.SHADOW, 0, "file:/v2/"))));
+        awaitReady("m");
+        await(() -> host.served("m", "v2").isPresent());
+
+        predictions.predict(new InferenceRequest("r1", "m", null, null, FakeModel.tensor(0.9f, 0f)));
+
+        await(() -> telemetry.size() >= 2);
+        Served stable = telemetry.stream().filter(s -> s.role() == Role.STABLE).findFirst().orElseThrow();
+        Served shadow = telemetry.stream().filter(s -> s.role() == Role.SHADOW).findFirst().orElseThrow();
+        assertThat(stable.routingRevision()).isEqualTo(7);
+        assertThat(stable.inputSize()).isEqualTo(2);
+        assertThat(stable.inputFlag()).isNull();
+        assertThat(stable.agreesWithStable()).as("answering versions carry no agreement").isNull();
+        assertThat(shadow.routingRevision()).isEqualTo(7);
+        assertThat(shadow.agreesWithStable()).as("the same fake model answers 'high' on both").isTrue();
+    }
+
+    @Test
+    void refusesInputsFarOutsideTheTrainedRangeBeforeTheModelSeesThem() throws Exception {
+        table.apply(new ModelRoutes("m", 1, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/"))));
+        awaitReady("m");
+        int batchesBefore = loaded.get("v1").batchSizes.size();
+
+        assertThatThrownBy(() -> predictions.predict(new InferenceRequest("far", "m", null, null, FakeModel.tensor(1e20f, 0f))))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.kind()).isEqualTo("out-of-range"));
+        // trained on [-10, 10], tolerance one range-width: [-30, 30] is accepted
+        assertThat(predictions.predict(new InferenceRequest("near", "m", null, null, FakeModel.tensor(29f, -29f))).version()).isEqualTo("v1");
+
+        assertThat(loaded.get("v1").batchSizes).hasSize(batchesBefore + 1);
+        Served far = telemetry.stream().filter(s -> s.requestId().equals("far")).findFirst().orElseThrow();
+        assertThat(far.outcome()).isEqualTo(Outcome.CLIENT_ERROR);
+        assertThat(far.errorType()).isEqualTo("out-of-range");
+        assertThat(far.inputStats()).isEmpty();
+    }
+
+    @Test
+    void servesAndFlagsInputsOutsideTheTrainedRangeWhenConfiguredToWithoutInputStatistics() throws Exception {
+        Predictions flagging = new Predictions(table, host, telemetry::add, Duration.ofSeconds(5), new InputGuard(InputGuard.Mode.FLAG, 1.0));
+        table.apply(new ModelRoutes("m", 1, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/"))));
+        awaitReady("m");
+
+        assertThat(flagging.predict(new InferenceRequest("far", "m", null, null, FakeModel.tensor(1e20f, 0f))).version()).isEqualTo("v1");
+        flagging.predict(new InferenceRequest("normal", "m", null, null, FakeModel.tensor(1f, 0f)));
+
+        Served far = telemetry.stream().filter(s -> s.requestId().equals("far")).findFirst().orElseThrow();
+        assertThat(far.outcome()).isEqualTo(Outcome.OK);
+        assertThat(far.inputFlag()).isEqualTo("out-of-range");
+        assertThat(far.inputStats()).as("kept out of drift statistics").isEmpty();
+        Served normal = telemetry.stream().filter(s -> s.requestId().equals("normal")).findFirst().orElseThrow();
+        assertThat(normal.inputFlag()).isNull();
+        assertThat(normal.inputStats()).containsKey("mean");
+    }
+
+    @Test
+    void refusesARequestThatCanNeverFitTheQueueAsTheCallersFault() throws Exception {
+        table.apply(new ModelRoutes("m", 1, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/"))));
+        awaitReady("m");
+        float[] rows = new float[2 * 65]; // the queue takes 64
+
+        assertThatThrownBy(() -> predictions.predict(new InferenceRequest("big", "m", "v1", null, FakeModel.tensor(rows))))
+                .isInstanceOf(TooLargeException.class);
+
+        assertThat(telemetry).extracting(Served::requestId, Served::outcome, Served::errorType)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("big", Outcome.CLIENT_ERROR, "oversized"));
+    }
+
+    @Test
+    void keepsAVersionThatLeftTheTableLoadedSoARollbackServesItAtOnce() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<java.time.Instant> now = new java.util.concurrent.atomic.AtomicReference<>(
+                java.time.Instant.parse("2026-12-04T18:00:00Z"));
+        Clock clock = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return now.get();
+            }
+        };
+        java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+        try (ModelHost retaining = new ModelHost((model, route) -> {
+            loads.incrementAndGet();
+            return loader.load(model, route);
+        }, Executors.newFixedThreadPool(2), new BatchSettings(MAX_BATCH, Duration.ofMillis(1), 64, Duration.ofSeconds(1)), clock,
+                Duration.ofMinutes(10))) {
+            RoutingTable routing = new RoutingTable();
+            routing.onChange(retaining::sync);
+            Predictions answering = new Predictions(routing, retaining, telemetry::add, Duration.ofSeconds(5),
+                    new InputGuard(InputGuard.Mode.REFUSE, 1.0));
+            routing.apply(new ModelRoutes("m", 1, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/"))));
+            await(() -> retaining.served("m", "v1").isPresent());
+            routing.apply(new ModelRoutes("m", 2, List.of(new Route("v2", Role.STABLE, 100, "file:/v2/")))); // promoted
+            await(() -> retaining.served("m", "v2").isPresent());
+            FakeModel predecessor = loaded.get("v1");
+            assertThat(retaining.versions("m")).extracting(HostedVersion::version).containsExactly("v2");
+            assertThat(retaining.retainedUntil("m")).containsEntry("v1", java.time.Instant.parse("2026-12-04T18:10:00Z"));
+
+            routing.apply(new ModelRoutes("m", 3, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/")))); // rolled back
+
+            assertThat(retaining.notReady(routing.get("m").orElseThrow())).as("ready at once, not loading").isEmpty();
+            assertThat(answering.predict(new InferenceRequest("back", "m", null, null, FakeModel.tensor(1f, 0f))).version()).isEqualTo("v1");
+            assertThat(loads).as("v1 was loaded once, v2 once").hasValue(2);
+            assertThat(predecessor.closed).isFalse();
+
+            now.set(now.get().plus(Duration.ofMinutes(11))); // v2 left the table at rollback; its time is up later
+            retaining.unloadExpired();
+            await(() -> loaded.get("v2").closed);
+            assertThat(retaining.retainedUntil("m")).isEmpty();
+            assertThat(telemetry).extracting(Served::outcome).containsOnly(Outcome.OK);
+        }
     }
 
     private void awaitReady(String model) throws InterruptedException {

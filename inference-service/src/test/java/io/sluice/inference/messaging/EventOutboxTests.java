@@ -71,11 +71,18 @@ class EventOutboxTests {
         assertThat(event.getPredictedClass()).isEqualTo("dot");
         assertThat(event.getConfidence()).isEqualTo(0.75);
         assertThat(event.getInputStats()).containsEntry("mean", 0.5);
+        assertThat(event.getRoutingRevision()).isEqualTo(7);
+        assertThat(event.getInputSize()).isEqualTo(64);
+        assertThat(event.getInputFlag()).isEqualTo("out-of-range");
+        assertThat(event.getAgreesWithStable()).isNull();
+        assertThat(telemetry.toEvent(new Served("r2", "shapes", "v3", Role.SHADOW, Outcome.OK, 10, 1, "dot", 0.5, Map.of(), null, 7, 64,
+                null, false)).getAgreesWithStable()).isFalse();
         assertThat(event.getHeader().getCorrelationId()).isEqualTo("shapes@abc");
         assertThat(event.getHeader().getProducer()).isEqualTo("inference-service/test");
     }
 
     private static Served served(String requestId) {
-        return new Served(requestId, "shapes", "v2", Role.CANARY, Outcome.OK, 1234, 4, "dot", 0.75, Map.of("mean", 0.5), null);
+        return new Served(requestId, "shapes", "v2", Role.CANARY, Outcome.OK, 1234, 4, "dot", 0.75, Map.of("mean", 0.5), null, 7, 64,
+                "out-of-range", null);
     }
 }
