@@ -14,7 +14,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import io.sluice.deployment.domain.Strategy;
-import io.sluice.deployment.security.Role;
 
 /**
  * Settings of the deployment-service (prefix {@code sluice.deployment}).
@@ -28,8 +27,6 @@ import io.sluice.deployment.security.Role;
  * @param stepDeadline           how long a step waits for such a verdict before the release holds with a ReleaseHeld event
  * @param deadlineCheckInterval  how often step deadlines are checked
  * @param recoveryTimeout        how long start-up may take to read the deployment topics back before it fails
- * @param tokens                 bearer token → role (viewer, writer, admin); tokens never appear in logs or events
- * @param adminToken             one more admin token (env {@code SLUICE_ADMIN_TOKEN}, set by the local stack); blank: none
  * @param verdictMemory          how many handled input event ids per model are remembered to drop duplicates
  */
 @Validated
@@ -41,8 +38,6 @@ public record DeploymentProperties(@DefaultValue({"10", "25", "50", "100"}) @Not
                                    @DefaultValue("30m") @NotNull Duration stepDeadline,
                                    @DefaultValue("5s") @NotNull Duration deadlineCheckInterval,
                                    @DefaultValue("60s") @NotNull Duration recoveryTimeout,
-                                   @DefaultValue Map<String, Role> tokens,
-                                   @DefaultValue("") String adminToken,
                                    @DefaultValue("1024") @Positive int verdictMemory) {
 
     /**

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -41,13 +42,15 @@ import io.sluice.deployment.domain.Releases;
 import io.sluice.deployment.messaging.PreviousRun;
 import io.sluice.deployment.messaging.Restarted;
 import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.security.ApiKeys;
+import io.sluice.platform.security.Role;
+import io.sluice.platform.security.RouteRoles;
+import io.sluice.platform.testkit.RouteWalk;
 import io.sluice.platform.testkit.SluiceKafka;
 
 /** Boots the deployment-service against an embedded KRaft broker and drives releases with scripted verdicts and operators. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "sluice.deployment.admin-token=admin-secret",
-        "sluice.deployment.tokens.viewer-secret=viewer",
-        "sluice.deployment.tokens.writer-secret=writer",
+        "sluice.security.admin-token=admin-secret",
         "sluice.deployment.min-samples=100"})
 class DeploymentServiceIntegrationTests {
 
@@ -59,6 +62,8 @@ class DeploymentServiceIntegrationTests {
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
         kafka.register(registry);
+        registry.add("sluice.security.keys", () -> String.join(",", RouteWalk.keysProperty(),
+                ApiKeys.entryFor("ops-viewer", Role.VIEWER, "viewer-secret"), ApiKeys.entryFor("ops-writer", Role.WRITER, "writer-secret")));
         registry.add("sluice.data-dir", () -> System.getProperty("java.io.tmpdir") + "/sluice-test-deployment");
     }
 
@@ -249,7 +254,7 @@ class DeploymentServiceIntegrationTests {
         assertThat(paused.body()).contains("\"phase\":\"PAUSED\"");
         ReleaseHeld held = kafka.await(SluiceTopics.DEPLOYMENTS, ReleaseHeld.class, e -> e.getModelName().equals(model), WAIT);
         assertThat(held.getHeld()).isTrue();
-        assertThat(held.getActor()).startsWith("writer#");
+        assertThat(held.getActor()).isEqualTo("writer:ops-writer");
         assertThat(held.getReason()).isEqualTo("freeze for the demo");
         awaitState(model, s -> s.getPhase() == ReleasePhase.PAUSED);
         assertThat(post(model, "pause", "writer-secret", "again").statusCode()).isEqualTo(409);
@@ -258,7 +263,7 @@ class DeploymentServiceIntegrationTests {
         HttpResponse<String> rolledBack = post(model, "rollback", "admin-secret", "users complain");
         assertThat(rolledBack.statusCode()).isEqualTo(200);
         RolledBack event = kafka.await(SluiceTopics.DEPLOYMENTS, RolledBack.class, e -> e.getModelName().equals(model), WAIT);
-        assertThat(event.getActor()).startsWith("admin#").doesNotContain("admin-secret");
+        assertThat(event.getActor()).isEqualTo("admin:admin").doesNotContain("admin-secret");
         assertThat(event.getReason()).isEqualTo("users complain");
         assertThat(event.getHeader().getCausationId()).isNull();
         DeploymentState state = awaitState(model, s -> s.getPhase() == ReleasePhase.ROLLED_BACK);
@@ -276,7 +281,16 @@ class DeploymentServiceIntegrationTests {
         HttpResponse<String> list = get("/deployments", "viewer-secret");
         assertThat(list.statusCode()).isEqualTo(200);
         assertThat(list.body()).contains("\"deployments\":[", "\"modelName\":\"listed\"", "\"weight\":100", "\"since\":");
-        assertThat(get("/deployments/unknown", "viewer-secret").statusCode()).isEqualTo(404);
+        HttpResponse<String> unknown = get("/deployments/unknown", "viewer-secret");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("\"status\":404", "\"detail\":\"no deployment for model unknown\"");
+    }
+
+    @Test
+    void refusesEveryRouteWithoutACredentialOrWithTooLittleRole(@Autowired ApplicationContext context,
+                                                                @Autowired RouteRoles routes) {
+        RouteWalk.assertEveryMappingDeclared(context, routes);
+        assertThat(new RouteWalk("http://localhost:" + port).walk(routes)).isEqualTo(3 * routes.routes().size());
     }
 
     static void serving(String model, String version) {

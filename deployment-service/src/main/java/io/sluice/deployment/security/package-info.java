@@ -1,2 +1,2 @@
-/** Bearer-token authentication of operators with viewer, writer and admin roles (Spring Security). */
+/** Which role each operator route needs ({@code RouteRoles}); credentials, roles and refusals are platform's security. */
 package io.sluice.deployment.security;

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -20,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.sluice.deployment.domain.ReleaseEvent;
 import io.sluice.deployment.domain.ReleaseInput;
 import io.sluice.deployment.domain.Releases;
+import io.sluice.platform.security.LogSafe;
 
 /** What operators see of every release and the commands they may give; each command is audited in the event it causes. */
 @RestController
@@ -73,10 +75,10 @@ class DeploymentController {
         String actor = operator.getName();
         Releases.Outcome outcome = releases.handle(new ReleaseInput.Command(model, wanted, actor, reason, clock.instant()));
         if (outcome.decision().rejected()) {
-            log.info("{} by {} refused: {}", wanted, actor, outcome.decision().note());
+            log.info("{} by {} refused: {}", wanted, actor, LogSafe.text(outcome.decision().note()));
             return message(HttpStatus.CONFLICT, outcome.decision().note());
         }
-        log.info("{} of {} by {}: {}", wanted, model, actor, reason);
+        log.info("{} of {} by {}: {}", wanted, LogSafe.text(model), actor, LogSafe.text(reason));
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("message", action + " accepted");
         reply.put("actor", actor);
@@ -91,7 +93,7 @@ class DeploymentController {
         return ResponseEntity.ok(reply);
     }
 
-    private static ResponseEntity<Map<String, Object>> message(HttpStatus status, String message) {
-        return ResponseEntity.status(status).body(Map.of("status", status.value(), "message", message));
+    private static ResponseEntity<ProblemDetail> message(HttpStatus status, String message) {
+        return ResponseEntity.of(ProblemDetail.forStatusAndDetail(status, message)).build();
     }
 }

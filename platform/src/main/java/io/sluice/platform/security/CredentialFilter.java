@@ -1,0 +1,93 @@
+package io.sluice.platform.security;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Authenticates a request from its credential: {@code Authorization: Bearer <key or session>}, {@code X-API-Key},
+ * the console's session cookie, or (legacy, webhook routes only) {@code ?token=}. A credential that is presented but
+ * not valid is a 401 at once; no credential leaves the request anonymous for the route rules to decide.
+ */
+final class CredentialFilter extends OncePerRequestFilter {
+
+    /** Cookie holding a console session. */
+    static final String SESSION_COOKIE = "sluice_session";
+
+    private final ApiKeys keys;
+    private final SessionTokens sessions;
+    private final boolean queryToken;
+    private final Predicate<HttpServletRequest> webhookRoute;
+
+    CredentialFilter(ApiKeys keys, SessionTokens sessions, boolean queryToken, Predicate<HttpServletRequest> webhookRoute) {
+        this.keys = keys;
+        this.sessions = sessions;
+        this.queryToken = queryToken;
+        this.webhookRoute = webhookRoute;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String presented = presented(request);
+        if (presented != null) {
+            Optional<Caller> caller = SessionTokens.isSession(presented) ? sessions.verify(presented) : keys.authenticate(presented);
+            if (caller.isEmpty()) {
+                response.setHeader("WWW-Authenticate", "Bearer");
+                Problems.write(request, response, HttpStatus.UNAUTHORIZED, SessionTokens.isSession(presented)
+                        ? "the session is not valid or has expired; sign in again" : "the API key is not valid");
+                return;
+            }
+            SecurityContext context = SecurityContextHolder.createEmptyContext();
+            context.setAuthentication(authentication(caller.get()));
+            SecurityContextHolder.setContext(context);
+        }
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    static UsernamePasswordAuthenticationToken authentication(Caller caller) {
+        List<SimpleGrantedAuthority> authorities = caller.role().included().stream()
+                .map(role -> new SimpleGrantedAuthority(role.authority())).toList();
+        return UsernamePasswordAuthenticationToken.authenticated(caller, null, authorities);
+    }
+
+    private String presented(HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return authorization.substring(7).strip();
+        }
+        String key = request.getHeader("X-API-Key");
+        if (key != null && !key.isBlank()) {
+            return key.strip();
+        }
+        if (request.getCookies() != null) {
+            for (Cookie cookie : request.getCookies()) {
+                if (SESSION_COOKIE.equals(cookie.getName()) && SessionTokens.isSession(cookie.getValue())) {
+                    return cookie.getValue();
+                }
+            }
+        }
+        if (queryToken && webhookRoute.test(request)) {
+            String token = request.getParameter("token");
+            return token == null || token.isBlank() ? null : token;
+        }
+        return null;
+    }
+}

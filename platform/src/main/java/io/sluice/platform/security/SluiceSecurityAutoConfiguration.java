@@ -1,0 +1,122 @@
+package io.sluice.platform.security;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderNotFoundException;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+
+/**
+ * The one security configuration of every servlet service: credentials ({@link ApiKeys}, {@link SessionTokens}), the
+ * service's {@link RouteRoles} (deny by default), problem-detail refusals, and the body limit. A service declares its
+ * routes with a {@link RouteRoles} bean and nothing else.
+ */
+@AutoConfiguration(beforeName = {"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+        "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration"})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass(SecurityFilterChain.class)
+@EnableConfigurationProperties(SecurityProperties.class)
+public class SluiceSecurityAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ApiKeys apiKeys(SecurityProperties properties) {
+        ApiKeys keys = new ApiKeys(properties.keys(), properties.adminToken(), properties.keysFile(), properties.reloadInterval(),
+                Clock.systemUTC());
+        if (keys.isEmpty()) {
+            LoggerFactory.getLogger(ApiKeys.class).warn("no API keys configured (sluice.security.keys, keys-file, SLUICE_ADMIN_TOKEN): "
+                    + "only public routes answer");
+        }
+        return keys;
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    SessionTokens sessionTokens(SecurityProperties properties) {
+        return new SessionTokens(SessionTokens.secret(properties.sessionSecret(), properties.adminToken()), Clock.systemUTC());
+    }
+
+    /** Keeps Spring Boot from creating a user with a generated password: credentials are API keys and sessions only. */
+    @Bean
+    @ConditionalOnMissingBean
+    AuthenticationManager sluiceAuthenticationManager() {
+        return authentication -> {
+            throw new ProviderNotFoundException("credentials are API keys and sessions (Authorization: Bearer)");
+        };
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(SecurityFilterChain.class)
+    SecurityFilterChain sluiceSecurityFilterChain(HttpSecurity http, ObjectProvider<RouteRoles> declared, ApiKeys keys,
+                                                  SessionTokens sessions, ObjectProvider<WebhookProof> proof,
+                                                  SecurityProperties properties) throws Exception {
+        List<RouteRoles.Route> routes = new ArrayList<>(RouteRoles.platformRoutes());
+        declared.orderedStream().forEach(r -> routes.addAll(r.routes()));
+        RouteTable table = new RouteTable(routes, keys, properties.publicReads(), proof.getIfAvailable());
+        CredentialFilter credentials = new CredentialFilter(keys, sessions, properties.webhookQueryToken(), table::isWebhook);
+        http.csrf(AbstractHttpConfigurer::disable) // no ambient credentials but the console's SameSite=Strict cookie
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(credentials, AnonymousAuthenticationFilter.class)
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((request, response, failure) -> {
+                            response.setHeader("WWW-Authenticate", "Bearer");
+                            Problems.write(request, response, HttpStatus.UNAUTHORIZED, "this needs " + needs(table.routeOf(request))
+                                    + ": send Authorization: Bearer <API key or session> (or X-API-Key)");
+                        })
+                        .accessDeniedHandler((request, response, failure) -> Problems.write(request, response, HttpStatus.FORBIDDEN,
+                                "signed in as " + SecurityContextHolder.getContext().getAuthentication().getName() + "; this needs "
+                                        + needs(table.routeOf(request)))))
+                .authorizeHttpRequests(a -> a.anyRequest().access(table));
+        return http.build();
+    }
+
+    private static String needs(RouteRoles.Route route) {
+        if (route == null) {
+            return "a route that exists (undeclared routes are refused)";
+        }
+        return switch (route.access()) {
+            case PUBLIC -> "nothing";
+            case READ -> "the viewer role";
+            case CLIENT -> "an API key";
+            case WEBHOOK -> "the webhook credential";
+            case WRITER -> "the writer role";
+            case ADMIN -> "the admin role";
+        };
+    }
+
+    @Bean
+    FilterRegistrationBean<BodyLimitFilter> sluiceBodyLimitFilter(SecurityProperties properties) {
+        FilterRegistrationBean<BodyLimitFilter> registration = new FilterRegistrationBean<>(
+                new BodyLimitFilter(properties.maxRequestSize().toBytes()));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 5);
+        return registration;
+    }
+
+    @Bean
+    ProblemAdvice sluiceProblemAdvice() {
+        return new ProblemAdvice();
+    }
+}
