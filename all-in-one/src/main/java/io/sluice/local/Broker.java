@@ -7,12 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One node of the local stack's KRaft cluster (broker and controller in one process), its log
- * under the data directory so topics and offsets survive a restart: formats its storage once,
- * then runs {@code kafka.Kafka} with the configuration written here.
+ * under the data directory so topics and offsets survive a restart: its storage is formatted once,
+ * then it runs {@code kafka.Kafka} with the configuration written here.
  *
  * @param nodeId   KRaft node id (1-based)
  * @param port     client listener ({@code PLAINTEXT}); the controller listens on the next port
@@ -42,8 +41,8 @@ record Broker(int nodeId, int port, Path logDir, Path config, Properties setting
         }
     }
 
-    /** Writes the configuration and formats the log directory unless it was formatted before. */
-    void prepare(String clusterId, JavaLauncher launcher, Path logFile) throws IOException, InterruptedException {
+    /** Writes the configuration; returns the format process when the log directory was never formatted, else null. */
+    Process prepare(String clusterId, JavaLauncher launcher, Path logFile) throws IOException {
         Files.createDirectories(logDir);
         Properties props = new Properties();
         props.load(Broker.class.getResourceAsStream("/kafka-server.properties"));
@@ -56,15 +55,11 @@ record Broker(int nodeId, int port, Path logDir, Path config, Properties setting
             props.store(out, "written by ./sluice up; edit kafka-server.properties in all-in-one instead");
         }
         if (Files.exists(logDir.resolve("meta.properties"))) {
-            return;
+            return null;
         }
-        Process format = new ProcessBuilder(launcher.command(JVM, "kafka.tools.StorageTool",
+        return new ProcessBuilder(launcher.command(JVM, "kafka.tools.StorageTool",
                 List.of("format", "--cluster-id=" + clusterId, "--config=" + config, "--ignore-formatted")))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-        if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
-            format.destroyForcibly();
-            throw new IOException("formatting the Kafka log directory " + logDir + " failed; see " + logFile + ":\n" + tail(logFile, 20));
-        }
     }
 
     /** Starts the broker process (its output appended to the log file). */

@@ -162,6 +162,27 @@ final class KafkaCluster {
         }
     }
 
+    /** Writes every node's configuration and formats the nodes never formatted, all at once (a JVM each). */
+    void prepare(JavaLauncher launcher, java.util.function.Function<Broker, Path> logOf) throws IOException, InterruptedException {
+        String clusterId = clusterId();
+        Map<Broker, Process> formats = new java.util.LinkedHashMap<>();
+        for (Broker node : nodes) {
+            Process format = node.prepare(clusterId, launcher, logOf.apply(node));
+            if (format != null) {
+                formats.put(node, format);
+            }
+        }
+        for (Map.Entry<Broker, Process> format : formats.entrySet()) {
+            Process process = format.getValue();
+            if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+                formats.values().forEach(Process::destroyForcibly);
+                Path log = logOf.apply(format.getKey());
+                throw new IOException("formatting the Kafka log directory " + format.getKey().logDir() + " failed; see " + log + ":\n"
+                        + Broker.tail(log, 20));
+            }
+        }
+    }
+
     /** Whether a Kafka cluster answers at these bootstrap servers within the timeout. */
     static boolean answers(String bootstrapServers, Duration timeout) {
         int millis = (int) timeout.toMillis();

@@ -168,10 +168,10 @@ public final class LocalStack {
         bootstrapServers = cluster.bootstrapServers();
         System.out.println("sluice: starting Kafka (KRaft, " + options.brokers() + (options.brokers() == 1 ? " broker" : " brokers") + ") on "
                 + bootstrapServers + ", data in " + cluster.logDir());
-        String clusterId = cluster.clusterId();
+        java.util.function.Function<Broker, Path> logOf = node -> logs.resolve(options.brokers() == 1 ? "kafka.log" : node.name() + ".log");
+        cluster.prepare(launcher, logOf);
         for (Broker node : cluster.nodes()) {
-            Path log = logs.resolve(options.brokers() == 1 ? "kafka.log" : node.name() + ".log");
-            node.prepare(clusterId, launcher, log);
+            Path log = logOf.apply(node);
             brokers.add(supervisor.start(node.name(), "kafka", node.nodeId(), node.port(), log, () -> node.launch(launcher, log), node::listening));
         }
         writePointer();
@@ -370,6 +370,12 @@ public final class LocalStack {
 
     String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** Stops one process for good (SIGTERM; the supervisor does not restart it): a broker taken down on purpose. */
+    void stopProcess(Supervisor.Child child) {
+        supervisor.stop(List.of(child), Duration.ofSeconds(30));
+        writeStackFile();
     }
 
     private static double seconds(long since) {

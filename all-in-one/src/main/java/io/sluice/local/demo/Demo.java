@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
+import io.sluice.platform.local.LocalStackFile;
+import io.sluice.platform.local.LocalStackLocation;
+
 /**
  * {@code ./sluice demo}: against a running local stack ({@code ./sluice up} in another terminal),
  * uploads a new version of a generated image dataset, waits until the model is served, then sends
@@ -39,8 +42,8 @@ public final class Demo {
         String model = "shapes";
         int perClass = 120;
         long duration = 0;
-        Path dataDir = Path.of(System.getenv().getOrDefault("SLUICE_DATA_DIR", System.getProperty("user.home") + "/.sluice"));
-        String inferenceUrl = System.getenv().getOrDefault("SLUICE_INFERENCE_URL", "http://localhost:8082");
+        Path dataDir = null;
+        String inferenceUrl = System.getenv("SLUICE_INFERENCE_URL");
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
@@ -64,6 +67,23 @@ public final class Demo {
             System.err.println("sluice demo: " + (e.getMessage() == null ? "missing value" : e.getMessage()));
             System.err.print(USAGE);
             System.exit(2);
+        }
+        if (dataDir == null) {
+            // the stack that runs (SLUICE_DATA_DIR, else the one started last), as the CLI finds it
+            LocalStackLocation location = LocalStackLocation.resolve(System.getenv(), Path.of(System.getProperty("user.home")));
+            try {
+                LocalStackFile stack = location.require();
+                dataDir = stack.dataDir();
+                if (inferenceUrl == null) {
+                    inferenceUrl = stack.urls().get("inference-service");
+                }
+            } catch (IllegalStateException none) {
+                System.err.println("sluice demo: " + none.getMessage());
+                System.exit(1);
+            }
+        }
+        if (inferenceUrl == null) {
+            inferenceUrl = "http://localhost:8082";
         }
         TrafficDriver driver = new TrafficDriver(inferenceUrl, model, System.nanoTime());
         if (!reachable(inferenceUrl)) {

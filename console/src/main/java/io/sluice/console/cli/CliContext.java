@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.sluice.platform.local.LocalStackFile;
+import io.sluice.platform.local.LocalStackLocation;
 
 /**
  * What every command reads from outside: its output streams, the environment
  * ({@code SLUICE_KAFKA}, {@code SLUICE_DATA_DIR}, {@code SLUICE_TOKEN}, …, and {@code HOME}) and the
- * local stack found from it ({@link StackLocation}), so tests can run the CLI in-process.
+ * local stack found from it ({@link LocalStackLocation}), so tests can run the CLI in-process.
  *
  * @param out    stdout (data: JSON lines, tables)
  * @param err    stderr (progress, errors)
@@ -40,8 +41,17 @@ record CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Sto
     }
 
     /** Where the local stack is looked for, and whether one runs there. */
-    StackLocation stack() {
-        return StackLocation.resolve(env, userHome());
+    LocalStackLocation stack() {
+        return LocalStackLocation.resolve(env, userHome());
+    }
+
+    /** The running local stack, or a {@link CliException} that says where the CLI looked and what to do. */
+    LocalStackFile runningStack() {
+        try {
+            return stack().require();
+        } catch (IllegalStateException none) {
+            throw new CliException(none.getMessage());
+        }
     }
 
     /** The local data folder: {@code SLUICE_DATA_DIR}, else the stack started last ({@code ~/.sluice/current}), else {@code ~/.sluice}. */

@@ -80,7 +80,7 @@ record StoreSettings(URI rawBucket, GcsStorageProperties gcs, ObsStorageProperti
             if (raw == null || raw.isBlank()) {
                 // the local stack's bucket: only where a stack runs, so an upload never lands where nothing listens
                 Path localRoot = binder.bind("sluice.storage.local-root", Path.class)
-                        .orElseGet(() -> context.stack().require().dataDir().resolve("buckets"));
+                        .orElseGet(() -> context.runningStack().dataDir().resolve("buckets"));
                 bucket = localRoot.resolve(LOCAL_RAW_BUCKET).toAbsolutePath().toUri();
             } else {
                 bucket = bucketUri(raw.strip());

@@ -1,4 +1,4 @@
-package io.sluice.console.cli;
+package io.sluice.platform.local;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
-import io.sluice.platform.local.LocalStackFile;
-
 /**
- * Where the CLI looks for the local stack and what it found there. The data directory is
+ * Where the tools (the CLI, {@code ./sluice demo}) look for the local stack and what they found there. The data directory is
  * {@code SLUICE_DATA_DIR}, else the one named by {@code ~/.sluice/current} (written by the
  * {@code ./sluice up} started last), else {@code ~/.sluice}; a stack runs there when its
  * {@code stack.json} names a launcher process that is still alive.
@@ -20,9 +18,15 @@ import io.sluice.platform.local.LocalStackFile;
  * @param stack   the running stack's file, empty when none runs there
  * @param absence why no stack runs there (null when one does)
  */
-record StackLocation(Path dataDir, String origin, Optional<LocalStackFile> stack, String absence) {
+public record LocalStackLocation(Path dataDir, String origin, Optional<LocalStackFile> stack, String absence) {
 
-    static StackLocation resolve(Map<String, String> env, Path userHome) {
+    /**
+     * Looks for the stack.
+     *
+     * @param env      environment variables ({@code SLUICE_DATA_DIR})
+     * @param userHome where {@code ~/.sluice} is
+     */
+    public static LocalStackLocation resolve(Map<String, String> env, Path userHome) {
         String fromEnv = env.get("SLUICE_DATA_DIR");
         Path dataDir;
         String origin;
@@ -41,13 +45,13 @@ record StackLocation(Path dataDir, String origin, Optional<LocalStackFile> stack
         dataDir = dataDir.toAbsolutePath().normalize();
         Optional<LocalStackFile> file = LocalStackFile.read(dataDir);
         if (file.isEmpty()) {
-            return new StackLocation(dataDir, origin, Optional.empty(), "no " + LocalStackFile.FILE_NAME + " there");
+            return new LocalStackLocation(dataDir, origin, Optional.empty(), "no " + LocalStackFile.FILE_NAME + " there");
         }
         if (!file.get().running()) {
-            return new StackLocation(dataDir, origin, Optional.empty(),
+            return new LocalStackLocation(dataDir, origin, Optional.empty(),
                     "its " + LocalStackFile.FILE_NAME + " is stale: the stack (pid " + file.get().pid() + ") is no longer running");
         }
-        return new StackLocation(dataDir, origin, file, null);
+        return new LocalStackLocation(dataDir, origin, file, null);
     }
 
     private static String readPointer(Path pointer) {
@@ -62,9 +66,13 @@ record StackLocation(Path dataDir, String origin, Optional<LocalStackFile> stack
         return null;
     }
 
-    /** The running stack, or a readable failure that says where the CLI looked and what to do. */
-    LocalStackFile require() {
-        return stack.orElseThrow(() -> new CliException("no stack runs at " + dataDir + " (" + origin + "): " + absence
+    /**
+     * The running stack.
+     *
+     * @throws IllegalStateException with one readable line: where it looked, why there, why no stack runs there, and what to do
+     */
+    public LocalStackFile require() {
+        return stack.orElseThrow(() -> new IllegalStateException("no stack runs at " + dataDir + " (" + origin + "): " + absence
                 + "; start one with ./sluice up [--data-dir DIR], or set SLUICE_DATA_DIR to the data dir of the one that runs"));
     }
 }
