@@ -3,7 +3,6 @@ package io.sluice.training;
 import java.io.IOException;
 import java.time.Clock;
 
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,7 +16,8 @@ import io.sluice.training.modelarts.ModelArtsTrainingBackend;
 import io.sluice.training.vertex.VertexAiTrainingBackend;
 import io.sluice.training.domain.TrainingListener;
 import io.sluice.training.domain.TrainingRuns;
-import io.sluice.training.journal.FileRunJournal;
+import io.sluice.training.journal.ObjectStoreRunJournal;
+import io.sluice.training.messaging.TrainingOwnership;
 
 /** Builds the domain: the run journal, the local DJL backend and the run scheduler. */
 @Configuration(proxyBeanMethods = false)
@@ -48,20 +48,23 @@ class TrainingConfiguration {
                     io.github.resilience4j.retry.Retry.of("vertex-ai", VertexAiTrainingBackend.retryConfig(v.maxAttempts(), java.time.Duration.ofSeconds(1))),
                     io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("vertex-ai"), Clock.systemUTC());
         }
-        return new DjlTrainingBackend(store, models, properties.modelsBucket(), Clock.systemUTC(), properties.checkpointDir());
+        return new DjlTrainingBackend(store, models, properties.modelsBucket(), Clock.systemUTC(), properties.checkpointsUri());
     }
 
     @Bean(destroyMethod = "close")
-    TrainingRuns trainingRuns(TrainingProperties properties, TrainingBackend backend, TrainingListener listener,
+    TrainingRuns trainingRuns(TrainingProperties properties, ObjectStore store, TrainingBackend backend, TrainingListener listener,
                               ProductionModels production) throws IOException {
-        return new TrainingRuns(new FileRunJournal(properties.runsDir()), backend, listener, production,
+        return new TrainingRuns(new ObjectStoreRunJournal(store, properties.runsUri()), backend, listener, production,
                 model -> TrainingModels.settingsFor(properties, model), properties.maxConcurrentRuns(), Clock.systemUTC());
     }
 
-    /** After a restart: redo every journaled run that never published its outcome. */
+    /**
+     * Which models this replica owns; it adopts their unfinished runs on every assignment (after a
+     * restart, or when the previous owner left or died) and hands runs over before a revocation.
+     */
     @Bean
-    ApplicationRunner recoverUnfinishedRuns(TrainingRuns runs) {
-        return arguments -> runs.recover();
+    TrainingOwnership trainingOwnership(TrainingRuns runs) {
+        return new TrainingOwnership("trainingWork-in-0", runs, java.time.Duration.ofSeconds(30));
     }
 
     /** On shutdown, stops running runs (left unfinished in the journal) before the Kafka bindings stop. */

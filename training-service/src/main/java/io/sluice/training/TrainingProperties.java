@@ -19,10 +19,10 @@ import org.springframework.validation.annotation.Validated;
  * @param trainingBucket    bucket holding dataset manifests ({@code datasets/<name>/<version>/manifest.json}), used to
  *                          find the latest version when a retraining request names none
  * @param maxConcurrentRuns training runs that may execute at once; further runs queue
- * @param runsDir           folder of the run journal (one JSON file per run); default {@code ${sluice.data-dir}/training/runs}
+ * @param state             prefix in the object store, ending with '/', of what a run needs to survive its replica: the run
+ *                          journal ({@code runs/<runId>.json}) and local runs' checkpoints ({@code checkpoints/<runId>/}, every
+ *                          epoch, removed when the run finishes); default {@code ${sluice.buckets.staging}training/}
  * @param modelCacheDir     folder verified copies of production models are kept in for warm starts
- * @param checkpointDir     folder of local runs' working folders ({@code <runId>/}): each epoch is checkpointed there so an
- *                          interrupted run resumes after its last finished epoch; removed when the run finishes
  * @param defaults          settings every model starts from
  * @param models            per model name: only the settings that differ from {@code defaults}
  * @param backend           where runs execute: {@code local} (DJL on this machine) or {@code modelarts}
@@ -34,14 +34,27 @@ import org.springframework.validation.annotation.Validated;
 public record TrainingProperties(@NotNull URI modelsBucket,
                                  @NotNull URI trainingBucket,
                                  @DefaultValue("1") @Positive int maxConcurrentRuns,
-                                 @NotNull Path runsDir,
+                                 @NotNull URI state,
                                  @NotNull Path modelCacheDir,
-                                 @NotNull Path checkpointDir,
                                  @DefaultValue @Valid Defaults defaults,
                                  @DefaultValue Map<String, ModelOverrides> models,
                                  @DefaultValue("local") @jakarta.validation.constraints.Pattern(regexp = "local|modelarts|vertex-ai") String backend,
                                  @DefaultValue @Valid ModelArts modelarts,
                                  @DefaultValue @Valid Vertex vertex) {
+
+    /** Where the run journal lives. */
+    public URI runsUri() {
+        return io.sluice.platform.storage.ObjectKeys.resolve(stateBase(), "runs/");
+    }
+
+    /** Where local runs' checkpoints live. */
+    public URI checkpointsUri() {
+        return io.sluice.platform.storage.ObjectKeys.resolve(stateBase(), "checkpoints/");
+    }
+
+    private URI stateBase() {
+        return state.toString().endsWith("/") ? state : URI.create(state + "/");
+    }
 
     /**
      * Vertex AI CustomJobs (credentials: Application Default Credentials of the service account).

@@ -81,8 +81,9 @@ class TrainingRestartIntegrationTests {
         assertThat(events).filteredOn(e -> e instanceof TrainingStarted s && s.getDatasetVersion().equals(version))
                 .as("started once per process").hasSize(2);
         String runId = "restart-" + version.substring(0, 12) + "-1";
-        assertThat(Files.readString(dataDir.resolve("training/runs/" + runId + ".json"))).contains("\"state\" : \"COMPLETED\"");
-        assertThat(dataDir.resolve("training/checkpoints/" + runId)).as("checkpoint discarded").doesNotExist();
+        Path state = dataDir.resolve("buckets/sluice-local-staging/training");
+        assertThat(Files.readString(state.resolve("runs/" + runId + ".json"))).contains("\"state\" : \"COMPLETED\"");
+        assertThat(store.list(store.bucket("sluice-local-staging").resolve("training/checkpoints/" + runId + "/"))).as("checkpoint discarded").isEmpty();
     }
 
     private static ConfigurableApplicationContext start(Path dataDir) {

@@ -19,6 +19,8 @@ public final class SluiceTopics {
     public static final String NOTIFICATIONS = "sluice.storage.notifications";
     public static final String DATASETS = "sluice.datasets";
     public static final String TRAINING = "sluice.training";
+    /** Training work keyed by model (DatasetReady and RetrainingRequested forwarded by the training-service), so one replica owns a model's runs. */
+    public static final String TRAINING_REQUESTS = "sluice.training.requests";
     public static final String EVALUATIONS = "sluice.evaluations";
     public static final String DEPLOYMENTS = "sluice.deployments";
     public static final String DEPLOYMENT_STATE = "sluice.deployment-state";
@@ -29,6 +31,7 @@ public final class SluiceTopics {
     /** Every topic; each also has a {@code .dlt}. */
     public static final List<Topic> ALL = List.of(
             new Topic(NOTIFICATIONS, false), new Topic(DATASETS, false), new Topic(TRAINING, false),
+            new Topic(TRAINING_REQUESTS, false),
             new Topic(EVALUATIONS, false), new Topic(DEPLOYMENTS, false), new Topic(DEPLOYMENT_STATE, true),
             new Topic(PREDICTIONS, false), new Topic(FEEDBACK, false), new Topic(MONITORING, false));
 
@@ -37,9 +40,12 @@ public final class SluiceTopics {
         return ALL.stream().flatMap(t -> Stream.of(t.name(), t.deadLetter())).toList();
     }
 
-    /** Names of the topics that carry Avro events (all but the raw notifications). */
+    /**
+     * Names of the topics that carry Avro events (all but the raw notifications, and the training
+     * requests, which only hold copies of events from other topics re-keyed by model).
+     */
     public static List<String> eventTopics() {
-        return ALL.stream().map(Topic::name).filter(n -> !n.equals(NOTIFICATIONS)).toList();
+        return ALL.stream().map(Topic::name).filter(n -> !n.equals(NOTIFICATIONS) && !n.equals(TRAINING_REQUESTS)).toList();
     }
 
     private SluiceTopics() {}

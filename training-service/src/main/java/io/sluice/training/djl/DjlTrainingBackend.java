@@ -59,7 +59,7 @@ import io.sluice.training.domain.TrainingOutcome;
  * with train-split statistics, trains the network {@link Networks} builds from the card, validates
  * every epoch, keeps the best epoch, stops early, and writes the version through {@link ModelPackage}.
  * Warm-starts from the production model when its architecture, input and classes match. With a
- * checkpoint folder, every epoch is checkpointed ({@link RunCheckpoints}) and a redone run resumes
+ * checkpoint prefix in the object store, every epoch is checkpointed ({@link RunCheckpoints}) and a redone run resumes
  * after its last checkpointed epoch: parameters, best epoch, early-stopping counter, history and
  * normalisation are restored; the optimizer's moments are not (DJL does not expose them), so a
  * resumed run is not bit-identical to an uninterrupted one.
@@ -76,19 +76,20 @@ public final class DjlTrainingBackend implements TrainingBackend {
 
     /** A trainer without checkpoints: an interrupted run starts again from its first epoch. */
     public DjlTrainingBackend(ObjectStore store, ModelPackage models, URI modelsBucket, Clock clock) {
-        this(store, models, modelsBucket, clock, null);
+        this(store, models, modelsBucket, clock, (URI) null);
     }
 
     /**
-     * @param checkpointDir folder of the runs' working folders ({@code <runId>/}): every epoch is checkpointed there and an
-     *                      interrupted run resumes after its last checkpoint; null for no checkpoints
+     * @param checkpoints prefix in the object store of the runs' checkpoints ({@code <runId>/}), ending with '/': every epoch
+     *                    is checkpointed there and an interrupted run resumes after its last checkpoint, on any replica;
+     *                    null for no checkpoints
      */
-    public DjlTrainingBackend(ObjectStore store, ModelPackage models, URI modelsBucket, Clock clock, Path checkpointDir) {
+    public DjlTrainingBackend(ObjectStore store, ModelPackage models, URI modelsBucket, Clock clock, URI checkpoints) {
         this.store = store;
         this.models = models;
         this.modelsBucket = modelsBucket;
         this.clock = clock;
-        this.checkpoints = checkpointDir == null ? null : new RunCheckpoints(checkpointDir);
+        this.checkpoints = checkpoints == null ? null : new RunCheckpoints(store, checkpoints);
     }
 
     @Override

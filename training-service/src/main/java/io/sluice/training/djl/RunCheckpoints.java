@@ -1,14 +1,10 @@
 package io.sluice.training.djl;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +13,9 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import io.sluice.models.ModelCard;
+import io.sluice.platform.storage.ObjectKeys;
+import io.sluice.platform.storage.ObjectStore;
+import io.sluice.platform.storage.StoredObject;
 import io.sluice.training.domain.EpochResult;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -24,12 +23,13 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The per-run working folder ({@code <root>/<runId>/}) where a local run checkpoints after every
- * epoch, so that a run interrupted by a crash or shutdown continues with the next epoch. Files:
+ * The per-run checkpoint prefix in the object store ({@code <root><runId>/}) where a local run
+ * checkpoints after every epoch, so that a run interrupted by a crash, a shutdown or a handover to
+ * another replica continues with the next epoch — on whichever replica owns it then. Objects:
  * {@code epoch-<n>.params} (parameters after epoch n), {@code best-<n>.params} (parameters of the
- * best epoch so far) and {@code checkpoint.json} (the state below), written last and atomically, so
- * a crash mid-write leaves the previous checkpoint intact. Optimizer moments are not saved (DJL
- * does not expose them).
+ * best epoch so far) and {@code checkpoint.json} (the state below), written last (an object is
+ * replaced whole), so a crash mid-write leaves the previous checkpoint intact. Optimizer moments
+ * are not saved (DJL does not expose them).
  */
 final class RunCheckpoints {
 
@@ -64,29 +64,33 @@ final class RunCheckpoints {
     /** A checkpoint that was read back: its state and both parameter sets. */
     record Resumed(State state, byte[] parameters, byte[] bestParameters) {}
 
-    private final Path root;
+    private final ObjectStore store;
+    private final URI root;
 
-    /** @param root folder holding one working folder per run */
-    RunCheckpoints(Path root) {
+    /** @param root prefix holding one prefix per run, ending with '/' */
+    RunCheckpoints(ObjectStore store, URI root) {
+        if (!root.toString().endsWith("/")) {
+            throw new IllegalArgumentException("the checkpoints URI must end with '/': " + root);
+        }
+        this.store = store;
         this.root = root;
     }
 
     /** The run's last checkpoint when there is one that matches the fingerprint; a mismatching or unreadable one is discarded. */
     Optional<Resumed> read(String runId, String fingerprint) {
-        Path folder = folder(runId);
-        Path stateFile = folder.resolve(STATE_FILE);
-        if (!Files.exists(stateFile)) {
-            return Optional.empty();
-        }
+        URI folder = folder(runId);
         try {
-            State state = JSON.readValue(Files.readAllBytes(stateFile), State.class);
+            if (store.stat(ObjectKeys.resolve(folder, STATE_FILE)).isEmpty()) {
+                return Optional.empty();
+            }
+            State state = JSON.readValue(store.read(ObjectKeys.resolve(folder, STATE_FILE)), State.class);
             if (!fingerprint.equals(state.fingerprint())) {
                 LOG.info(() -> "run " + runId + " has a checkpoint of other data or settings; starting it from scratch");
                 discard(runId);
                 return Optional.empty();
             }
-            return Optional.of(new Resumed(state, Files.readAllBytes(folder.resolve(state.parametersFile())),
-                    Files.readAllBytes(folder.resolve(state.bestParametersFile()))));
+            return Optional.of(new Resumed(state, store.read(ObjectKeys.resolve(folder, state.parametersFile())),
+                    store.read(ObjectKeys.resolve(folder, state.bestParametersFile()))));
         } catch (IOException | JacksonException e) {
             LOG.log(Level.WARNING, "cannot read the checkpoint of run " + runId + "; starting it from scratch", e);
             discard(runId);
@@ -95,40 +99,41 @@ final class RunCheckpoints {
     }
 
     /**
-     * Writes the checkpoint after an epoch: the parameter files first, then the state (atomic move), then
-     * drops parameter files the new state no longer names.
+     * Writes the checkpoint after an epoch: the parameter objects first, then the state, then drops
+     * parameter objects the new state no longer names.
      *
      * @param bestParameters parameters of the best epoch, or null when the best epoch is this one
      */
     void write(String runId, State state, byte[] parameters, byte[] bestParameters) throws IOException {
-        Path folder = Files.createDirectories(folder(runId));
-        write(folder, state.parametersFile(), parameters);
-        if (!Files.exists(folder.resolve(state.bestParametersFile())) || state.bestEpoch() == state.epoch()) {
-            write(folder, state.bestParametersFile(), bestParameters == null ? parameters : bestParameters);
+        URI folder = folder(runId);
+        store.put(ObjectKeys.resolve(folder, state.parametersFile()), parameters);
+        URI best = ObjectKeys.resolve(folder, state.bestParametersFile());
+        if (state.bestEpoch() == state.epoch() || store.stat(best).isEmpty()) {
+            store.put(best, bestParameters == null ? parameters : bestParameters);
         }
-        write(folder, STATE_FILE, JSON.writeValueAsBytes(state));
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path file : files.toList()) {
-                String name = file.getFileName().toString();
-                if (name.endsWith(".params") && !name.equals(state.parametersFile()) && !name.equals(state.bestParametersFile())) {
-                    Files.deleteIfExists(file);
-                }
+        store.put(ObjectKeys.resolve(folder, STATE_FILE), JSON.writeValueAsBytes(state));
+        for (URI object : objects(folder)) {
+            String name = ObjectKeys.relativize(folder, object);
+            if (name.endsWith(".params") && !name.equals(state.parametersFile()) && !name.equals(state.bestParametersFile())) {
+                store.delete(object);
             }
         }
     }
 
-    /** Removes the run's working folder (the run finished, or its checkpoint is of no use). */
+    /** Removes the run's checkpoint (the run finished, or its checkpoint is of no use). */
     void discard(String runId) {
-        Path folder = folder(runId);
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
+        try {
+            for (URI object : objects(folder(runId))) {
+                store.delete(object);
             }
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot remove the working folder of run " + runId, e);
+            LOG.log(Level.WARNING, "cannot remove the checkpoint of run " + runId, e);
+        }
+    }
+
+    private List<URI> objects(URI folder) throws IOException {
+        try (Stream<StoredObject> listed = store.list(folder)) {
+            return listed.map(StoredObject::uri).toList();
         }
     }
 
@@ -141,20 +146,10 @@ final class RunCheckpoints {
         }
     }
 
-    private Path folder(String runId) {
+    private URI folder(String runId) {
         if (!runId.matches("[A-Za-z0-9._-]+") || runId.startsWith(".")) {
             throw new IllegalArgumentException("run id '" + runId + "' is not a safe folder name");
         }
-        return root.resolve(runId);
-    }
-
-    private static void write(Path folder, String name, byte[] bytes) throws IOException {
-        Path temp = Files.createTempFile(folder, name, ".tmp");
-        Files.write(temp, bytes);
-        try {
-            Files.move(temp, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, folder.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        }
+        return ObjectKeys.resolve(root, runId + "/");
     }
 }

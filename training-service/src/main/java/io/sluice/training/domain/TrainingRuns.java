@@ -5,10 +5,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,6 +18,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -23,10 +26,12 @@ import java.util.logging.Logger;
  * Accepts training requests, journals them before anything else, runs them on a bounded pool
  * off the caller's (consumer's) thread, and publishes their outcome. One run per (model, dataset
  * version): a redelivered request changes nothing; explicit retraining adds an attempt. A newer
- * dataset version for the same model supersedes older unfinished runs. After a restart,
- * {@link #recover()} redoes every run that had not published its outcome (the backend resumes it
- * from its checkpoint when it keeps one); a run interrupted by shutdown is left unfinished in the
- * journal for exactly that reason, and a finished run's checkpoint is discarded.
+ * dataset version for the same model supersedes older unfinished runs. With replicas, the instance
+ * that owns a model (its partition of the training requests) runs its runs: {@link #adopt} redoes
+ * every run of the newly owned models that had not published its outcome (the backend resumes it
+ * from its checkpoint when it keeps one), {@link #release} hands the runs of models that moved away
+ * over; a run interrupted by shutdown or handover is left unfinished in the journal for exactly that
+ * reason, and a finished run's checkpoint is discarded.
  */
 public final class TrainingRuns implements AutoCloseable {
 
@@ -42,7 +47,12 @@ public final class TrainingRuns implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final Map<String, RunRecord> runs = new ConcurrentHashMap<>();
     private final Map<String, String> stopRequests = new ConcurrentHashMap<>();
+    /** Runs queued or executing on this instance. */
+    private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
+    private final Set<String> executing = ConcurrentHashMap.newKeySet();
     private volatile boolean closing;
+    /** Stop request of a run whose model moved to another replica. */
+    private static final String HANDED_OVER = "\0handed-over";
 
     /**
      * @param settings          resolved settings per model name
@@ -93,19 +103,85 @@ public final class TrainingRuns implements AutoCloseable {
         journal.save(record);
         runs.put(runId, record);
         supersedeOlderRuns(record);
-        executor.execute(() -> execute(runId));
+        schedule(runId);
         return Optional.of(record);
     }
 
+    private void schedule(String runId) {
+        scheduled.add(runId);
+        executor.execute(() -> execute(runId));
+    }
+
     /** Schedules again, in acceptance order, every journaled run that never published its outcome. */
-    public synchronized List<RunRecord> recover() {
-        List<RunRecord> unfinished = runs.values().stream().filter(r -> !r.state().finished())
-                .sorted(Comparator.comparing(RunRecord::acceptedAt)).toList();
+    public List<RunRecord> recover() {
+        try {
+            return adopt(model -> true);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the run journal", e);
+        }
+    }
+
+    /**
+     * Takes over the journaled runs of the models this instance now owns (reading the journal again:
+     * another replica may have written it) and schedules, in acceptance order, every one that never
+     * published its outcome — left by a replica that handed it over, stopped or died, or by this one
+     * before a restart; the backend resumes it from its checkpoint.
+     */
+    public synchronized List<RunRecord> adopt(Predicate<String> ownedModel) throws IOException {
+        List<RunRecord> unfinished = new ArrayList<>();
+        for (RunRecord record : journal.all()) {
+            if (!ownedModel.test(record.request().modelName()) || scheduled.contains(record.runId())) {
+                continue;
+            }
+            runs.put(record.runId(), record);
+            if (!record.state().finished()) {
+                unfinished.add(record);
+            }
+        }
+        unfinished.sort(Comparator.comparing(RunRecord::acceptedAt));
         for (RunRecord run : unfinished) {
-            LOG.info(() -> "redoing run " + run.runId() + " left " + run.state() + " by a previous instance");
-            executor.execute(() -> execute(run.runId()));
+            LOG.info(() -> "redoing run " + run.runId() + " left " + run.state() + " by a previous owner");
+            schedule(run.runId());
         }
         return unfinished;
+    }
+
+    /**
+     * Hands over the runs of models this instance no longer owns: queued ones are dropped, running ones
+     * stop at their next batch and stay unfinished in the journal (their checkpoint kept) for the new
+     * owner to resume. Waits up to {@code wait} for them to stop, so that two replicas never train
+     * one run at once.
+     *
+     * @return runs still executing when the wait ran out
+     */
+    public Set<String> release(Predicate<String> ownedModel, java.time.Duration wait) {
+        List<String> handedOver;
+        synchronized (this) {
+            List<RunRecord> moved = runs.values().stream().filter(r -> !ownedModel.test(r.request().modelName())).toList();
+            handedOver = moved.stream().filter(r -> !r.state().finished()).map(RunRecord::runId).toList();
+            for (String runId : moved.stream().map(RunRecord::runId).toList()) {
+                if (executing.contains(runId)) {
+                    stopRequests.put(runId, HANDED_OVER);
+                }
+                runs.remove(runId);
+                scheduled.remove(runId);
+            }
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (handedOver.stream().anyMatch(executing::contains) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20); // polling a few threads that stop between batches
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        Set<String> still = new java.util.HashSet<>(handedOver);
+        still.retainAll(executing);
+        if (!handedOver.isEmpty()) {
+            LOG.info(() -> "handed over runs " + handedOver + (still.isEmpty() ? "" : "; still stopping: " + still));
+        }
+        return still;
     }
 
     /** Asks a queued or running run to stop; it ends in TrainingFailed(kind CANCELLED). False when it already finished. */
@@ -148,9 +224,13 @@ public final class TrainingRuns implements AutoCloseable {
     }
 
     private void execute(String runId) {
-        RunRecord run = runs.get(runId);
-        if (run == null || run.state().finished() || closing) {
-            return;
+        RunRecord run;
+        synchronized (this) {
+            run = runs.get(runId);
+            if (run == null || run.state().finished() || closing || !scheduled.contains(runId)) {
+                return;
+            }
+            executing.add(runId);
         }
         long start = clock.millis();
         try {
@@ -174,6 +254,9 @@ public final class TrainingRuns implements AutoCloseable {
             }
         } catch (IOException e) {
             LOG.log(Level.SEVERE, "cannot journal run " + runId + "; it is redone on the next start", e);
+        } finally {
+            executing.remove(runId);
+            scheduled.remove(runId);
         }
     }
 
@@ -181,7 +264,9 @@ public final class TrainingRuns implements AutoCloseable {
         String by = stopRequests.remove(runId);
         RunRecord run = runs.get(runId);
         try {
-            if (by == null) {
+            if (HANDED_OVER.equals(by)) {
+                LOG.info(() -> "run " + runId + " stopped: handed over to the replica that owns its model now");
+            } else if (by == null) {
                 LOG.info(() -> "run " + runId + " stopped by shutdown; it is redone on the next start");
             } else if (by.isEmpty()) {
                 finish(run, RunState.CANCELLED, "cancelled by an operator while training", null);
@@ -262,7 +347,8 @@ public final class TrainingRuns implements AutoCloseable {
 
         @Override
         public boolean cancelRequested() {
-            return stopRequests.containsKey(run.runId());
+            String by = stopRequests.get(run.runId());
+            return by != null && !by.equals(HANDED_OVER); // a handed-over cloud job keeps running; the new owner re-attaches
         }
 
         @Override

@@ -1,2 +1,2 @@
-/** The run journal on local disk: one JSON file per run under {@code ${sluice.data-dir}/training/runs/}. */
+/** The run journal in the object store: one JSON object per run under {@code sluice.training.state}{@code runs/}, readable by every replica. */
 package io.sluice.training.journal;

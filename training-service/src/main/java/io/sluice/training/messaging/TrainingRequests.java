@@ -41,6 +41,11 @@ public class TrainingRequests {
                 .toList();
     }
 
+    /** The model a retraining request is for, checked. */
+    String modelName(RetrainingRequested requested) {
+        return safe(requested.getModelName(), "model name");
+    }
+
     TrainingRequest fromRetrainingRequested(RetrainingRequested requested) {
         String dataset = safe(requested.getDatasetName(), "dataset name");
         String version = requested.getDatasetVersion();

@@ -23,7 +23,6 @@ import io.sluice.training.domain.TrainingListener;
 import io.sluice.training.domain.TrainingOutcome;
 import io.sluice.training.domain.TrainingRequest;
 import io.sluice.training.domain.TrainingRuns;
-import io.sluice.training.journal.FileRunJournal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +49,7 @@ class CheckpointResumeTests {
         assertThat(first.reachedStop.await(60, TimeUnit.SECONDS)).isTrue();
         runs.close(); // the service stops while epoch 3 is under way
         assertThat(first.completed).isEmpty();
-        assertThat(temp.resolve("checkpoints/" + runId + "/checkpoint.json")).exists();
+        assertThat(temp.resolve("buckets/staging/checkpoints/" + runId + "/checkpoint.json")).exists();
 
         Recorder second = new Recorder(Integer.MAX_VALUE);
         try (TrainingRuns restarted = instance(store, modelsBucket, second)) {
@@ -67,13 +66,13 @@ class CheckpointResumeTests {
         assertThat(second.completed).singleElement().satisfies(outcome ->
                 assertThat(outcome.history()).extracting(EpochResult::epoch).containsExactly(1, 2, 3, 4, 5));
         assertThat(second.failed).isEmpty();
-        assertThat(temp.resolve("checkpoints/" + runId)).as("discarded once the run completed").doesNotExist();
+        assertThat(store.list(store.bucket("staging").resolve("checkpoints/" + runId + "/"))).as("discarded once the run completed").isEmpty();
     }
 
     private TrainingRuns instance(FileObjectStore store, URI modelsBucket, TrainingListener listener) throws Exception {
         DjlTrainingBackend backend = new DjlTrainingBackend(store, new ModelPackage(store, temp.resolve("cache")), modelsBucket, Clock.systemUTC(),
-                temp.resolve("checkpoints"));
-        return new TrainingRuns(new FileRunJournal(temp.resolve("runs")), backend, listener, model -> Optional.empty(),
+                store.bucket("staging").resolve("checkpoints/"));
+        return new TrainingRuns(io.sluice.training.TestJournals.in(temp.resolve("state")), backend, listener, model -> Optional.empty(),
                 model -> DjlTrainingBackendTests.noEarlyStop(EPOCHS, 0.01), 1, Clock.systemUTC());
     }
 

@@ -192,7 +192,7 @@ class DjlTrainingBackendTests {
 
     @Test
     void resumesAnInterruptedRunAtTheEpochAfterItsLastCheckpoint() throws Exception {
-        DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), temp.resolve("checkpoints"));
+        DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), store.bucket("staging").resolve("checkpoints/"));
         SyntheticDatasets.Written data = SyntheticDatasets.images(store, raw, training, "shapes", 40, 8, false, 1);
         TrainingJob job = job(data, "v1", noEarlyStop(5, 0.01), Optional.empty());
         monitor.crashAfterEpochs = 2;
@@ -210,14 +210,14 @@ class DjlTrainingBackendTests {
         try (LoadedModel loaded = models.load(URI.create(outcome.modelUri()), Device.cpu())) {
             assertThat(loaded.card().history()).hasSize(5);
         }
-        assertThat(temp.resolve("checkpoints/run-v1/checkpoint.json")).exists();
+        assertThat(temp.resolve("buckets/staging/checkpoints/run-v1/checkpoint.json")).exists();
         resuming.discard("run-v1");
-        assertThat(temp.resolve("checkpoints/run-v1")).doesNotExist();
+        assertThat(store.list(store.bucket("staging").resolve("checkpoints/run-v1/"))).isEmpty();
     }
 
     @Test
     void writesTheBestCheckpointedEpochWhenTheRunWasInterruptedAfterItsLastEpoch() throws Exception {
-        DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), temp.resolve("checkpoints"));
+        DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), store.bucket("staging").resolve("checkpoints/"));
         SyntheticDatasets.Written data = SyntheticDatasets.csv(store, raw, training, "points", 60, 3);
         TrainingJob job = job(data, "v1", noEarlyStop(3, 0.01), Optional.empty());
         monitor.crashAfterEpochs = 3;
@@ -242,14 +242,14 @@ class DjlTrainingBackendTests {
 
     @Test
     void keepsTheEarlyStoppingCountAcrossARestart() throws Exception {
-        DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), temp.resolve("checkpoints"));
+        DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), store.bucket("staging").resolve("checkpoints/"));
         SyntheticDatasets.Written data = SyntheticDatasets.csv(store, raw, training, "points", 60, 3);
         ModelSettings patience3 = new ModelSettings(null, List.of(8, 16), List.of(32), 0.0, "adam", 0.01, 16, 8, 3, 42, List.of(), null, false,
                 true);
         monitor.crashAfterEpochs = 2;
         assertThatThrownBy(() -> resuming.train(job(data, "v1", patience3, Optional.empty()), monitor)).hasMessageContaining("simulated crash");
         // as if epochs 2..4 had not improved and epoch 4's checkpoint had just been written: the run is due to stop early
-        Path stateFile = temp.resolve("checkpoints/run-v1/checkpoint.json");
+        Path stateFile = temp.resolve("buckets/staging/checkpoints/run-v1/checkpoint.json");
         tools.jackson.databind.ObjectMapper json = tools.jackson.databind.json.JsonMapper.builder().build();
         tools.jackson.databind.node.ObjectNode state = (tools.jackson.databind.node.ObjectNode) json.readTree(stateFile.toFile());
         assertThat(state.get("epoch").asInt()).isEqualTo(2);
@@ -266,7 +266,7 @@ class DjlTrainingBackendTests {
 
     @Test
     void startsAgainFromTheFirstEpochWhenTheCheckpointWasMadeWithOtherSettings() throws Exception {
-        DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), temp.resolve("checkpoints"));
+        DjlTrainingBackend resuming = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), store.bucket("staging").resolve("checkpoints/"));
         SyntheticDatasets.Written data = SyntheticDatasets.csv(store, raw, training, "points", 60, 3);
         monitor.crashAfterEpochs = 1;
         assertThatThrownBy(() -> resuming.train(job(data, "v1", noEarlyStop(3, 0.01), Optional.empty()), monitor))

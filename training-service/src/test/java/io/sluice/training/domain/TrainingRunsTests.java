@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
-import io.sluice.training.journal.FileRunJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +35,7 @@ class TrainingRunsTests {
     }
 
     TrainingRuns start(int maxConcurrentRuns) throws Exception {
-        runs = new TrainingRuns(new FileRunJournal(temp.resolve("runs")), backend, new RecordingListener(events), model -> Optional.empty(),
+        runs = new TrainingRuns(io.sluice.training.TestJournals.in(temp.resolve("state")), backend, new RecordingListener(events), model -> Optional.empty(),
                 model -> new ModelSettings(null, List.of(), List.of(), 0, "adam", 0.01, 8, 2, 1, 1, List.of(), null, false, true),
                 maxConcurrentRuns, Clock.systemUTC());
         return runs;
@@ -154,6 +153,37 @@ class TrainingRunsTests {
         assertThat(runs.accept(request("digits", "1111111111111111", "e1"), false)).as("redelivery after restart").isEmpty();
         awaitState("digits-111111111111-1", RunState.COMPLETED);
         assertThat(backend.discarded).containsExactly("digits-111111111111-1");
+    }
+
+    @Test
+    void handsARunOverToTheReplicaThatNowOwnsItsModelWhichCompletesItOnce() throws Exception {
+        start(1);
+        CountDownLatch running = new CountDownLatch(1);
+        backend.behaviour = monitor -> {
+            running.countDown();
+            return true;
+        };
+        runs.accept(request("digits", "1111111111111111", "e1"), false);
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(runs.release(model -> false, Duration.ofSeconds(10))).as("stopped within the wait").isEmpty();
+        assertThat(events).containsExactly("started digits-111111111111-1");
+        assertThat(backend.discarded).as("checkpoint kept for the new owner").isEmpty();
+        backend.behaviour = monitor -> false;
+        try (TrainingRuns other = new TrainingRuns(io.sluice.training.TestJournals.in(temp.resolve("state")), backend,
+                new RecordingListener(events), model -> Optional.empty(),
+                model -> new ModelSettings(null, List.of(), List.of(), 0, "adam", 0.01, 8, 2, 1, 1, List.of(), null, false, true), 1,
+                Clock.systemUTC())) {
+            assertThat(other.adopt(model -> model.equals("other"))).as("not its model").isEmpty();
+            List<RunRecord> adopted = other.adopt(model -> model.equals("digits"));
+            awaitEvents("completed digits-111111111111-1");
+
+            assertThat(adopted).extracting(RunRecord::runId).containsExactly("digits-111111111111-1");
+            assertThat(other.accept(request("digits", "1111111111111111", "e1"), false)).as("redelivery to the new owner").isEmpty();
+            assertThat(other.adopt(model -> true)).as("adopting again starts nothing").isEmpty();
+        }
+        assertThat(events).filteredOn(e -> e.startsWith("completed")).hasSize(1);
+        assertThat(events).filteredOn(e -> e.startsWith("started")).hasSize(2);
     }
 
     @Test

@@ -33,7 +33,6 @@ import io.sluice.training.domain.TrainingOutcome;
 import io.sluice.training.domain.TrainingListener;
 import io.sluice.training.domain.TrainingRequest;
 import io.sluice.training.domain.TrainingRuns;
-import io.sluice.training.journal.FileRunJournal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -200,7 +199,7 @@ class ModelArtsTrainingBackendTests {
         };
         ModelArtsTrainingBackend backend = backend(ModelArtsAuthentication.akSk(FakeModelArts.AK, wrongSk, "project-1", Clock.systemUTC()),
                 Duration.ofMinutes(1));
-        try (TrainingRuns runs = new TrainingRuns(new FileRunJournal(temp.resolve("runs")), backend, listener, model -> Optional.empty(),
+        try (TrainingRuns runs = new TrainingRuns(io.sluice.training.TestJournals.in(temp.resolve("state")), backend, listener, model -> Optional.empty(),
                 model -> job(null).settings(), 1, Clock.systemUTC())) {
             runs.accept(job(null).request(), false);
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
