@@ -30,9 +30,10 @@ import io.sluice.inference.domain.InputGuard;
  * @param maxImagePixels     largest decoded image (width × height) accepted (400 beyond), against decompression bombs
  * @param apiKeys            accepted API keys ({@code X-API-Key} or {@code Authorization: Bearer}); empty turns authentication off
  * @param rateLimitPerSecond requests per second allowed per API key (429 beyond); 0 means unlimited
- * @param maxQueueWait       longest an input may wait in its version's queue: requests that would wait longer (estimated
- *                           from the recent time per input) get 503 with {@code Retry-After} at once, inputs that did
- *                           wait longer are shed rather than run; 0 turns shedding off
+ * @param maxQueueWait       longest a request may wait, from its arrival (body reading included), before its inputs run:
+ *                           requests that would wait longer (time spent plus the queue ahead at the recent time per
+ *                           input) get 503 with {@code Retry-After} at once, inputs that did wait longer are shed rather
+ *                           than run; 0 turns shedding off
  * @param inputGuard         what happens to an input far outside the range the version was trained on: {@code refuse}
  *                           (400) or {@code flag} (served, telemetry flagged and without input statistics)
  * @param inputTolerance     how far outside the trained range an input may lie, in range-widths beyond either end
@@ -53,7 +54,7 @@ public record InferenceProperties(@NotNull Path modelCacheDir,
                                   @DefaultValue("16777216") @Positive long maxImagePixels,
                                   @DefaultValue("") List<String> apiKeys,
                                   @DefaultValue("100") @Min(0) int rateLimitPerSecond,
-                                  @DefaultValue("500ms") @NotNull Duration maxQueueWait,
+                                  @DefaultValue("1s") @NotNull Duration maxQueueWait,
                                   @DefaultValue("refuse") @NotNull InputGuard.Mode inputGuard,
                                   @DefaultValue("1.0") @DecimalMin("0") double inputTolerance,
                                   @DefaultValue("10m") @NotNull Duration retainRemoved) {

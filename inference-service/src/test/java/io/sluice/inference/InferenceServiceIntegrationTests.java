@@ -62,6 +62,8 @@ class InferenceServiceIntegrationTests {
     static void kafka(DynamicPropertyRegistry registry) {
         kafka.register(registry);
         registry.add("sluice.data-dir", dataDir::toString);
+        // the build machine is shared and often overloaded: these tests are not about shedding (BatcherTests are)
+        registry.add("sluice.inference.max-queue-wait", () -> "20s");
     }
 
     @BeforeAll
@@ -234,6 +236,10 @@ class InferenceServiceIntegrationTests {
         assertThat(response.headers().firstValue("X-Sluice-Model-Version")).contains("v1");
         assertThat(response.body()).contains("\"modelVersion\":\"v1\"").contains("\"probabilities\":{\"cross\":")
                 .containsPattern("\"label\":\"(cross|dot|line)\"").contains("\"requestId\":");
+        String requestId = response.body().replaceAll(".*\"requestId\":\"([^\"]+)\".*", "$1");
+        PredictionServed served = kafka.await(SluiceTopics.PREDICTIONS, PredictionServed.class, e -> e.getRequestId().equals(requestId),
+                Duration.ofSeconds(30));
+        assertThat(served.getInputSize()).as("20 x 12 grayscale pixels as sent, before resizing to 8 x 8").isEqualTo(240);
 
         HttpResponse<String> metadata = get("/v2/models/shapes");
         assertThat(metadata.body()).contains("\"state\":\"READY\"").contains("\"sizeBytes\":").contains("\"cacheDir\":\"")

@@ -9,9 +9,9 @@ import java.time.Duration;
  * @param maxQueueDelay longest the first input of a batch waits for others to join
  * @param queueCapacity inputs that may wait per version; beyond it requests are refused (back-pressure), and a request
  *                      holding more inputs than this can never fit (refused as too large)
- * @param maxQueueWait  longest an input may wait in the queue: a request whose inputs would wait longer (estimated from
- *                      the recent time per input) is shed at once, and an input that has waited longer is shed instead
- *                      of run; zero turns shedding off
+ * @param maxQueueWait  longest a request may wait, from its arrival, before its inputs run: a request that would wait
+ *                      longer (the time it already spent plus the queue ahead of it at the recent time per input) is shed
+ *                      at once, and an input that has waited longer is shed instead of run; zero turns shedding off
  * @param retryAfter    what a refused caller is told to wait before retrying
  */
 public record BatchSettings(int maxBatchSize, Duration maxQueueDelay, int queueCapacity, Duration maxQueueWait, Duration retryAfter) {

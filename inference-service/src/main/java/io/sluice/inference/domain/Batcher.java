@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
  * Dynamic batching for one version: inputs submitted concurrently wait in a bounded queue and one
  * worker thread runs them through the model in groups of up to {@code maxBatchSize}, waiting at most
  * {@code maxQueueDelay} after the oldest one arrived for others to join. A full queue refuses new
- * inputs at once instead of growing; with a {@code maxQueueWait}, inputs that would wait longer than it
- * (the queue's length times the recent time per input) are shed at once, and any that did wait longer
- * are shed rather than run, so the latency of what is answered stays bounded under overload. Closing
+ * inputs at once instead of growing; with a {@code maxQueueWait}, a request that would wait longer than it
+ * from its arrival (the time already spent plus the queue's length times the recent time per input) is
+ * shed at once, and inputs that did wait longer are shed rather than run, so the latency of what is
+ * answered stays bounded under overload. Closing
  * drains what is queued, then closes the model.
  */
 public final class Batcher implements AutoCloseable {
@@ -22,7 +23,7 @@ public final class Batcher implements AutoCloseable {
     /** An input's answer and the size of the batch it ran in. */
     public record Result(Scores scores, int batchSize) {}
 
-    private record Job(float[] input, CompletableFuture<Result> future, long enqueuedNanos) {}
+    private record Job(float[] input, CompletableFuture<Result> future, long enqueuedNanos, long arrivedNanos) {}
 
     /** Weight of the newest batch in the moving average of the time per input. */
     private static final double SMOOTHING = 0.2;
@@ -52,17 +53,18 @@ public final class Batcher implements AutoCloseable {
      * @throws UnavailableException when the queue is full, the input would wait too long, or the version is being unloaded
      */
     public CompletableFuture<Result> submit(float[] input) {
-        return submitAll(List.of(input)).get(0);
+        return submitAll(List.of(input), System.nanoTime()).get(0);
     }
 
     /**
      * Queues the inputs of one request, all or none.
      *
+     * @param arrived {@link System#nanoTime()} when the request arrived: the time it already spent counts against the bound
      * @throws TooLargeException    when they are more than the queue can ever hold
      * @throws UnavailableException when the queue cannot take them now, they would wait longer than the bound, or the
      *                              version is being unloaded
      */
-    public List<CompletableFuture<Result>> submitAll(List<float[]> inputs) {
+    public List<CompletableFuture<Result>> submitAll(List<float[]> inputs, long arrived) {
         if (inputs.size() > settings.queueCapacity()) {
             throw new TooLargeException("the request holds " + inputs.size() + " inputs; a version's queue takes at most "
                     + settings.queueCapacity() + ": split it into smaller requests");
@@ -70,19 +72,19 @@ public final class Batcher implements AutoCloseable {
         if (closing) {
             throw new UnavailableException("the version is being unloaded", UnavailableException.Reason.NOT_READY, settings.retryAfter());
         }
+        long now = System.nanoTime();
         if (maxWaitNanos > 0) {
-            // the inputs ahead, these, and about one more for the batch running now
-            double expected = (queue.size() + inputs.size()) * nanosPerInput;
+            // the time already spent, then the inputs ahead, these, and about one more for the batch running now
+            double expected = (now - arrived) + (queue.size() + inputs.size()) * nanosPerInput;
             if (expected > maxWaitNanos) {
-                throw new UnavailableException("overloaded: the inputs would wait about " + Math.round(expected / 1e6)
-                        + " ms in the queue, the bound is " + settings.maxQueueWait().toMillis() + " ms",
+                throw new UnavailableException("overloaded: the request would wait about " + Math.round(expected / 1e6)
+                        + " ms in the service, the bound is " + settings.maxQueueWait().toMillis() + " ms",
                         UnavailableException.Reason.SHED, settings.retryAfter());
             }
         }
-        long now = System.nanoTime();
         List<CompletableFuture<Result>> futures = new ArrayList<>(inputs.size());
         for (float[] input : inputs) {
-            Job job = new Job(input, new CompletableFuture<>(), now);
+            Job job = new Job(input, new CompletableFuture<>(), now, arrived);
             if (!queue.offer(job)) {
                 futures.forEach(f -> f.cancel(false)); // the worker skips them
                 throw new UnavailableException("the queue of " + settings.queueCapacity() + " inputs is full",
@@ -148,9 +150,9 @@ public final class Batcher implements AutoCloseable {
             if (job.future().isDone()) {
                 return true;
             }
-            if (maxWaitNanos > 0 && now - job.enqueuedNanos() > maxWaitNanos) {
+            if (maxWaitNanos > 0 && now - job.arrivedNanos() > maxWaitNanos) {
                 job.future().completeExceptionally(new UnavailableException("overloaded: the input waited "
-                        + (now - job.enqueuedNanos()) / 1_000_000 + " ms in the queue, the bound is "
+                        + (now - job.arrivedNanos()) / 1_000_000 + " ms, the bound is "
                         + settings.maxQueueWait().toMillis() + " ms", UnavailableException.Reason.SHED, settings.retryAfter()));
                 return true;
             }

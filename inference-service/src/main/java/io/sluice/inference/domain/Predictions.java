@@ -52,7 +52,7 @@ public final class Predictions {
      * @throws UnavailableException   when the version is not ready, its queue is full or the queue wait passed its bound (503)
      */
     public Answer predict(InferenceRequest request) {
-        long start = System.nanoTime();
+        long start = request.arrived();
         ModelRoutes routes = table.get(request.model())
                 .orElseThrow(() -> new UnknownModelException("unknown model '" + request.model() + "'"));
         Call call = new Call(request, routes.revision(), start);
@@ -79,7 +79,7 @@ public final class Predictions {
         try {
             inputs = served.inputs(request.payload());
             flag = guard.check(inputs, served.info());
-            pending = batcher.submitAll(inputs);
+            pending = batcher.submitAll(inputs, start);
         } catch (InvalidInputException e) {
             telemetry.record(refused(call, call.request().requestId(), route, Outcome.CLIENT_ERROR, size, e.kind()));
             throw e;
@@ -171,7 +171,7 @@ public final class Predictions {
             try {
                 inputs = served.inputs(request.payload());
                 flag = guard.check(inputs, served.info());
-                mirrored = batcher.submitAll(inputs);
+                mirrored = batcher.submitAll(inputs, call.start());
             } catch (InvalidInputException e) {
                 telemetry.record(refused(call, request.requestId(), shadow, Outcome.CLIENT_ERROR, size, e.kind()));
                 continue;

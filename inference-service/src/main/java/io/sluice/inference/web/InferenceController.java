@@ -123,11 +123,12 @@ class InferenceController {
                                  InputStream body,
                                               @RequestHeader(name = ROUTING_KEY_HEADER, required = false) String routingKey,
                                               @RequestHeader(name = REQUEST_ID_HEADER, required = false) String requestIdHeader) {
+        long arrived = System.nanoTime(); // before the body is read: reading it is part of the request's time
         routes(model); // an unknown model is a 404 whatever the body
         // streamed: the tensor's numbers go straight into a float[], never through a tree of boxed values
         V2Tensors.Request request = V2Tensors.read(json.createParser(body));
         String requestId = requestId(request.id() != null ? request.id() : requestIdHeader);
-        Answer answer = predictions.predict(new InferenceRequest(requestId, model, version, routingKey, request.tensor()));
+        Answer answer = predictions.predict(new InferenceRequest(requestId, model, version, routingKey, request.tensor(), arrived));
         return ResponseEntity.ok().header(VERSION_HEADER, answer.version()).header(REQUEST_ID_HEADER, requestId)
                 .contentType(MediaType.APPLICATION_JSON).body(V2Tensors.response(json, answer));
     }

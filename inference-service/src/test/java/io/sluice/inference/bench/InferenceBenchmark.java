@@ -58,7 +58,10 @@ import io.sluice.platform.testkit.SluiceKafka;
  * {@code raw-batches=1,8,32,64}, {@code endpoint=infer|predict}, {@code client=wrk|jvm|in-process}
  * (default wrk when it is on the PATH, else jvm), {@code unbatched=true} (false skips the
  * batching-off service), {@code service-warmup-seconds=15} (load at the highest concurrency before
- * each service's first point, unmeasured).
+ * each service's first point, unmeasured), {@code overload=N}: instead of all that, the batched service
+ * at concurrency N twice in the same run, first without shedding and with Tomcat's default 200 request
+ * threads (how it was), then with the service's defaults ({@code max-queue-wait}, request threads):
+ * p50/p99 of every answer, answers per second, the share of 503s (counted by the service) and the load.
  */
 public final class InferenceBenchmark {
 
@@ -89,10 +92,15 @@ public final class InferenceBenchmark {
 
     /** One measured point. */
     record Point(String what, int concurrency, double perSecond, double p50Millis, double p99Millis, long errors, double load,
-                 Map<String, Double> cpuMillisPerRequest) {
+                 Map<String, Double> cpuMillisPerRequest, double refused) {
 
         Point(String what, int concurrency, double perSecond, double p50Millis, double p99Millis, long errors, double load) {
-            this(what, concurrency, perSecond, p50Millis, p99Millis, errors, load, Map.of());
+            this(what, concurrency, perSecond, p50Millis, p99Millis, errors, load, Map.of(), 0);
+        }
+
+        /** The same point with the share of answers that were 503s, as the service counted them. */
+        Point refusing(double share) {
+            return new Point(what, concurrency, perSecond, p50Millis, p99Millis, errors, load, cpuMillisPerRequest, share);
         }
     }
 
@@ -131,6 +139,10 @@ public final class InferenceBenchmark {
             default -> "JDK HttpClient threads in this JVM";
         });
         bodies = writeBodies(dataDir.resolve("bodies"));
+        if (options.containsKey("overload")) {
+            overload(dataDir, modelUri, Integer.parseInt(options.get("overload")));
+            return;
+        }
 
         List<Point> raw = raw(store, dataDir, modelUri, card, ints(options.getOrDefault("raw-batches", "1,8,32,64")), "before");
         Point limit = raw.stream().max((a, b) -> Double.compare(a.perSecond(), b.perSecond())).orElseThrow();
@@ -150,6 +162,28 @@ public final class InferenceBenchmark {
         } finally {
             kafka.stop();
         }
+    }
+
+    /** The batched service at one high concurrency, without shedding (as it was) and with the service's defaults. */
+    private void overload(Path dataDir, URI modelUri, int concurrency) throws Exception {
+        int maxBatch = Integer.parseInt(options.getOrDefault("max-batch-size", "32"));
+        List<Point> points = new ArrayList<>();
+        SluiceKafka kafka = new SluiceKafka().start();
+        try {
+            points.addAll(service(kafka, dataDir, modelUri, maxBatch, "queuing (no shedding, 200 threads)", List.of(concurrency),
+                    "--sluice.inference.max-queue-wait=0", "--server.tomcat.threads.max=200"));
+            points.addAll(service(kafka, dataDir, modelUri, maxBatch, "shedding (service defaults)", List.of(concurrency)));
+        } finally {
+            kafka.stop();
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-36s %6s %12s %10s %10s %8s %6s%n", "what", "conc.", "answers/s", "p50 ms", "p99 ms", "503 %",
+                "load");
+        for (Point p : points) {
+            System.out.printf(Locale.ROOT, "%-36s %6d %12.1f %10.2f %10.2f %8.1f %6.2f%n", p.what(), p.concurrency(), p.perSecond(),
+                    p.p50Millis(), p.p99Millis(), 100.0 * p.refused(), p.load());
+        }
+        System.out.printf(Locale.ROOT, "p99 shedding/queuing: %.2f%n", points.get(1).p99Millis() / points.get(0).p99Millis());
     }
 
     private ModelCard card() {
@@ -208,7 +242,7 @@ public final class InferenceBenchmark {
                     long count = items;
                     CpuAccount.now().since(before).forEach((role, sec) -> cpu.put(role, 1e3 * sec / count));
                     return new Point("raw DJL predictor, batch " + batch + " (" + when + ")", 1, items / seconds,
-                            latencies.getValueAtPercentile(50) / 1e3, latencies.getValueAtPercentile(99) / 1e3, 0, load(), cpu);
+                            latencies.getValueAtPercentile(50) / 1e3, latencies.getValueAtPercentile(99) / 1e3, 0, load(), cpu, 0);
                 }).get());
                 print(points.get(points.size() - 1), "inputs/s");
             }
@@ -220,18 +254,24 @@ public final class InferenceBenchmark {
 
     /** The service over HTTP, one closed-loop client thread per unit of concurrency. */
     private List<Point> service(SluiceKafka kafka, Path dataDir, URI modelUri, int maxBatchSize, String what) throws Exception {
+        return service(kafka, dataDir, modelUri, maxBatchSize, what, concurrencies);
+    }
+
+    private List<Point> service(SluiceKafka kafka, Path dataDir, URI modelUri, int maxBatchSize, String what, List<Integer> levels,
+                                String... extraSettings) throws Exception {
         List<Point> points = new ArrayList<>();
         // command-line arguments: they outrank the shared defaults (sluice-defaults.yaml), default properties would not
-        String[] settings = {
+        String[] base = {
                 "--server.port=0",
                 "--sluice.data-dir=" + dataDir,
-                "--sluice.inference.model-cache-dir=" + dataDir.resolve("cache-" + maxBatchSize),
+                "--sluice.inference.model-cache-dir=" + dataDir.resolve("cache-" + maxBatchSize + "-" + UUID.randomUUID()),
                 "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
                 "--spring.cloud.stream.kafka.binder.brokers=" + kafka.bootstrapServers(),
                 "--sluice.inference.max-batch-size=" + maxBatchSize,
                 "--sluice.inference.max-queue-delay=" + options.getOrDefault("max-queue-delay", "5ms"),
                 "--sluice.inference.queue-capacity=4096",
                 "--logging.level.root=WARN"};
+        String[] settings = java.util.stream.Stream.concat(Arrays.stream(base), Arrays.stream(extraSettings)).toArray(String[]::new);
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(InferenceServiceApplication.class).run(settings)) {
             int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
             kafka.publish(SluiceTopics.DEPLOYMENT_STATE, MODEL, DeploymentState.newBuilder()
@@ -244,17 +284,38 @@ public final class InferenceBenchmark {
             // as the raw predictor is warmed (its hot path is native code, the service's mostly Java)
             Duration serviceWarmup = Duration.ofSeconds(Long.parseLong(options.getOrDefault("service-warmup-seconds", "15")));
             if (!serviceWarmup.isZero()) {
-                int most = concurrencies.stream().max(Integer::compare).orElse(1);
+                int most = levels.stream().max(Integer::compare).orElse(1);
                 Point warm = load(http, port, most, what + " (warm-up)", serviceWarmup);
                 System.out.printf(Locale.ROOT, "  warm-up, %ds at concurrency %d: %.1f requests/s%n", serviceWarmup.toSeconds(), most,
                         warm.perSecond());
             }
-            for (int concurrency : concurrencies) {
-                points.add(load(http, port, concurrency, what, measure));
+            io.micrometer.core.instrument.MeterRegistry meters = app.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+            for (int concurrency : levels) {
+                double[] before = answers(meters);
+                Point point = load(http, port, concurrency, what, measure);
+                double[] after = answers(meters);
+                double all = after[0] - before[0];
+                points.add(point.refusing(all == 0 ? 0 : (after[1] - before[1]) / all));
                 print(points.get(points.size() - 1), "requests/s");
             }
         }
         return points;
+    }
+
+    /** Requests the service answered on the model's endpoints so far, and how many of them with 503. */
+    private static double[] answers(io.micrometer.core.instrument.MeterRegistry meters) {
+        double all = 0;
+        double refused = 0;
+        for (io.micrometer.core.instrument.Timer timer : meters.find("http.server.requests").timers()) {
+            String uri = timer.getId().getTag("uri");
+            if (uri != null && uri.startsWith("/v2/models/")) {
+                all += timer.count();
+                if ("503".equals(timer.getId().getTag("status"))) {
+                    refused += timer.count();
+                }
+            }
+        }
+        return new double[] {all, refused};
     }
 
     /** One load point against the service, from the configured kind of client. */
@@ -277,7 +338,7 @@ public final class InferenceBenchmark {
         cpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> perRequest.put(e.getKey(), 1e3 * e.getValue() / Math.max(1, result.ok())));
         return new Point(what, concurrency, result.ok() / result.seconds(), result.p50Micros() / 1e3, result.p99Micros() / 1e3,
-                result.errors(), load(), perRequest);
+                result.errors(), load(), perRequest, 0);
     }
 
     /**
@@ -317,8 +378,11 @@ public final class InferenceBenchmark {
             exec(concat(command, List.of("-d" + warmup.toSeconds() + "s", url.toString())));
         }
         CpuAccount before = CpuAccount.now();
-        LoadClient.Result result = LoadClient.Result.parse(resultLine(exec(concat(command, List.of("-d" + measure.toSeconds() + "s",
-                url.toString())))));
+        String output = exec(concat(command, List.of("-d" + measure.toSeconds() + "s", url.toString())));
+        if (options.containsKey("overload")) { // wrk's own summary: socket errors and non-2xx answers
+            output.lines().filter(l -> !l.startsWith("RESULT")).forEach(l -> System.out.println("    wrk| " + l));
+        }
+        LoadClient.Result result = LoadClient.Result.parse(resultLine(output));
         cpu.putAll(CpuAccount.now().since(before));
         return result;
     }
@@ -464,9 +528,9 @@ public final class InferenceBenchmark {
     }
 
     private static void print(Point p, String unit) {
-        System.out.printf(Locale.ROOT, "  %s, concurrency %d: %.1f %s, p50 %.2f ms, p99 %.2f ms%s (load average %.2f)%n", p.what(),
+        System.out.printf(Locale.ROOT, "  %s, concurrency %d: %.1f %s, p50 %.2f ms, p99 %.2f ms%s%s (load average %.2f)%n", p.what(),
                 p.concurrency(), p.perSecond(), unit, p.p50Millis(), p.p99Millis(), p.errors() > 0 ? ", " + p.errors() + " errors" : "",
-                p.load());
+                p.refused() > 0 ? String.format(Locale.ROOT, ", %.1f %% answered 503", 100 * p.refused()) : "", p.load());
         printCpu(p);
     }
 

@@ -125,7 +125,7 @@ class BatcherTests {
     void refusesARequestWithMoreInputsThanTheQueueCanEverHold() {
         Batcher batcher = new Batcher("t", new FakeModel(0), new BatchSettings(2, Duration.ZERO, 4, Duration.ofSeconds(1)));
         List<float[]> five = java.util.Collections.nCopies(5, new float[] {1, 0});
-        assertThatThrownBy(() -> batcher.submitAll(five)).isInstanceOf(TooLargeException.class).hasMessageContaining("at most 4");
+        assertThatThrownBy(() -> batcher.submitAll(five, System.nanoTime())).isInstanceOf(TooLargeException.class).hasMessageContaining("at most 4");
         assertThat(batcher.queued()).isZero();
         batcher.close();
     }
