@@ -22,6 +22,8 @@ import io.sluice.console.web.Role;
  * @param writerToken    token that signs in as writer (may use the predict page); empty: none
  * @param viewerToken    token that signs in as viewer; empty: none
  * @param anonymousRole  role of a browser that has not signed in: {@code VIEWER} (default, the local stack) or {@code NONE}
+ * @param inferenceApiKey API key the predict page sends to the inference service ({@code X-API-Key}) where it requires
+ *                       one ({@code sluice.inference.api-keys}); empty (default): none sent
  */
 @Validated
 @ConfigurationProperties("sluice.console")
@@ -32,4 +34,5 @@ public record ConsoleProperties(@DefaultValue("500") @Positive int recentEvents,
                                 @DefaultValue("") String adminToken,
                                 @DefaultValue("") String writerToken,
                                 @DefaultValue("") String viewerToken,
-                                @DefaultValue("VIEWER") @NotNull Role anonymousRole) {}
+                                @DefaultValue("VIEWER") @NotNull Role anonymousRole,
+                                @DefaultValue("") String inferenceApiKey) {}

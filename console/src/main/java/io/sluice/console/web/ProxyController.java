@@ -72,8 +72,12 @@ class ProxyController {
         System.arraycopy(content, 0, multipart, head.length, content.length);
         System.arraycopy(tail, 0, multipart, head.length + content.length, tail.length);
         URI uri = URI.create(base(properties.inferenceUrl()) + "/v2/models/" + encode(model) + "/predict");
-        return forward(HttpRequest.newBuilder(uri).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart)), "inference");
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart));
+        if (!properties.inferenceApiKey().isBlank()) {
+            request.header("X-API-Key", properties.inferenceApiKey());
+        }
+        return forward(request, "inference");
     }
 
     private ResponseEntity<String> forward(HttpRequest.Builder request, String service) {
