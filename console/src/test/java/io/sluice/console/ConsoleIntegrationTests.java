@@ -62,6 +62,7 @@ class ConsoleIntegrationTests {
         registry.add("sluice.console.admin-token", () -> ADMIN_TOKEN);
         registry.add("sluice.console.deployment-url", () -> "http://127.0.0.1:" + deploymentService.getAddress().getPort());
         registry.add("sluice.console.inference-url", () -> "http://127.0.0.1:" + deploymentService.getAddress().getPort());
+        registry.add("sluice.console.inference-api-key", () -> "inference-key");
     }
 
     /** Stands in for the deployment and inference services: records each request, answers with a fixed JSON. */
@@ -71,7 +72,8 @@ class ConsoleIntegrationTests {
             server.createContext("/", exchange -> {
                 deploymentRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
                         + exchange.getRequestHeaders().getFirst("Authorization") + " "
-                        + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                        + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                        + (exchange.getRequestHeaders().containsKey("X-API-Key") ? " X-API-Key=" + exchange.getRequestHeaders().getFirst("X-API-Key") : ""));
                 byte[] body = (exchange.getRequestURI().getPath().startsWith("/v2/")
                         ? "{\"modelVersion\":\"v2\",\"role\":\"CANARY\",\"label\":\"7\",\"probabilities\":{\"7\":0.9,\"1\":0.1}}"
                         : "{\"modelName\":\"digits\",\"phase\":\"STABLE\"}").getBytes(StandardCharsets.UTF_8);
@@ -242,7 +244,7 @@ class ConsoleIntegrationTests {
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(json.readTree(answer.body()).get("label").asString()).isEqualTo("7");
         assertThat(deploymentRequests).filteredOn(r -> r.startsWith("POST /v2/models/digits/predict")).singleElement().asString()
-                .contains("filename=\"row.csv\"").contains("5.1,3.5,1.4,0.2");
+                .contains("filename=\"row.csv\"").contains("5.1,3.5,1.4,0.2").endsWith("X-API-Key=inference-key");
     }
 
     @Test
