@@ -260,7 +260,8 @@ class EndToEndTests {
                 "--sluice.monitoring.canary.latency-tail-degradation=10",
                 "--sluice.monitoring.drift.interval=3s", "--sluice.monitoring.drift.range=20s",
                 "--sluice.monitoring.drift.min-samples=40", "--sluice.monitoring.drift.min-labels=20",
-                "--sluice.monitoring.drift.retrain-cooldown=1m"));
+                "--sluice.monitoring.drift.retrain-cooldown=1m", "--sluice.monitoring.drift.min-span=5s",
+                "--sluice.monitoring.canary.min-step-duration=5s"));
         return args;
     }
 

@@ -18,7 +18,8 @@ import io.sluice.monitoring.domain.DriftPolicy;
 /**
  * Settings of the monitoring-service (prefix {@code sluice.monitoring}).
  *
- * @param minSamples       fewest requests on each side (canary and stable) before a verdict other than inconclusive
+ * @param minSamples       fewest requests on each side (canary and stable) of a step, served at the step's routing revision or
+ *                         later, before a verdict other than inconclusive
  * @param window           length of the Kafka Streams aggregation windows (the analysis merges every window of a release step)
  * @param grace            how late a record may arrive (by its event time) and still count in its window
  * @param retention        how long windows are kept in the state store (the longest analysable step)
@@ -77,6 +78,9 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
      * @param accuracyTolerance      tolerated drop of feedback accuracy (absolute)
      * @param minLabels              fewest feedback labels on each side before accuracy is judged
      * @param psiThreshold           prediction-distribution PSI above which the canary fails
+     * @param minStepDuration        a step is called healthy only after it has run this long (a degradation may be called earlier)
+     * @param capacityTolerance      excess share of capacity refusals over stable's that holds a healthy verdict (never degrades)
+     * @param minAgreement           shadow releases: lowest share of shadow answers agreeing with stable's on the same requests
      */
     public record Canary(@DefaultValue("0.005") @DecimalMin("0.00001") @DecimalMax("0.5") double alpha,
                          @DefaultValue("0.05") @DecimalMin("0.00001") @DecimalMax("0.5") double beta,
@@ -91,7 +95,10 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
                          @DefaultValue("0.05") @DecimalMin("0") double confidenceTolerance,
                          @DefaultValue("0.05") @DecimalMin("0") double accuracyTolerance,
                          @DefaultValue("100") @Positive long minLabels,
-                         @DefaultValue("0.25") @Positive double psiThreshold) {}
+                         @DefaultValue("0.25") @Positive double psiThreshold,
+                         @DefaultValue("30s") @NotNull Duration minStepDuration,
+                         @DefaultValue("0.05") @DecimalMin("0") @DecimalMax("1") double capacityTolerance,
+                         @DefaultValue("0.8") @DecimalMin("0") @DecimalMax("1") double minAgreement) {}
 
     /**
      * Drift and retraining settings; see {@link DriftPolicy}.
@@ -105,6 +112,7 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
      * @param accuracyFloor     approval level used when the model card has none (0..1)
      * @param accuracyTolerance how far below the approval level live accuracy may fall
      * @param retrainCooldown   at most one RetrainingRequested per model within this period
+     * @param minSpan           the live traffic judged must span at least this long (first to last request)
      */
     public record Drift(@DefaultValue("1m") @NotNull Duration interval,
                         @DefaultValue("15m") @NotNull Duration range,
@@ -114,7 +122,8 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
                         @DefaultValue("50") @Positive long minLabels,
                         @DefaultValue("0.8") @DecimalMin("0") @DecimalMax("1") double accuracyFloor,
                         @DefaultValue("0.05") @DecimalMin("0") double accuracyTolerance,
-                        @DefaultValue("6h") @NotNull Duration retrainCooldown) {}
+                        @DefaultValue("6h") @NotNull Duration retrainCooldown,
+                        @DefaultValue("2m") @NotNull Duration minSpan) {}
 
     /** The canary thresholds as the domain takes them. */
     public CanaryPolicy canaryPolicy() {
@@ -122,12 +131,13 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
                 canary.errorRateDegradation(), canary.errorRateCeiling(), canary.latencyTailTolerance(),
                 canary.latencyTailDegradation(), canary.latencyToleranceRatio(), canary.latencyTolerance().toNanos() / 1e6,
                 canary.latencyCeiling().toMillis(), canary.confidenceTolerance(),
-                canary.accuracyTolerance(), canary.minLabels(), canary.psiThreshold());
+                canary.accuracyTolerance(), canary.minLabels(), canary.psiThreshold(), canary.capacityTolerance(),
+                canary.minAgreement(), canary.minStepDuration().toMillis());
     }
 
     /** The drift thresholds as the domain takes them. */
     public DriftPolicy driftPolicy() {
         return new DriftPolicy(drift.minSamples(), drift.inputShift(), drift.psiThreshold(), drift.minLabels(),
-                drift.accuracyFloor(), drift.accuracyTolerance());
+                drift.accuracyFloor(), drift.accuracyTolerance(), drift.minSpan().toMillis());
     }
 }

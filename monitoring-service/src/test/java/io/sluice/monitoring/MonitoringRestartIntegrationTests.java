@@ -98,7 +98,7 @@ class MonitoringRestartIntegrationTests {
                 "--sluice.monitoring.state-dir=" + dir.resolve("streams"),
                 "--sluice.monitoring.window=2s", "--sluice.monitoring.grace=5s", "--sluice.monitoring.analysis-interval=300ms",
                 "--sluice.monitoring.inconclusive-every=1h", "--sluice.monitoring.production-watch=10m",
-                "--sluice.monitoring.drift.interval=500ms", "--sluice.monitoring.drift.range=10m",
+                "--sluice.monitoring.drift.interval=500ms", "--sluice.monitoring.drift.range=10m", "--sluice.monitoring.drift.min-span=100ms",
                 "--spring.kafka.streams.properties.commit.interval.ms=200");
     }
 

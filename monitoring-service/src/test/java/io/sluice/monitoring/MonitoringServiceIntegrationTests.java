@@ -55,7 +55,7 @@ import io.sluice.platform.testkit.SluiceKafka;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "sluice.monitoring.window=2s", "sluice.monitoring.grace=5s", "sluice.monitoring.analysis-interval=300ms",
         "sluice.monitoring.inconclusive-every=3s", "sluice.monitoring.min-samples=100", "sluice.monitoring.drift.interval=1h",
-        "sluice.monitoring.production-watch=10m",
+        "sluice.monitoring.production-watch=10m", "sluice.monitoring.canary.min-step-duration=1s",
         "spring.kafka.streams.properties.commit.interval.ms=200"})
 class MonitoringServiceIntegrationTests {
 

@@ -1,15 +1,23 @@
 package io.sluice.monitoring.domain;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Judges a canary against the stable version serving beside it over the same time range, metric
- * by metric. HEALTHY needs at least {@link CanaryPolicy#minSamples()} requests on both sides and
- * the error-rate and both latency tests to pass; any failed check makes the verdict DEGRADED;
- * everything else is INCONCLUSIVE. Confidence, accuracy and prediction shift can fail a canary but
- * do not hold it when they lack evidence (feedback labels may be scarce).
+ * Judges a canary (or a shadow, or a new production version) against the version it would
+ * replace over the same time range, metric by metric. Only server errors count against a version;
+ * capacity refusals can hold a verdict but never degrade it, and caller errors are left out
+ * ({@link ServedRequest.Kind}). Error rate and latency are compared like with like: per
+ * {@link Strata stratum} (batch size, input size), against stable's own rate and quantiles on the
+ * same kind of work. HEALTHY needs at least {@link CanaryPolicy#minSamples()} requests on both
+ * sides, the gating tests to pass, no excess of capacity refusals and, for a release step, the
+ * step's minimum duration; any failed check makes the verdict DEGRADED; everything else is
+ * INCONCLUSIVE. Confidence, accuracy and prediction shift can fail a canary but do not hold it
+ * when they lack evidence (feedback labels may be scarce).
  */
 public final class CanaryAnalyzer {
 
@@ -19,6 +27,10 @@ public final class CanaryAnalyzer {
     static final String CONFIDENCE = "confidence";
     static final String ACCURACY = "accuracy";
     static final String PREDICTION_PSI = "prediction-psi";
+    static final String CAPACITY = "capacity";
+    static final String AGREEMENT = "agreement";
+
+    private static final List<String> RATE_AND_LATENCY = List.of(ERROR_RATE, LATENCY_P95, LATENCY_P99);
 
     private final CanaryPolicy policy;
 
@@ -30,53 +42,118 @@ public final class CanaryAnalyzer {
         return policy;
     }
 
-    /** The verdict on {@code canary} against {@code stable}, both aggregated over the same range. */
+    /** The verdict on {@code canary} against {@code stable}, both aggregated over the same range, with no step minimum. */
     public Verdict analyze(VersionStats canary, VersionStats stable) {
-        List<Check> checks = new ArrayList<>(6);
+        return analyze(canary, stable, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * The verdict on a canary release step.
+     *
+     * @param canary     the canary's requests of the step
+     * @param stable     stable's requests over the same range
+     * @param beforeStep requests of either side left out because they were served under an older routing revision
+     * @param stepMillis how long the step has run (a healthy verdict waits for {@link CanaryPolicy#minStepMillis()})
+     */
+    public Verdict analyze(VersionStats canary, VersionStats stable, long beforeStep, long stepMillis) {
+        List<Check> checks = new ArrayList<>(7);
         checks.add(errorRate(canary, stable));
         checks.add(latency(canary, stable, 0.95, LATENCY_P95));
         checks.add(latency(canary, stable, 0.99, LATENCY_P99));
         checks.add(confidence(canary, stable));
         checks.add(accuracy(canary, stable));
         checks.add(predictionShift(canary, stable));
-        return judge(checks, canary, stable, "canary", "stable");
+        checks.add(capacity(canary, stable));
+        return judge(checks, RATE_AND_LATENCY, canary, stable, beforeStep, stepMillis, "canary", "stable");
+    }
+
+    /**
+     * The verdict on a shadow (it answers nobody; it gets a copy of the requests the stable version
+     * answers): errors and latency as a canary's, plus how often its answers agree with stable's on
+     * the same requests, which gates as well; accuracy on feedback when labels exist.
+     */
+    public Verdict analyzeShadow(VersionStats shadow, VersionStats stable, long beforeStep, long stepMillis) {
+        List<Check> checks = new ArrayList<>(6);
+        checks.add(errorRate(shadow, stable));
+        checks.add(latency(shadow, stable, 0.95, LATENCY_P95));
+        checks.add(latency(shadow, stable, 0.99, LATENCY_P99));
+        checks.add(agreement(shadow));
+        checks.add(accuracy(shadow, stable));
+        checks.add(capacity(shadow, stable));
+        return judge(checks, List.of(ERROR_RATE, LATENCY_P95, LATENCY_P99, AGREEMENT), shadow, stable, beforeStep, stepMillis,
+                "shadow", "stable");
     }
 
     /**
      * The verdict on a production version against its predecessor's traffic from before the
-     * promotion: error rate and latency only, which rolling back can fix. Accuracy, confidence and
-     * the predicted classes move with the inputs between two stretches of time; drift detection
-     * judges those against the training data and asks for retraining instead.
+     * promotion, with the same sequential tests on the same kinds of work: error rate and latency
+     * only, which rolling back can fix. Accuracy, confidence and the predicted classes move with the
+     * inputs between two stretches of time; drift detection judges those against the training data
+     * and asks for retraining instead.
      */
     public Verdict analyzeAgainstPredecessor(VersionStats production, VersionStats predecessor) {
         List<Check> checks = new ArrayList<>(3);
         checks.add(errorRate(production, predecessor));
         checks.add(latency(production, predecessor, 0.95, LATENCY_P95));
         checks.add(latency(production, predecessor, 0.99, LATENCY_P99));
-        return judge(checks, production, predecessor, "production", "predecessor");
+        return judge(checks, RATE_AND_LATENCY, production, predecessor, 0, Long.MAX_VALUE, "production", "predecessor");
     }
 
-    /** DEGRADED on any failed check; HEALTHY when error rate and both latencies (the first three checks) passed. */
-    private Verdict judge(List<Check> checks, VersionStats candidate, VersionStats baseline, String role, String against) {
+    /** DEGRADED on any failed check; HEALTHY when every gating check passed, capacity did not hold and the step ran long enough. */
+    private Verdict judge(List<Check> checks, List<String> gating, VersionStats candidate, VersionStats baseline, long beforeStep,
+                          long stepMillis, String role, String against) {
         long nc = candidate.requests();
         long ns = baseline.requests();
+        Map<String, Long> excluded = excluded(candidate, baseline, beforeStep);
+        String leftOut = excluded.isEmpty() ? "; nothing left out"
+                : "; left out: " + excluded.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
         if (nc < policy.minSamples() || ns < policy.minSamples()) {
             return new Verdict(Verdict.Outcome.INCONCLUSIVE, checks, String.format(Locale.ROOT,
                     "too little traffic: %d %s and %d %s requests, %d needed on each side", nc, role, ns, against,
-                    policy.minSamples()), nc, ns);
+                    policy.minSamples()) + leftOut, nc, ns, excluded);
         }
         List<String> failed = checks.stream().filter(c -> c.decision() == Decision.FAIL).map(Check::metric).toList();
         if (!failed.isEmpty()) {
-            return new Verdict(Verdict.Outcome.DEGRADED, checks, role + " is worse than " + against + " on " + String.join(", ", failed), nc, ns);
+            return new Verdict(Verdict.Outcome.DEGRADED, checks, role + " is worse than " + against + " on " + String.join(", ", failed)
+                    + leftOut, nc, ns, excluded);
         }
-        List<String> open = checks.subList(0, 3).stream().filter(c -> c.decision() != Decision.PASS).map(Check::metric)
-                .toList();
-        if (open.isEmpty()) {
-            return new Verdict(Verdict.Outcome.HEALTHY, checks, role + " is not worse than " + against + " on any metric", nc, ns);
+        List<String> open = new ArrayList<>(checks.stream().filter(c -> gating.contains(c.metric()) && c.decision() != Decision.PASS)
+                .map(Check::metric).toList());
+        checks.stream().filter(c -> c.metric().equals(CAPACITY) && c.decision() != Decision.PASS).forEach(c -> open.add(c.reason()));
+        if (!open.isEmpty()) {
+            return new Verdict(Verdict.Outcome.INCONCLUSIVE, checks, "not yet decided: " + String.join(", ", open) + leftOut, nc, ns,
+                    excluded);
         }
-        return new Verdict(Verdict.Outcome.INCONCLUSIVE, checks, "not yet decided: " + String.join(", ", open), nc, ns);
+        if (stepMillis < policy.minStepMillis()) {
+            return new Verdict(Verdict.Outcome.INCONCLUSIVE, checks, String.format(Locale.ROOT,
+                    "no worse than %s so far, but the step has run %.1f s of its %.1f s minimum", against, stepMillis / 1000.0,
+                    policy.minStepMillis() / 1000.0) + leftOut, nc, ns, excluded);
+        }
+        return new Verdict(Verdict.Outcome.HEALTHY, checks, role + " is not worse than " + against + " on any metric" + leftOut, nc, ns,
+                excluded);
     }
 
+    private static Map<String, Long> excluded(VersionStats candidate, VersionStats baseline, long beforeStep) {
+        Map<String, Long> excluded = new LinkedHashMap<>();
+        put(excluded, Verdict.CLIENT_ERROR, candidate.clientErrors() + baseline.clientErrors());
+        put(excluded, Verdict.CAPACITY, candidate.capacityRefusals() + baseline.capacityRefusals());
+        put(excluded, Verdict.BEFORE_STEP, beforeStep);
+        put(excluded, Verdict.FLAGGED_INPUT, candidate.flaggedInputs() + baseline.flaggedInputs());
+        return excluded;
+    }
+
+    private static void put(Map<String, Long> map, String key, long n) {
+        if (n > 0) {
+            map.put(key, n);
+        }
+    }
+
+    /**
+     * Wald SPRT on the candidate's server errors, stratum by stratum: in a stratum where stable has
+     * at least min-samples requests the null rate is stable's own rate there plus the tolerance,
+     * elsewhere stable's overall rate plus the tolerance (never above the ceiling); the
+     * log-likelihood ratios of the strata add up.
+     */
     private Check errorRate(VersionStats canary, VersionStats stable) {
         long nc = canary.requests();
         long ns = stable.requests();
@@ -86,17 +163,45 @@ public final class CanaryAnalyzer {
             return new Check(ERROR_RATE, pc, ns == 0 ? null : ps, nc, ns, null, policy.errorRateCeiling(),
                     Decision.INCONCLUSIVE, "stable has too few requests to compare with");
         }
-        double p0 = Math.min(ps + policy.errorRateTolerance(), policy.errorRateCeiling());
-        p0 = Math.max(p0, 1e-4);
-        double p1 = Math.min(p0 + policy.errorRateDegradation() - policy.errorRateTolerance(), 0.999);
-        Sprt test = new Sprt(p0, p1, policy.alpha(), policy.beta());
-        double llr = test.logLikelihoodRatio(canary.errors(), nc);
-        Decision decision = test.decide(llr);
-        return new Check(ERROR_RATE, pc, ps, nc, ns, llr, p0, decision, String.format(Locale.ROOT,
-                "SPRT %.2f%% vs %.2f%% (stable %.2f%%): LLR %.2f, %s at ≥ %.2f, pass at ≤ %.2f",
-                100 * p1, 100 * p0, 100 * ps, llr, decision == Decision.FAIL ? "failed" : "fails", test.upper(), test.lower()));
+        double pooledP0 = nullRate(ps);
+        Sprt pooled = new Sprt(pooledP0, alternative(pooledP0), policy.alpha(), policy.beta());
+        double llr = 0;
+        int own = 0;
+        for (String stratum : canary.strata()) {
+            long n = canary.stratumRequests(stratum);
+            if (n == 0) {
+                continue;
+            }
+            long stableN = stable.stratumRequests(stratum);
+            Sprt test = pooled;
+            if (stableN >= policy.minSamples()) {
+                double p0 = nullRate((double) stable.stratumErrors(stratum) / stableN);
+                test = new Sprt(p0, alternative(p0), policy.alpha(), policy.beta());
+                own++;
+            }
+            llr += test.logLikelihoodRatio(canary.stratumErrors(stratum), n);
+        }
+        Decision decision = pooled.decide(llr);
+        return new Check(ERROR_RATE, pc, ps, nc, ns, llr, pooledP0, decision, String.format(Locale.ROOT,
+                "SPRT %.2f%% vs %.2f%% (stable %.2f%%) over %d kind(s) of work, %d against stable's own rate there: LLR %.2f, %s at ≥ %.2f, pass at ≤ %.2f",
+                100 * pooled.p1(), 100 * pooledP0, 100 * ps, canary.strata().size(), own, llr,
+                decision == Decision.FAIL ? "failed" : "fails", pooled.upper(), pooled.lower()));
     }
 
+    private double nullRate(double stableRate) {
+        return Math.max(Math.min(stableRate + policy.errorRateTolerance(), policy.errorRateCeiling()), 1e-4);
+    }
+
+    private double alternative(double p0) {
+        return Math.min(p0 + policy.errorRateDegradation() - policy.errorRateTolerance(), 0.999);
+    }
+
+    /**
+     * SPRT on the share of candidate requests slower than stable's quantile plus the tolerance, each
+     * request held to stable's quantile on the same kind of work (stratum). Strata where stable has
+     * fewer than min-samples latencies cannot be compared and are left out of this test (named in the
+     * reason): a burst of inputs only one side saw says nothing about either.
+     */
     private Check latency(VersionStats canary, VersionStats stable, double q, String metric) {
         long nc = canary.latencySamples();
         long ns = stable.latencySamples();
@@ -106,17 +211,78 @@ public final class CanaryAnalyzer {
             return new Check(metric, cq, ns == 0 ? null : sq, nc, ns, null, policy.latencyCeilingMs(), Decision.INCONCLUSIVE,
                     "too few latencies to compare");
         }
-        double limit = policy.latencyLimit(sq);
         double tail = 1 - q;
         double p0 = tail * policy.latencyTailTolerance();
         double p1 = Math.min(tail * policy.latencyTailDegradation(), 0.999);
         Sprt test = new Sprt(p0, p1, policy.alpha(), policy.beta());
-        long above = canary.latenciesAbove(limit);
-        double llr = test.logLikelihoodRatio(above, nc);
+        long matched = 0;
+        long above = 0;
+        long unmatched = 0;
+        long largest = -1;
+        double mainLimit = policy.latencyLimit(sq);
+        double mainStable = sq;
+        for (String stratum : canary.strata()) {
+            long n = canary.stratumLatencySamples(stratum);
+            if (n == 0) {
+                continue;
+            }
+            if (stable.stratumLatencySamples(stratum) < policy.minSamples()) {
+                unmatched += n;
+                continue;
+            }
+            double stableQuantile = stable.stratumLatencyQuantile(stratum, q);
+            double limit = policy.latencyLimit(stableQuantile);
+            above += canary.stratumLatenciesAbove(stratum, limit);
+            matched += n;
+            if (n > largest) {
+                largest = n;
+                mainLimit = limit;
+                mainStable = stableQuantile;
+            }
+        }
+        String unmatchedText = unmatched == 0 ? "" : String.format(Locale.ROOT,
+                "; %d latencies of kinds of work stable has too few of were not compared", unmatched);
+        if (matched == 0) {
+            return new Check(metric, cq, sq, 0, ns, null, mainLimit, Decision.INCONCLUSIVE,
+                    "no kind of work with enough stable latencies to compare" + unmatchedText);
+        }
+        double llr = test.logLikelihoodRatio(above, matched);
         Decision decision = test.decide(llr);
-        return new Check(metric, cq, sq, nc, ns, llr, limit, decision, String.format(Locale.ROOT,
-                "%.2f%% of canary requests above %.1f ms (stable p%d %.1f ms + tolerance); SPRT %.1f%% vs %.1f%%: LLR %.2f, fails at ≥ %.2f, pass at ≤ %.2f",
-                100.0 * above / nc, limit, Math.round(q * 100), sq, 100 * p1, 100 * p0, llr, test.upper(), test.lower()));
+        return new Check(metric, cq, sq, matched, ns, llr, mainLimit, decision, String.format(Locale.ROOT,
+                "%.2f%% of %s requests above stable's p%d plus tolerance on the same kind of work (main kind: %.1f ms, stable %.1f ms);"
+                        + " SPRT %.1f%% vs %.1f%%: LLR %.2f, fails at ≥ %.2f, pass at ≤ %.2f%s",
+                100.0 * above / matched, "candidate", Math.round(q * 100), mainLimit, mainStable, 100 * p1, 100 * p0, llr, test.upper(),
+                test.lower(), unmatchedText));
+    }
+
+    /** Capacity refusals never fail a candidate; an excess over stable's holds it (INCONCLUSIVE) instead of letting it pass. */
+    private Check capacity(VersionStats canary, VersionStats stable) {
+        double rc = canary.capacityRate();
+        double rs = stable.capacityRate();
+        long nc = canary.requests() + canary.capacityRefusals();
+        long ns = stable.requests() + stable.capacityRefusals();
+        double limit = rs + policy.capacityTolerance();
+        boolean holds = rc > limit;
+        return new Check(CAPACITY, rc, rs, nc, ns, null, limit, holds ? Decision.INCONCLUSIVE : Decision.PASS, String.format(Locale.ROOT,
+                "capacity refusals %.1f%% vs stable %.1f%%%s", 100 * rc, 100 * rs,
+                holds ? String.format(Locale.ROOT, ", above %.1f%%: holding (refusals are never a degradation)", 100 * limit) : ""));
+    }
+
+    /** Share of shadow answers agreeing with the answering version's on the same requests, held to the minimum agreement. */
+    private Check agreement(VersionStats shadow) {
+        long n = shadow.compared();
+        double min = policy.minAgreement();
+        if (n < policy.minSamples()) {
+            return new Check(AGREEMENT, n == 0 ? Double.NaN : (double) shadow.agreed() / n, null, n, 0, null, min, Decision.INCONCLUSIVE,
+                    String.format(Locale.ROOT, "%d shadow answers compared with stable's, %d needed", n, policy.minSamples()));
+        }
+        double rate = (double) shadow.agreed() / n;
+        double p = (shadow.agreed() + 1.0) / (n + 2.0);
+        double half = ConfidenceSequence.halfWidth(p * (1 - p) / n, 0.05, policy.alpha());
+        Decision decision = rate + half < min ? Decision.FAIL : rate - half >= min ? Decision.PASS : Decision.INCONCLUSIVE;
+        return new Check(AGREEMENT, rate, null, n, 0, rate - half, min, decision, String.format(Locale.ROOT,
+                "shadow agreed with stable on %.2f%% of %d requests, always-valid interval [%.4f, %.4f]; fails below %.2f",
+                100 * rate, n, rate - half, rate + half, min));
     }
 
     private Check confidence(VersionStats canary, VersionStats stable) {

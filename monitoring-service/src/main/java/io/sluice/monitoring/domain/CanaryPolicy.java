@@ -21,12 +21,17 @@ package io.sluice.monitoring.domain;
  * @param accuracyTolerance       drop of feedback accuracy below stable that is still fine (absolute)
  * @param minLabels               fewest feedback labels on each side before accuracy is judged
  * @param psiThreshold            prediction-distribution PSI above which the canary fails
+ * @param capacityTolerance       how much more of its traffic the canary may refuse for capacity than stable (absolute share)
+ *                                before a healthy verdict is held as inconclusive (refusals never degrade a canary)
+ * @param minAgreement            shadow releases: lowest share of shadow answers agreeing with the answering version's
+ * @param minStepMillis           a step is called healthy only after it has run this long (ms); a degradation may be called earlier
  */
 public record CanaryPolicy(long minSamples, double alpha, double beta,
                            double errorRateTolerance, double errorRateDegradation, double errorRateCeiling,
                            double latencyTailTolerance, double latencyTailDegradation,
                            double latencyToleranceRatio, double latencyToleranceMs, double latencyCeilingMs,
-                           double confidenceTolerance, double accuracyTolerance, long minLabels, double psiThreshold) {
+                           double confidenceTolerance, double accuracyTolerance, long minLabels, double psiThreshold,
+                           double capacityTolerance, double minAgreement, long minStepMillis) {
 
     public CanaryPolicy {
         if (minSamples < 1) {
@@ -45,7 +50,8 @@ public record CanaryPolicy(long minSamples, double alpha, double beta,
 
     /** The defaults documented in the README. */
     public static CanaryPolicy defaults() {
-        return new CanaryPolicy(100, 0.005, 0.05, 0.005, 0.03, 0.10, 1.5, 4.0, 0.10, 10, 2000, 0.05, 0.05, 100, 0.25);
+        return new CanaryPolicy(100, 0.005, 0.05, 0.005, 0.03, 0.10, 1.5, 4.0, 0.10, 10, 2000, 0.05, 0.05, 100, 0.25, 0.05, 0.8,
+                30_000);
     }
 
     /** The slowest latency at which a canary request still counts as no slower than stable's {@code stableQuantileMs}. */
@@ -58,6 +64,13 @@ public record CanaryPolicy(long minSamples, double alpha, double beta,
     public CanaryPolicy withMinSamples(long min) {
         return new CanaryPolicy(min, alpha, beta, errorRateTolerance, errorRateDegradation, errorRateCeiling,
                 latencyTailTolerance, latencyTailDegradation, latencyToleranceRatio, latencyToleranceMs, latencyCeilingMs, confidenceTolerance, accuracyTolerance,
-                minLabels, psiThreshold);
+                minLabels, psiThreshold, capacityTolerance, minAgreement, minStepMillis);
+    }
+
+    /** The same policy with another minimum step duration (ms). */
+    public CanaryPolicy withMinStepMillis(long millis) {
+        return new CanaryPolicy(minSamples, alpha, beta, errorRateTolerance, errorRateDegradation, errorRateCeiling,
+                latencyTailTolerance, latencyTailDegradation, latencyToleranceRatio, latencyToleranceMs, latencyCeilingMs, confidenceTolerance, accuracyTolerance,
+                minLabels, psiThreshold, capacityTolerance, minAgreement, millis);
     }
 }

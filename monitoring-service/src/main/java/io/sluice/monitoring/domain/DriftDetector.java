@@ -5,8 +5,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Compares a production version's live traffic with its training reference and reports each kind of drift found. */
+/**
+ * Compares a production version's live traffic with its training reference and reports each kind
+ * of drift found. Nothing is judged before the live traffic has {@link DriftPolicy#minSamples()}
+ * requests spread over at least {@link DriftPolicy#minSpanMillis()}. Inputs are judged on
+ * statistics a handful of requests cannot move: the live median's distance from the training mean
+ * in training standard deviations, and the PSI of the live values binned by the training
+ * distribution with both tails clipped into the outer bins — both must exceed their limits. Flagged
+ * inputs never enter these statistics ({@link VersionStats#flaggedInputs()}).
+ */
 public final class DriftDetector {
+
+    /** Bin edges of the input PSI, in training standard deviations from the training mean; values beyond ±2 fall in the outer bins. */
+    static final double[] EDGES = {-2, -1, -0.5, 0, 0.5, 1, 2};
 
     private final DriftPolicy policy;
 
@@ -14,15 +25,27 @@ public final class DriftDetector {
         this.policy = policy;
     }
 
+    public DriftPolicy policy() {
+        return policy;
+    }
+
     /** Every kind of drift present in {@code live} against {@code reference}; empty when none or too little traffic. */
     public List<DriftFinding> detect(VersionStats live, DriftReference reference) {
         List<DriftFinding> findings = new ArrayList<>(3);
+        if (span(live) < policy.minSpanMillis()) {
+            return findings;
+        }
         if (live.requests() >= policy.minSamples()) {
             inputs(live, reference, findings);
             predictions(live, reference, findings);
         }
         accuracy(live, reference, findings);
         return findings;
+    }
+
+    /** Milliseconds from the first to the last request of the live traffic; 0 when unknown. */
+    static long span(VersionStats live) {
+        return live.firstMillis() == 0 ? 0 : live.lastMillis() - live.firstMillis();
     }
 
     private void inputs(VersionStats live, DriftReference reference, List<DriftFinding> findings) {
@@ -34,20 +57,43 @@ public final class DriftDetector {
             if (n < policy.minSamples()) {
                 continue;
             }
-            double mean = live.inputMean(name);
-            double std = e.getValue().std() > 0 ? e.getValue().std() : Math.max(1e-9, Math.abs(e.getValue().mean()) * 0.01);
-            double shift = Math.abs(mean - e.getValue().mean()) / std;
-            Decision decision = shift > policy.inputShift() ? Decision.FAIL : Decision.PASS;
-            if (decision == Decision.FAIL) {
+            double mean = e.getValue().mean();
+            double std = e.getValue().std() > 0 ? e.getValue().std() : Math.max(1e-9, Math.abs(mean) * 0.01);
+            double median = live.inputQuantile(name, 0.5);
+            double shift = Math.abs(median - mean) / std;
+            double psi = binnedPsi(live, name, mean, std);
+            boolean fail = shift > policy.inputShift() && psi > policy.psiThreshold();
+            if (fail) {
                 drifted.add(name);
             }
-            checks.add(new Check("input-" + name, mean, e.getValue().mean(), n, 0, shift, policy.inputShift(), decision,
-                    String.format(Locale.ROOT, "live mean %.4f vs training %.4f: %.2f training standard deviations (limit %.2f)",
-                            mean, e.getValue().mean(), shift, policy.inputShift())));
+            checks.add(new Check("input-" + name, median, mean, n, 0, shift, policy.inputShift(), fail ? Decision.FAIL : Decision.PASS,
+                    String.format(Locale.ROOT, "live median %.4f vs training mean %.4f: %.2f training standard deviations (limit %.2f);"
+                                    + " PSI of live values in training bins (tails clipped) %.4f (limit %.2f); %d flagged input(s) left out",
+                            median, mean, shift, policy.inputShift(), psi, policy.psiThreshold(), live.flaggedInputs())));
         }
         if (!drifted.isEmpty()) {
             findings.add(new DriftFinding(DriftKind.INPUT, checks, "inputs drifted from training: " + String.join(", ", drifted)));
         }
+    }
+
+    /** PSI of the live values of an input over bins of the training distribution (normal with its mean and std), tails clipped. */
+    static double binnedPsi(VersionStats live, String name, double mean, double std) {
+        int bins = EDGES.length + 1;
+        double[] actual = new double[bins];
+        double[] expected = new double[bins];
+        double previousLive = 0;
+        double previousExpected = 0;
+        for (int i = 0; i < EDGES.length; i++) {
+            double below = live.inputShareBelow(name, mean + EDGES[i] * std);
+            double expectedBelow = Psi.normalCdf(EDGES[i]);
+            actual[i] = below - previousLive;
+            expected[i] = expectedBelow - previousExpected;
+            previousLive = below;
+            previousExpected = expectedBelow;
+        }
+        actual[bins - 1] = 1 - previousLive;
+        expected[bins - 1] = 1 - previousExpected;
+        return Psi.ofShareArrays(actual, expected, live.inputCount(name));
     }
 
     private void predictions(VersionStats live, DriftReference reference, List<DriftFinding> findings) {

@@ -22,11 +22,20 @@ public record DriftReference(String source, Map<String, Moments> inputs, Map<Str
         classShares = Map.copyOf(classShares);
     }
 
-    /** A reference taken from a version's own first live window. */
+    /**
+     * A reference taken from a version's own first live window, by robust statistics: each input's
+     * median and its interquartile range / 1.349 (the standard deviation of a normal distribution
+     * with that spread), so that a few extreme inputs in the first window do not become the reference.
+     */
     public static DriftReference fromLive(VersionStats first, double minAccuracy, String datasetName) {
         Map<String, Moments> inputs = new java.util.HashMap<>();
         for (String name : first.inputNames()) {
-            inputs.put(name, new Moments(first.inputMean(name), first.inputStd(name)));
+            double median = first.inputQuantile(name, 0.5);
+            double spread = (first.inputQuantile(name, 0.75) - first.inputQuantile(name, 0.25)) / 1.349;
+            if (Double.isNaN(median)) {
+                continue;
+            }
+            inputs.put(name, new Moments(median, spread > 0 ? spread : first.inputStd(name)));
         }
         Map<String, Long> counts = first.classCounts();
         long n = counts.values().stream().mapToLong(Long::longValue).sum();

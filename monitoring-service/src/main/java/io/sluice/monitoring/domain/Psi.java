@@ -60,6 +60,37 @@ public final class Psi {
     }
 
     /**
+     * PSI of two distributions over the same bins, given as shares; each live share is smoothed with
+     * half a count of {@code n} (the live sample size) and each expected share floored at 1e-4, so
+     * that an empty bin stays finite.
+     */
+    public static double ofShareArrays(double[] actual, double[] expected, long n) {
+        double smoothing = 0.5 / Math.max(1, n);
+        double totalA = 0;
+        double totalE = 0;
+        for (int i = 0; i < actual.length; i++) {
+            totalA += Math.max(actual[i], 0) + smoothing;
+            totalE += Math.max(expected[i], 1e-4);
+        }
+        double psi = 0;
+        for (int i = 0; i < actual.length; i++) {
+            double a = (Math.max(actual[i], 0) + smoothing) / totalA;
+            double e = Math.max(expected[i], 1e-4) / totalE;
+            psi += (a - e) * Math.log(a / e);
+        }
+        return psi;
+    }
+
+    /** Standard normal cumulative distribution (Abramowitz and Stegun 7.1.26, absolute error below 1.5e-7). */
+    public static double normalCdf(double z) {
+        double x = Math.abs(z) / Math.sqrt(2);
+        double t = 1 / (1 + 0.3275911 * x);
+        double erf = 1 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
+                * Math.exp(-x * x);
+        return z >= 0 ? 0.5 * (1 + erf) : 0.5 * (1 - erf);
+    }
+
+    /**
      * Upper (1 - α) quantile of a chi-square distribution with {@code k} degrees of freedom
      * (Wilson–Hilferty approximation), used to keep PSI from firing on small samples: under no
      * shift, PSI·(1/n₁ + 1/n₂)⁻¹ is approximately chi-square with categories - 1 degrees of freedom.

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
-/** Lets one retraining request per model through per cooldown period, so one incident does not start ten retrains. */
+/**
+ * Lets one retraining request (or drift event) per key through per cooldown period, so one incident
+ * does not start ten retrains. The cooldown starts when the request was sent ({@link #started}).
+ */
 public final class RetrainingCooldown {
 
     private final Duration cooldown;
@@ -15,17 +18,15 @@ public final class RetrainingCooldown {
         this.cooldown = cooldown;
     }
 
-    /** True, and starts the cooldown, if no request for the model went out within the cooldown before {@code now}. */
-    public boolean tryAcquire(String model, Instant now) {
-        boolean[] granted = {false};
-        last.compute(model, (m, previous) -> {
-            if (previous == null || !now.isBefore(previous.plus(cooldown))) {
-                granted[0] = true;
-                return now;
-            }
-            return previous;
-        });
-        return granted[0];
+    /** True if no request for the key went out within the cooldown before {@code now}. Nothing is recorded. */
+    public boolean available(String key, Instant now) {
+        Instant previous = last.get(key);
+        return previous == null || !now.isBefore(previous.plus(cooldown));
+    }
+
+    /** Starts the cooldown of a key whose request the broker acknowledged. */
+    public void started(String key, Instant at) {
+        last.merge(key, at, (a, b) -> a.isAfter(b) ? a : b);
     }
 
     /** Records a request seen on the topic (e.g. replayed after a restart), so the cooldown survives restarts. */

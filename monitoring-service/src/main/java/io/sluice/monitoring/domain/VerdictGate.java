@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentMap;
 /**
  * Decides which verdicts go out: the first HEALTHY or DEGRADED of a release step, once, and an
  * INCONCLUSIVE every {@code inconclusiveEvery} while the step stays undecided (the first one only
- * after the step has run that long, so a step that decides quickly sends no noise).
+ * after the step has run that long, so a step that decides quickly sends no noise). A step closes
+ * only once its verdict was sent ({@link #published}), never on the decision to send.
  */
 public final class VerdictGate {
 
@@ -21,27 +22,33 @@ public final class VerdictGate {
         this.inconclusiveEvery = inconclusiveEvery;
     }
 
-    /** True if the verdict for this release step should be published now; records it if so. */
-    public boolean shouldPublish(Release release, Verdict.Outcome outcome, Instant now) {
-        boolean[] publish = {false};
+    /**
+     * True if the verdict for this release step should be published now. Nothing is recorded: the
+     * caller sends the verdict and then calls {@link #published}, so a failed send leaves the step
+     * open and the next analysis sends again.
+     */
+    public boolean due(Release release, Verdict.Outcome outcome, Instant now) {
+        State state = current(release);
+        if (state.decided()) {
+            return false;
+        }
+        return outcome != Verdict.Outcome.INCONCLUSIVE || !now.isBefore(state.lastSent().plus(inconclusiveEvery));
+    }
+
+    /** Records a verdict the broker acknowledged: a final one closes the step, an inconclusive one restarts the repeat period. */
+    public void published(Release release, Verdict.Outcome outcome, Instant now) {
         byModel.compute(release.model(), (model, state) -> {
             if (state == null || !state.stepKey().equals(release.stepKey())) {
                 state = new State(release.stepKey(), false, release.stepStart());
             }
-            if (state.decided()) {
-                return state;
-            }
-            if (outcome != Verdict.Outcome.INCONCLUSIVE) {
-                publish[0] = true;
-                return new State(state.stepKey(), true, now);
-            }
-            if (!now.isBefore(state.lastSent().plus(inconclusiveEvery))) {
-                publish[0] = true;
-                return new State(state.stepKey(), false, now);
-            }
-            return state;
+            return state.decided() ? state : new State(state.stepKey(), outcome != Verdict.Outcome.INCONCLUSIVE, now);
         });
-        return publish[0];
+    }
+
+    private State current(Release release) {
+        State state = byModel.get(release.model());
+        return state == null || !state.stepKey().equals(release.stepKey()) ? new State(release.stepKey(), false, release.stepStart())
+                : state;
     }
 
     /**

@@ -21,9 +21,11 @@ import io.sluice.monitoring.streams.MonitoringStores;
 import io.sluice.platform.events.EventHeaders;
 
 /**
- * Every analysis interval, judges each canary in the routing table over its current release step
- * (every window since the step started) and publishes CanaryHealthy / CanaryDegraded once per step,
- * CanaryInconclusive periodically while the step stays undecided.
+ * Every analysis interval, judges each canary (or shadow) in the routing table over its current
+ * release step — every window since the step started, requests served at the step's routing
+ * revision or later — and publishes CanaryHealthy / CanaryDegraded once per step, CanaryInconclusive
+ * periodically while the step stays undecided. Sends are synchronous; a step closes only once its
+ * verdict is on the broker, so a failed send is sent again at the next analysis.
  */
 @Component
 class CanaryWatch {
@@ -69,29 +71,48 @@ class CanaryWatch {
     }
 
     void analyse(Release release, Instant now) {
-        if (!release.hasCanary()) {
+        if (!release.inFlight()) {
             Instant from = now.minus(properties.drift().range());
             stores.window(release.model(), from, now).ifPresent(w -> board.aggregates(release, from, now, w));
             return;
         }
         Instant from = windowStart(release.stepStart(), properties.window());
-        Optional<ModelWindow> window = stores.window(release.model(), from, now);
-        if (window.isEmpty()) {
+        Optional<ModelWindow> found = stores.window(release.model(), from, now);
+        if (found.isEmpty()) {
             return;
         }
-        board.aggregates(release, from, now, window.get());
+        ModelWindow window = found.get();
+        board.aggregates(release, from, now, window);
         if (gate.decided(release)) {
             return;
         }
-        Verdict verdict = analyzer.analyze(window.get().versionOrEmpty(release.canaryVersion()),
-                window.get().versionOrEmpty(release.stableVersion()));
+        Verdict verdict = judge(analyzer, release, window, now);
         board.verdict(release, verdict, now);
-        if (gate.shouldPublish(release, verdict.outcome(), now)) {
-            publisher.publish(properties.topics().monitoring(), release.model(), MonitoringEvents.verdict(
-                    MonitoringEvents.header(headers, release), release, verdict, release.stepStart(), now));
-            log.info("{} canary {} step {}: {} ({})", release.model(), release.canaryVersion(), release.stepIndex(),
-                    verdict.outcome(), verdict.reason());
+        if (gate.due(release, verdict.outcome(), now)) {
+            boolean sent = publisher.publish(properties.topics().monitoring(), release.model(), MonitoringEvents.verdict(
+                    MonitoringEvents.header(headers, release), release, verdict, release.stepStart(), now, release.revision()));
+            if (sent) {
+                gate.published(release, verdict.outcome(), now);
+                log.info("{} {} {} step {}: {} ({})", release.model(), release.hasCanary() ? "canary" : "shadow",
+                        release.candidateVersion(), release.stepIndex(), verdict.outcome(), verdict.reason());
+            } // else the step stays open and the next analysis sends again
         }
+    }
+
+    /**
+     * The verdict on a release step: the candidate (canary, or shadow) and stable over the step's
+     * windows, counting only requests served at the step's routing revision or later (or of unknown
+     * revision); the others are left out as before-step.
+     */
+    static Verdict judge(CanaryAnalyzer analyzer, Release release, ModelWindow window, Instant now) {
+        String candidate = release.candidateVersion();
+        long revision = release.revision();
+        long beforeStep = window.requestsBefore(candidate, revision) + window.requestsBefore(release.stableVersion(), revision);
+        long stepMillis = Math.max(0, now.toEpochMilli() - release.stepStart().toEpochMilli());
+        var candidateStats = window.versionSince(candidate, revision);
+        var stableStats = window.versionSince(release.stableVersion(), revision);
+        return release.hasCanary() ? analyzer.analyze(candidateStats, stableStats, beforeStep, stepMillis)
+                : analyzer.analyzeShadow(candidateStats, stableStats, beforeStep, stepMillis);
     }
 
     /** Start of the window holding an instant (e.g. a step start, so that the step's first partial window counts). */

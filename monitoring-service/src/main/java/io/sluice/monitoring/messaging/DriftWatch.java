@@ -29,7 +29,8 @@ import io.sluice.platform.events.EventHeaders;
  * Every drift interval, compares each production (stable) version's recent traffic with its
  * training reference — from the model card, or else the version's own first window with enough
  * traffic — and publishes DriftDetected per kind found (at most once per kind per cooldown) and
- * RetrainingRequested (at most once per model per cooldown).
+ * RetrainingRequested (at most once per model per cooldown, never while a canary or shadow of the
+ * model is in release). Cooldowns start once the event is on the broker.
  */
 @Component
 class DriftWatch {
@@ -95,17 +96,41 @@ class DriftWatch {
         if (findings.isEmpty()) {
             return;
         }
+        Map<String, Long> excluded = excluded(live);
         for (DriftFinding finding : findings) {
-            if (drifts.tryAcquire(MonitoringMemory.driftKey(release.model(), release.stableVersion(), finding.kind().name()), now)) {
-                publisher.publish(properties.topics().monitoring(), release.model(),
-                        MonitoringEvents.drift(MonitoringEvents.header(headers, release), release, finding, from, now));
+            String key = MonitoringMemory.driftKey(release.model(), release.stableVersion(), finding.kind().name());
+            if (drifts.available(key, now) && publisher.publish(properties.topics().monitoring(), release.model(),
+                    MonitoringEvents.drift(MonitoringEvents.header(headers, release), release, finding, from, now, excluded))) {
+                drifts.started(key, now);
             }
         }
-        if (retrainings.tryAcquire(release.model(), now)) {
-            String dataset = reference.get().datasetName() == null ? release.model() : reference.get().datasetName();
-            publisher.publish(properties.topics().training(), release.model(),
-                    MonitoringEvents.retraining(MonitoringEvents.header(headers, release), release, dataset, findings));
+        if (release.inFlight()) {
+            // a drift never cancels a release in progress: retraining is asked for once it has ended, if the drift persists
+            log.info("{}: drift found while {} is in release; no retraining requested until the release ends", release.model(),
+                    release.candidateVersion());
+            return;
         }
+        if (retrainings.available(release.model(), now)) {
+            String dataset = reference.get().datasetName() == null ? release.model() : reference.get().datasetName();
+            if (publisher.publish(properties.topics().training(), release.model(),
+                    MonitoringEvents.retraining(MonitoringEvents.header(headers, release), release, dataset, findings))) {
+                retrainings.started(release.model(), now);
+            }
+        }
+    }
+
+    private static Map<String, Long> excluded(VersionStats live) {
+        Map<String, Long> excluded = new java.util.HashMap<>();
+        if (live.clientErrors() > 0) {
+            excluded.put(io.sluice.monitoring.domain.Verdict.CLIENT_ERROR, live.clientErrors());
+        }
+        if (live.capacityRefusals() > 0) {
+            excluded.put(io.sluice.monitoring.domain.Verdict.CAPACITY, live.capacityRefusals());
+        }
+        if (live.flaggedInputs() > 0) {
+            excluded.put(io.sluice.monitoring.domain.Verdict.FLAGGED_INPUT, live.flaggedInputs());
+        }
+        return excluded;
     }
 
     /** The version's first drift range with enough traffic, kept as its reference (reference source: first-window). */
@@ -115,7 +140,7 @@ class DriftWatch {
         if (known != null) {
             return Optional.of(known);
         }
-        if (live.requests() >= properties.drift().minSamples()) {
+        if (live.requests() >= properties.drift().minSamples() && live.lastMillis() - live.firstMillis() >= properties.drift().minSpan().toMillis()) {
             firstWindows.put(key, DriftReference.fromLive(live.copy(), Double.NaN, null));
         }
         return Optional.empty();

@@ -8,7 +8,12 @@ import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
 
-/** Publishes events keyed by model name through Spring Cloud Stream. */
+/**
+ * Publishes events keyed by model name through Spring Cloud Stream, synchronously (the Kafka
+ * binder's {@code producer.sync}, set in application.yaml): {@code true} only once the broker
+ * acknowledged the record. A failure is logged and answered {@code false}, so that the caller keeps
+ * its gate or cooldown open and sends again.
+ */
 @Component
 class EventPublisher {
 
@@ -21,9 +26,15 @@ class EventPublisher {
     }
 
     boolean publish(String topic, String model, SpecificRecord event) {
-        boolean sent = bridge.send(topic, MessageBuilder.withPayload(event).setHeader(KafkaHeaders.KEY, model).build());
+        boolean sent;
+        try {
+            sent = bridge.send(topic, MessageBuilder.withPayload(event).setHeader(KafkaHeaders.KEY, model).build());
+        } catch (RuntimeException e) {
+            log.warn("could not publish {} for {} to {}, will send again: {}", event.getSchema().getName(), model, topic, e.toString());
+            return false;
+        }
         if (!sent) {
-            log.warn("could not publish {} for {} to {}", event.getSchema().getName(), model, topic);
+            log.warn("could not publish {} for {} to {}, will send again", event.getSchema().getName(), model, topic);
         } else {
             log.info("published {} for {} to {}", event.getSchema().getName(), model, topic);
         }

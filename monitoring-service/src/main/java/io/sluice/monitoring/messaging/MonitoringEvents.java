@@ -32,14 +32,22 @@ final class MonitoringEvents {
                 release.correlationId() == null ? release.model() : release.correlationId(), null, ""));
     }
 
-    static SpecificRecord verdict(EventHeader header, Release release, Verdict verdict, Instant from, Instant to) {
-        AnalysisWindow window = AnalysisWindow.newBuilder().setStart(from).setEnd(to).build();
+    /**
+     * The verdict event of a release step (or production check): {@code canaryVersion} is the
+     * candidate (canary, shadow, or the new production version), {@code stepIndex} the routing
+     * table's (-1 while shadowing and for production checks); the window says from which routing
+     * revision requests were counted ({@code routingRevision}, -1 when by time alone) and what was
+     * left out ({@code excluded}).
+     */
+    static SpecificRecord verdict(EventHeader header, Release release, Verdict verdict, Instant from, Instant to, long routingRevision) {
+        AnalysisWindow window = AnalysisWindow.newBuilder().setStart(from).setEnd(to).setRoutingRevision(routingRevision)
+                .setExcluded(new java.util.HashMap<>(verdict.excluded())).build();
         List<MetricCheck> checks = checks(verdict.checks());
         return switch (verdict.outcome()) {
             case HEALTHY -> healthy(header, release, verdict, window);
-            case DEGRADED -> new CanaryDegraded(header, release.model(), release.canaryVersion(), release.stableVersion(),
+            case DEGRADED -> new CanaryDegraded(header, release.model(), release.candidateVersion(), release.stableVersion(),
                     release.stepIndex(), window, checks, verdict.reason());
-            case INCONCLUSIVE -> new CanaryInconclusive(header, release.model(), release.canaryVersion(), release.stableVersion(),
+            case INCONCLUSIVE -> new CanaryInconclusive(header, release.model(), release.candidateVersion(), release.stableVersion(),
                     release.stepIndex(), window, checks, verdict.reason());
         };
     }
@@ -56,14 +64,16 @@ final class MonitoringEvents {
                 .map(c -> c.metric() + " (" + c.reason() + ")").toList();
         String reason = open.isEmpty() ? verdict.reason()
                 : verdict.reason() + "; not judged for lack of evidence: " + String.join("; ", open);
-        return new CanaryHealthy(header, release.model(), release.canaryVersion(), release.stableVersion(), release.stepIndex(),
+        return new CanaryHealthy(header, release.model(), release.candidateVersion(), release.stableVersion(), release.stepIndex(),
                 window, checks(passed), reason);
     }
 
-    static DriftDetected drift(EventHeader header, Release release, DriftFinding finding, Instant from, Instant to) {
+    /** A drift event; its window lists what was left out of the live statistics (flagged inputs, caller errors, refusals). */
+    static DriftDetected drift(EventHeader header, Release release, DriftFinding finding, Instant from, Instant to,
+                               java.util.Map<String, Long> excluded) {
         return new DriftDetected(header, release.model(), release.stableVersion(),
-                io.sluice.events.DriftKind.valueOf(finding.kind().name()), AnalysisWindow.newBuilder().setStart(from).setEnd(to).build(), checks(finding.checks()),
-                finding.reason());
+                io.sluice.events.DriftKind.valueOf(finding.kind().name()), AnalysisWindow.newBuilder().setStart(from).setEnd(to)
+                .setExcluded(new java.util.HashMap<>(excluded)).build(), checks(finding.checks()), finding.reason());
     }
 
     static RetrainingRequested retraining(EventHeader header, Release release, String datasetName, List<DriftFinding> findings) {

@@ -25,7 +25,7 @@ import io.sluice.platform.events.EventHeaders;
 /**
  * For {@code production-watch} after a promotion, judges the new production version's traffic since
  * the promotion against its predecessor's traffic over the same length before it — error rate and
- * latency only ({@link CanaryAnalyzer#analyzeAgainstPredecessor}) — and publishes CanaryDegraded with step -1 (the deployment-service rolls production back
+ * latency only, with the canary's sequential tests on the same kinds of work ({@link CanaryAnalyzer#analyzeAgainstPredecessor}) — and publishes CanaryDegraded with step -1 (the deployment-service rolls production back
  * to the predecessor) at most once per promotion. Healthy and undecided checks publish nothing.
  */
 @Component
@@ -105,9 +105,10 @@ class ProductionWatch {
                 before.get().versionOrEmpty(promotion.previousVersion()));
         board.production(release.model(), new MonitoringBoard.ProductionCheck(promotion.version(), promotion.previousVersion(),
                 promotion.at(), verdict, now));
-        if (verdict.outcome() == Verdict.Outcome.DEGRADED && gate.shouldPublish(check, verdict.outcome(), now)) {
-            publisher.publish(properties.topics().monitoring(), release.model(), MonitoringEvents.verdict(
-                    MonitoringEvents.header(headers, check), check, verdict, promotion.at(), now));
+        if (verdict.outcome() == Verdict.Outcome.DEGRADED && gate.due(check, verdict.outcome(), now)
+                && publisher.publish(properties.topics().monitoring(), release.model(), MonitoringEvents.verdict(
+                        MonitoringEvents.header(headers, check), check, verdict, promotion.at(), now, -1))) {
+            gate.published(check, verdict.outcome(), now);
             log.warn("{} production {} is worse than its predecessor {}: {}", release.model(), promotion.version(),
                     promotion.previousVersion(), verdict.reason());
         }

@@ -80,15 +80,18 @@ public class MonitoringStores {
     static Release release(DeploymentState state) {
         Route stable = null;
         Route canary = null;
+        Route shadow = null;
         for (Route route : state.getRoutes()) {
             if (route.getRole() == RouteRole.STABLE && (stable == null || route.getWeight() > stable.getWeight())) {
                 stable = route;
             } else if (route.getRole() == RouteRole.CANARY && route.getWeight() > 0) {
                 canary = route;
+            } else if (route.getRole() == RouteRole.SHADOW) {
+                shadow = route;
             }
         }
         return new Release(state.getModelName(), state.getRevision(), stable == null ? null : stable.getVersion(),
-                stable == null ? null : stable.getModelUri(), canary == null ? null : canary.getVersion(), state.getStepIndex(),
+                stable == null ? null : stable.getModelUri(), canary == null ? null : canary.getVersion(), shadow == null ? null : shadow.getVersion(), state.getStepIndex(),
                 state.getHeader().getOccurredAt(), state.getHeader().getCorrelationId(), state.getHeader().getEventId());
     }
 

@@ -40,6 +40,8 @@ import io.sluice.events.PredictionOutcome;
 import io.sluice.events.PredictionServed;
 import io.sluice.monitoring.MonitoringProperties;
 import io.sluice.monitoring.domain.ModelWindow;
+import io.sluice.monitoring.domain.ServedRequest;
+import io.sluice.monitoring.domain.Strata;
 
 /**
  * The Kafka Streams topology: PredictionServed per model and version in tumbling windows
@@ -135,19 +137,33 @@ public class MonitoringTopology {
         return served;
     }
 
-    /** Adds one served prediction to a window aggregate (client errors are the caller's fault, not the model's). */
+    /**
+     * Adds one served prediction to a window aggregate, in the slice of the routing revision that
+     * served it. Only SERVER_ERROR counts against the version; REJECTED is a capacity refusal and
+     * CLIENT_ERROR the caller's fault, both only counted as left out.
+     */
     public static ModelWindow add(ModelWindow window, PredictionServed event) {
-        PredictionOutcome outcome = event.getOutcome();
-        boolean error = outcome == PredictionOutcome.SERVER_ERROR || outcome == PredictionOutcome.REJECTED;
         Double confidence = event.getConfidence();
-        window.version(event.getModelVersion()).addServed(error, event.getLatencyMicros() / 1000.0, event.getPredictedClass(),
-                confidence == null ? Double.NaN : confidence, event.getInputStats());
+        ServedRequest request = new ServedRequest(kind(event.getOutcome()), event.getLatencyMicros() / 1000.0,
+                Strata.of(event.getBatchSize(), event.getInputSize()), event.getPredictedClass(),
+                confidence == null ? Double.NaN : confidence, event.getInputStats(), event.getInputFlag() != null,
+                event.getAgreesWithStable(), event.getHeader().getOccurredAt().toEpochMilli());
+        window.slice(event.getModelVersion(), event.getRoutingRevision()).add(request);
         return window;
+    }
+
+    static ServedRequest.Kind kind(PredictionOutcome outcome) {
+        return switch (outcome) {
+            case SERVER_ERROR -> ServedRequest.Kind.SERVER_ERROR;
+            case REJECTED -> ServedRequest.Kind.CAPACITY;
+            case CLIENT_ERROR -> ServedRequest.Kind.CLIENT_ERROR;
+            case OK, UNKNOWN -> ServedRequest.Kind.OK;
+        };
     }
 
     private static KeyValue<String, ModelWindow> label(ServedLabel served, PredictionFeedback feedback) {
         ModelWindow window = new ModelWindow();
-        window.version(served.version()).addFeedback(Objects.equals(served.predictedClass(), feedback.getTrueLabel()));
+        window.slice(served.version(), served.revision()).addFeedback(Objects.equals(served.predictedClass(), feedback.getTrueLabel()));
         return KeyValue.pair(served.model(), window);
     }
 

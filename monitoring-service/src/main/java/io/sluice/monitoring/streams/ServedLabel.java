@@ -21,16 +21,25 @@ import io.sluice.events.PredictionServed;
  * @param model          model name
  * @param version        model version
  * @param predictedClass predicted class, null when the request failed
+ * @param revision       routing revision that served it, -1 when unknown
  */
-record ServedLabel(String model, String version, String predictedClass) {
+record ServedLabel(String model, String version, String predictedClass, long revision) {
 
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT_1 = 1;
+    private static final byte FORMAT_2 = 2;
 
-    static ServedLabel of(PredictionServed served) {
-        return new ServedLabel(served.getModelName(), served.getModelVersion(), served.getPredictedClass());
+    ServedLabel(String model, String version, String predictedClass) {
+        this(model, version, predictedClass, -1);
     }
 
-    /** Compact binary serde: a format byte, then model, version and (flagged) class as modified UTF-8. */
+    static ServedLabel of(PredictionServed served) {
+        return new ServedLabel(served.getModelName(), served.getModelVersion(), served.getPredictedClass(), served.getRoutingRevision());
+    }
+
+    /**
+     * Compact binary serde: a format byte, then model, version and (flagged) class as modified UTF-8,
+     * then (format 2) the routing revision; format 1, written before revisions existed, still reads.
+     */
     static Serde<ServedLabel> serde() {
         return Serdes.serdeFrom((topic, label) -> label == null ? null : encode(label),
                 (topic, bytes) -> bytes == null ? null : decode(bytes));
@@ -39,13 +48,14 @@ record ServedLabel(String model, String version, String predictedClass) {
     static byte[] encode(ServedLabel label) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + label.model().length() + label.version().length());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
+            out.writeByte(FORMAT_2);
             out.writeUTF(label.model());
             out.writeUTF(label.version());
             out.writeBoolean(label.predictedClass() != null);
             if (label.predictedClass() != null) {
                 out.writeUTF(label.predictedClass());
             }
+            out.writeLong(label.revision());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -54,13 +64,14 @@ record ServedLabel(String model, String version, String predictedClass) {
 
     static ServedLabel decode(byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            if (in.readByte() != FORMAT) {
+            byte format = in.readByte();
+            if (format != FORMAT_1 && format != FORMAT_2) {
                 throw new SerializationException("unknown served-label format " + bytes[0]);
             }
             String model = in.readUTF();
             String version = in.readUTF();
             String predicted = in.readBoolean() ? in.readUTF() : null;
-            return new ServedLabel(model, version, predicted);
+            return new ServedLabel(model, version, predicted, format == FORMAT_2 ? in.readLong() : -1);
         } catch (IOException e) {
             throw new SerializationException("undecodable served label", e);
         }

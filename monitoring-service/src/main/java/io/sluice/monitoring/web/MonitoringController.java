@@ -68,6 +68,10 @@ class MonitoringController {
         out.put("labelled", stats.labelled());
         out.put("accuracy", finite(stats.accuracy()));
         out.put("predictedClasses", stats.classCounts());
+        out.put("clientErrors", stats.clientErrors());
+        out.put("capacityRefusals", stats.capacityRefusals());
+        out.put("flaggedInputs", stats.flaggedInputs());
+        out.put("shadowAgreement", stats.compared() == 0 ? null : (double) stats.agreed() / stats.compared());
         return out;
     }
 
@@ -75,6 +79,7 @@ class MonitoringController {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("outcome", verdict.outcome().name());
         out.put("reason", verdict.reason());
+        out.put("excluded", verdict.excluded());
         out.put("at", at);
         out.put("canaryRequests", verdict.canaryRequests());
         out.put("stableRequests", verdict.stableRequests());

@@ -212,9 +212,10 @@ public final class AggregationBenchmark {
                 Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(10), "unused",
                 new MonitoringProperties.Topics("sluice.predictions", "sluice.feedback", "sluice.deployment-state",
                         "sluice.monitoring", "sluice.training", "sluice.deployments"),
-                new MonitoringProperties.Canary(0.005, 0.05, 0.005, 0.03, 0.1, 1.5, 4, 0.1, Duration.ofMillis(10), Duration.ofSeconds(2), 0.05, 0.05, 50, 0.25),
+                new MonitoringProperties.Canary(0.005, 0.05, 0.005, 0.03, 0.1, 1.5, 4, 0.1, Duration.ofMillis(10), Duration.ofSeconds(2), 0.05, 0.05, 50, 0.25,
+                        Duration.ofSeconds(30), 0.05, 0.8),
                 new MonitoringProperties.Drift(Duration.ofMinutes(1), Duration.ofMinutes(15), 200, 0.5, 0.25, 50, 0.8, 0.05,
-                        Duration.ofHours(6)));
+                        Duration.ofHours(6), Duration.ofMinutes(2)));
     }
 
     private static List<byte[]> records(EventCodec codec, int n) {
@@ -230,7 +231,7 @@ public final class AggregationBenchmark {
                     canary ? RouteRole.CANARY : RouteRole.STABLE, error ? PredictionOutcome.SERVER_ERROR : PredictionOutcome.OK,
                     (long) (20_000 * Math.exp(0.4 * (random.nextDouble() * 4 - 2))), 1, error ? null : "c" + random.nextInt(10),
                     error ? null : 0.5 + random.nextDouble() / 2, Map.of("mean", random.nextDouble(), "std", random.nextDouble()),
-                    error ? "boom" : null);
+                    error ? "boom" : null, 1L, 784L, null, null);
             encoded.add(codec.encode(event));
         }
         return encoded;

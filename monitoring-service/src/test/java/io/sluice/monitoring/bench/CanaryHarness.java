@@ -23,9 +23,12 @@ import io.sluice.monitoring.domain.VersionStats;
  * on); Flagger checks once per 60 s interval and never resets its failed-check counter. In the two
  * degradation cases the canary steps from healthy to degraded at a random second in [0, 120) and
  * the release is not allowed to finish, so the time to detection is measured from the step; a
- * rollback before the step counts as a false rollback. Run:
+ * rollback before the step counts as a false rollback. A second study ({@link BurstyStudy}) adds
+ * bursty input mixes, capacity refusals and caller errors and compares Sluice with Flagger- and
+ * Argo-style threshold rules and a Kayenta-style Mann-Whitney judge, each tuned to the same
+ * false-rollback budget. Run:
  * {@code mvn -B -q -pl monitoring-service test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.sluice.monitoring.bench.CanaryHarness [-Dexec.args="200 42"]}.
+ * -Dexec.mainClass=io.sluice.monitoring.bench.CanaryHarness [-Dexec.args="200 42 [plain|bursty|both]"]}.
  */
 public final class CanaryHarness {
 
@@ -44,6 +47,20 @@ public final class CanaryHarness {
     public static void main(String[] args) {
         int canaries = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         long seed = args.length > 1 ? Long.parseLong(args[1]) : 42;
+        String study = args.length > 2 ? args[2] : "both";
+        System.out.printf(Locale.ROOT, "load average %.2f on %d cores%n",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                Runtime.getRuntime().availableProcessors());
+        if (!study.equals("bursty")) {
+            plain(canaries, seed);
+        }
+        if (!study.equals("plain")) {
+            BurstyStudy.run(canaries, seed);
+        }
+    }
+
+    /** The first study: steady traffic, one kind of work, Sluice against a Flagger-style rule with its documented defaults. */
+    static void plain(int canaries, long seed) {
         CanaryPolicy policy = CanaryPolicy.defaults();
         FlaggerRule flagger = FlaggerRule.documentedDefaults();
         List<Case> cases = List.of(new Case("error 1% -> 5%", 0.05, 1.0, false),

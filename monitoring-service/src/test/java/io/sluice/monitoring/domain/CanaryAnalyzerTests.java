@@ -47,7 +47,8 @@ class CanaryAnalyzerTests {
         strict = new CanaryPolicy(strict.minSamples(), strict.alpha(), strict.beta(), strict.errorRateTolerance(),
                 strict.errorRateDegradation(), strict.errorRateCeiling(), strict.latencyTailTolerance(),
                 strict.latencyTailDegradation(), 0, 0, strict.latencyCeilingMs(), strict.confidenceTolerance(),
-                strict.accuracyTolerance(), strict.minLabels(), strict.psiThreshold());
+                strict.accuracyTolerance(), strict.minLabels(), strict.psiThreshold(), strict.capacityTolerance(), strict.minAgreement(),
+                strict.minStepMillis());
         assertThat(new CanaryAnalyzer(strict).analyze(canary, stable).outcome()).isEqualTo(Verdict.Outcome.DEGRADED);
     }
 
@@ -62,7 +63,7 @@ class CanaryAnalyzerTests {
 
         Verdict failing = analyzer.analyzeAgainstPredecessor(traffic(600, 20, 1.0), predecessor);
         assertThat(failing.outcome()).isEqualTo(Verdict.Outcome.DEGRADED);
-        assertThat(failing.reason()).isEqualTo("production is worse than predecessor on error-rate");
+        assertThat(failing.reason()).isEqualTo("production is worse than predecessor on error-rate; nothing left out");
     }
 
     @Test
@@ -79,6 +80,123 @@ class CanaryAnalyzerTests {
         assertThat(check(verdict, "error-rate").threshold()).isEqualTo(0.10);
     }
 
+    @Test
+    void leavesCallerErrorsOutAndSaysSo() {
+        VersionStats canary = traffic(600, 100, 1.0);
+        for (int i = 0; i < 125; i++) {
+            canary.add(request(ServedRequest.Kind.CLIENT_ERROR, 0, Strata.of(600, 64), null));
+        }
+        Verdict verdict = analyzer.analyze(canary, traffic(5400, 100, 1.0));
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.HEALTHY);
+        assertThat(check(verdict, "error-rate").candidateValue()).isEqualTo(6 / 600.0);
+        assertThat(verdict.excluded()).containsExactly(Map.entry("client-error", 125L));
+        assertThat(verdict.reason()).endsWith("left out: 125 client-error");
+    }
+
+    @Test
+    void holdsButNeverDegradesACanaryThatRefusesRequestsForCapacity() {
+        VersionStats canary = traffic(600, 100, 1.0);
+        for (int i = 0; i < 125; i++) { // queue-full 503s: counted as errors they rolled a canary back (error rate 1.0 vs 0.0)
+            canary.add(request(ServedRequest.Kind.CAPACITY, 0.5, Strata.DEFAULT, null));
+        }
+        Verdict verdict = analyzer.analyze(canary, traffic(5400, 100, 1.0));
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(check(verdict, "capacity").decision()).isEqualTo(Decision.INCONCLUSIVE);
+        assertThat(check(verdict, "error-rate").decision()).isEqualTo(Decision.PASS);
+        assertThat(verdict.excluded()).containsEntry("capacity", 125L);
+        assertThat(verdict.reason()).contains("capacity refusals").contains("125 capacity");
+
+        VersionStats onlyRefusals = new VersionStats();
+        for (int i = 0; i < 600; i++) {
+            onlyRefusals.add(request(ServedRequest.Kind.CAPACITY, 0.5, Strata.DEFAULT, null));
+        }
+        assertThat(analyzer.analyze(onlyRefusals, traffic(5400, 100, 1.0)).outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+    }
+
+    @Test
+    void callsAStepHealthyOnlyAfterItsMinimumDurationButADegradationAtOnce() {
+        VersionStats stable = traffic(5400, 100, 1.0);
+        Verdict early = analyzer.analyze(traffic(600, 100, 1.0), stable, 40, 5_000);
+        assertThat(early.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(early.reason()).contains("5.0 s of its 30.0 s minimum").contains("40 before-step");
+        assertThat(early.excluded()).containsEntry("before-step", 40L);
+        assertThat(analyzer.analyze(traffic(600, 100, 1.0), stable, 40, 30_000).outcome()).isEqualTo(Verdict.Outcome.HEALTHY);
+        assertThat(analyzer.analyze(traffic(600, 20, 1.0), stable, 40, 1_000).outcome()).isEqualTo(Verdict.Outcome.DEGRADED);
+    }
+
+    @Test
+    void comparesLatencyOnTheSameKindOfWorkSoThatMoreBigInputsOnOneSideMakeItNoWorse() {
+        String small = Strata.of(1, 784);
+        String big = Strata.of(1, 4096L * 4096 * 3);
+        VersionStats canary = traffic(600, 100, 1.0, small);
+        canary.merge(traffic(90, 1000, 5.0, big)); // a burst of big inputs, 13 % of the canary's traffic ...
+        VersionStats stable = traffic(5400, 100, 1.0, small);
+        stable.merge(traffic(120, 1000, 5.0, big)); // ... and 2.2 % of stable's
+        Verdict verdict = analyzer.analyze(canary, stable);
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.HEALTHY);
+
+        VersionStats pooledCanary = traffic(600, 100, 1.0);
+        pooledCanary.merge(traffic(90, 1000, 5.0));
+        VersionStats pooledStable = traffic(5400, 100, 1.0);
+        pooledStable.merge(traffic(120, 1000, 5.0));
+        assertThat(analyzer.analyze(pooledCanary, pooledStable).outcome()).as("the same traffic without strata")
+                .isEqualTo(Verdict.Outcome.DEGRADED);
+    }
+
+    @Test
+    void stillFindsASlowerCanaryOnEveryKindOfWork() {
+        String small = Strata.of(1, 784);
+        String big = Strata.of(4, 784);
+        VersionStats canary = traffic(400, 100, 1.5, small).merge(traffic(200, 100, 1.5, big));
+        VersionStats stable = traffic(3600, 100, 1.0, small).merge(traffic(1800, 100, 3.0, big));
+        Verdict verdict = analyzer.analyze(canary, stable);
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.DEGRADED);
+        assertThat(check(verdict, "latency-p99").decision()).isEqualTo(Decision.FAIL);
+    }
+
+    @Test
+    void neverRollsProductionBackForABurstOfInputsItsPredecessorNeverSaw() {
+        String small = Strata.of(1, 784);
+        VersionStats predecessor = traffic(5400, 100, 1.0, small);
+        VersionStats production = traffic(1500, 100, 1.0, small).merge(traffic(30, 1000, 5.0, Strata.of(1, 4096L * 4096 * 3)));
+        assertThat(production.latencyQuantile(0.99)).as("one quantile of the burst").isGreaterThan(1.5 * predecessor.latencyQuantile(0.99));
+        Verdict verdict = analyzer.analyzeAgainstPredecessor(production, predecessor);
+        assertThat(verdict.outcome()).isEqualTo(Verdict.Outcome.HEALTHY);
+        assertThat(check(verdict, "latency-p99").reason()).contains("30 latencies of kinds of work stable has too few of");
+
+        VersionStats slower = traffic(1500, 100, 1.5, small);
+        assertThat(analyzer.analyzeAgainstPredecessor(slower, predecessor).outcome()).isEqualTo(Verdict.Outcome.DEGRADED);
+    }
+
+    @Test
+    void judgesAShadowOnItsAgreementWithStableOnTheSameRequests() {
+        VersionStats stable = traffic(2000, 100, 1.0);
+        Verdict agreeing = analyzer.analyzeShadow(shadow(2000, 0.97), stable, 0, 60_000);
+        assertThat(agreeing.outcome()).isEqualTo(Verdict.Outcome.HEALTHY);
+        assertThat(check(agreeing, "agreement").decision()).isEqualTo(Decision.PASS);
+
+        Verdict contradicting = analyzer.analyzeShadow(shadow(2000, 0.3), stable, 0, 60_000);
+        assertThat(contradicting.outcome()).isEqualTo(Verdict.Outcome.DEGRADED);
+        assertThat(contradicting.reason()).startsWith("shadow is worse than stable on agreement");
+
+        assertThat(analyzer.analyzeShadow(shadow(50, 1.0), stable, 0, 60_000).outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+    }
+
+    private static VersionStats shadow(int requests, double agreement) {
+        VersionStats stats = new VersionStats();
+        for (int i = 0; i < requests; i++) {
+            double u = (i * 0.618034) % 1.0;
+            double latency = 100 * Math.exp(0.4 * Math.sqrt(2) * inverseErf(2 * u - 1));
+            stats.add(new ServedRequest(i % 100 == 0 ? ServedRequest.Kind.SERVER_ERROR : ServedRequest.Kind.OK, latency, Strata.DEFAULT,
+                    "c" + (i % 4), 0.9, Map.of(), false, ((i * 0.381966) % 1.0) < agreement, 0));
+        }
+        return stats;
+    }
+
+    private static ServedRequest request(ServedRequest.Kind kind, double latencyMs, String stratum, String predictedClass) {
+        return new ServedRequest(kind, latencyMs, stratum, predictedClass, Double.NaN, Map.of(), false, null, 0);
+    }
+
     private static Check check(Verdict verdict, String metric) {
         return verdict.checks().stream().filter(c -> c.metric().equals(metric)).findFirst().orElseThrow();
     }
@@ -86,6 +204,18 @@ class CanaryAnalyzerTests {
     /** Deterministic traffic: every {@code errorEvery}-th request fails; latencies spread evenly over a log-normal-like range. */
     private static VersionStats traffic(int requests, int errorEvery, double latencyFactor) {
         return traffic(requests, errorEvery, latencyFactor, null, 0.9);
+    }
+
+    /** As above, all of one stratum. */
+    private static VersionStats traffic(int requests, int errorEvery, double latencyFactor, String stratum) {
+        VersionStats stats = new VersionStats();
+        for (int i = 0; i < requests; i++) {
+            double u = (i * 0.618034) % 1.0;
+            double latency = latencyFactor * 100 * Math.exp(0.4 * Math.sqrt(2) * inverseErf(2 * u - 1));
+            stats.add(new ServedRequest(i % errorEvery == 0 ? ServedRequest.Kind.SERVER_ERROR : ServedRequest.Kind.OK, latency, stratum,
+                    "c" + (i % 4), 0.9, Map.of(), false, null, 0));
+        }
+        return stats;
     }
 
     /** As above; {@code onlyClass} (when not null) is every answer's class, {@code confidence} every answer's confidence. */

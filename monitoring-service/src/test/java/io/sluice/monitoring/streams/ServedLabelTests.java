@@ -13,10 +13,11 @@ class ServedLabelTests {
 
     @Test
     void keepsModelVersionAndPredictedClassThroughItsSerde() throws Exception {
-        PredictionServed served = Events.predictionServed().setModelName("digits").setModelVersion("v7").setPredictedClass("ß-3").build();
+        PredictionServed served = Events.predictionServed().setModelName("digits").setModelVersion("v7").setPredictedClass("ß-3")
+                .setRoutingRevision(12).build();
         ServedLabel label = ServedLabel.of(served);
         byte[] bytes = ServedLabel.serde().serializer().serialize("t", label);
-        assertThat(ServedLabel.serde().deserializer().deserialize("t", bytes)).isEqualTo(new ServedLabel("digits", "v7", "ß-3"));
+        assertThat(ServedLabel.serde().deserializer().deserialize("t", bytes)).isEqualTo(new ServedLabel("digits", "v7", "ß-3", 12));
         assertThat(bytes.length).isLessThan(served.toByteBuffer().remaining());
     }
 
@@ -24,6 +25,12 @@ class ServedLabelTests {
     void keepsAMissingPredictedClassMissing() {
         ServedLabel failed = new ServedLabel("digits", "v7", null);
         assertThat(ServedLabel.decode(ServedLabel.encode(failed))).isEqualTo(failed);
+    }
+
+    @Test
+    void readsTheFormatWrittenBeforeRevisionsAsRevisionUnknown() {
+        byte[] format1 = {1, 0, 1, 'm', 0, 2, 'v', '1', 1, 0, 1, 'a'};
+        assertThat(ServedLabel.decode(format1)).isEqualTo(new ServedLabel("m", "v1", "a", -1));
     }
 
     @Test

@@ -1,0 +1,265 @@
+package io.sluice.monitoring.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import io.sluice.monitoring.domain.CanaryAnalyzer;
+import io.sluice.monitoring.domain.CanaryPolicy;
+import io.sluice.monitoring.domain.Verdict;
+import io.sluice.monitoring.domain.VersionStats;
+
+/**
+ * The canary study of issue 12: releases on {@link BurstyTraffic} (bursts of big inputs both sides
+ * see, capacity refusals in bursts, 1 % caller errors, 20 % of answers labelled), judged on the same
+ * seeded streams by Sluice ({@link CanaryAnalyzer}, every second, a step healthy after its minimum
+ * duration), a Flagger-style and an Argo-style threshold rule ({@link ThresholdRule}) and a
+ * Kayenta-style Mann-Whitney judge ({@link MannWhitneyJudge}). The A/A case calibrates the other
+ * rules: each is run at a grid of settings and the most sensitive setting whose false-rollback rate
+ * stays within {@link #FALSE_ROLLBACK_BUDGET} (Sluice's own requirement) is the one compared; the
+ * degradation cases then report detection times with those settings.
+ */
+final class BurstyStudy {
+
+    static final double STABLE_RPS = 180;
+    static final double CANARY_RPS = 20;
+    static final double BASE_ERRORS = 0.01;
+    static final double BASE_ACCURACY = 0.9;
+    static final int STEPS = 5;
+    static final int HORIZON_S = 1200;
+    static final double FALSE_ROLLBACK_BUDGET = 0.005;
+    static final int LEVELS = 12;
+    static final double[] ALPHAS = {0.05, 0.01, 1e-3, 1e-4, 1e-5, 1e-6, 1e-8, 1e-10};
+
+    record Case(String name, double errors, double latency, double accuracy, boolean healthy) {}
+
+    /** Seconds from the degradation to rollback (NaN: never), rollback before it, promotion time. */
+    record Outcome(double detectedAfter, boolean falseRollback, double promotedAt) {}
+
+    /** Outcomes of every rule on one release: [0] sluice, then flagger levels, argo levels, kayenta alphas. */
+    static Outcome[] simulate(Case kase, long seed, CanaryPolicy policy) {
+        BurstyTraffic traffic = new BurstyTraffic(seed);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
+        int degradeAt = kase.healthy() ? Integer.MAX_VALUE : random.nextInt(120);
+        CanaryAnalyzer analyzer = new CanaryAnalyzer(policy);
+        int rules = 1 + 2 * LEVELS + ALPHAS.length;
+        Outcome[] outcomes = new Outcome[rules];
+        int open = rules;
+
+        VersionStats canaryStep = new VersionStats();
+        VersionStats stableStep = new VersionStats();
+        int sluiceSteps = 0;
+        int stepStart = 0;
+
+        VersionStats interval = new VersionStats();
+        int[] failed = new int[2 * LEVELS];
+        int intervals = 0;
+        int window = 60;
+        double[][] canarySeries = new double[3][window];
+        double[][] stableSeries = new double[3][window];
+        int[] filledCanary = new int[3];
+        int[] filledStable = new int[3];
+        int[] kayentaPassed = new int[ALPHAS.length];
+
+        for (int t = 1; t <= HORIZON_S && open > 0; t++) {
+            boolean degraded = t > degradeAt;
+            boolean burst = traffic.second();
+            VersionStats canary = new VersionStats();
+            VersionStats stable = new VersionStats();
+            BurstyTraffic.SecondMetrics mc = traffic.serve(canary, traffic.poisson(CANARY_RPS), burst,
+                    degraded ? kase.errors() : BASE_ERRORS, degraded ? kase.latency() : 1.0, degraded ? kase.accuracy() : BASE_ACCURACY,
+                    t * 1000L);
+            BurstyTraffic.SecondMetrics ms = traffic.serve(stable, traffic.poisson(STABLE_RPS), burst, BASE_ERRORS, 1.0, BASE_ACCURACY,
+                    t * 1000L);
+
+            if (outcomes[0] == null) {
+                canaryStep.merge(canary);
+                stableStep.merge(stable);
+                Verdict verdict = analyzer.analyze(canaryStep, stableStep, 0, (t - stepStart) * 1000L);
+                if (verdict.outcome() == Verdict.Outcome.DEGRADED) {
+                    outcomes[0] = degradedAt(t, degradeAt);
+                    open--;
+                    if (CanaryHarness.VERBOSE && outcomes[0].falseRollback()) {
+                        System.out.println("  sluice false rollback at " + t + " s: " + verdict.reason());
+                    }
+                } else if (verdict.outcome() == Verdict.Outcome.HEALTHY) {
+                    sluiceSteps++;
+                    canaryStep = new VersionStats();
+                    stableStep = new VersionStats();
+                    stepStart = t;
+                    if (kase.healthy() && sluiceSteps == STEPS) {
+                        outcomes[0] = new Outcome(Double.NaN, false, t);
+                        open--;
+                    }
+                }
+            }
+
+            interval.merge(canary);
+            record(canarySeries, filledCanary, t, mc);
+            record(stableSeries, filledStable, t, ms);
+            if (t % 60 == 0) {
+                intervals++;
+                for (int r = 0; r < 2 * LEVELS; r++) {
+                    int slot = 1 + r;
+                    if (outcomes[slot] != null) {
+                        continue;
+                    }
+                    ThresholdRule rule = r < LEVELS ? ThresholdRule.flagger(r) : ThresholdRule.argo(r - LEVELS);
+                    if (rule.fails(interval)) {
+                        failed[r]++;
+                    }
+                    if (failed[r] > rule.failureLimit()) {
+                        outcomes[slot] = degradedAt(t, degradeAt);
+                        open--;
+                    } else if (kase.healthy() && intervals == STEPS) {
+                        outcomes[slot] = new Outcome(Double.NaN, false, t);
+                        open--;
+                    }
+                }
+                interval = new VersionStats();
+                List<MannWhitneyJudge.Series> series = List.of(
+                        series("5xx", canarySeries[0], filledCanary[0], stableSeries[0], filledStable[0], true),
+                        series("latency", canarySeries[1], filledCanary[1], stableSeries[1], filledStable[1], false),
+                        series("accuracy-loss", canarySeries[2], filledCanary[2], stableSeries[2], filledStable[2], true));
+                for (int a = 0; a < ALPHAS.length; a++) {
+                    int slot = 1 + 2 * LEVELS + a;
+                    if (outcomes[slot] != null) {
+                        continue;
+                    }
+                    if (MannWhitneyJudge.kayenta(ALPHAS[a]).fails(series)) {
+                        outcomes[slot] = degradedAt(t, degradeAt);
+                        open--;
+                    } else if (kase.healthy() && ++kayentaPassed[a] == STEPS) {
+                        outcomes[slot] = new Outcome(Double.NaN, false, t);
+                        open--;
+                    }
+                }
+                Arrays.fill(filledCanary, 0);
+                Arrays.fill(filledStable, 0);
+            }
+        }
+        Outcome none = new Outcome(Double.NaN, false, Double.NaN);
+        for (int i = 0; i < rules; i++) {
+            if (outcomes[i] == null) {
+                outcomes[i] = none;
+            }
+        }
+        return outcomes;
+    }
+
+    /** Appends one second's points: 5xx share, mean latency of answered requests, share of wrong labels (each when defined). */
+    private static void record(double[][] series, int[] filled, int t, BurstyTraffic.SecondMetrics m) {
+        if (m.requests() > 0) {
+            series[0][filled[0]++] = (double) m.fiveXx() / m.requests();
+        }
+        if (m.answered() > 0) {
+            series[1][filled[1]++] = m.latencySum() / m.answered();
+        }
+        if (m.labelled() > 0) {
+            series[2][filled[2]++] = 1 - (double) m.correct() / m.labelled();
+        }
+    }
+
+    private static MannWhitneyJudge.Series series(String metric, double[] canary, int nc, double[] stable, int ns, boolean rate) {
+        return new MannWhitneyJudge.Series(metric, Arrays.copyOf(canary, nc), Arrays.copyOf(stable, ns), rate);
+    }
+
+    private static Outcome degradedAt(int t, int degradeAt) {
+        return t <= degradeAt ? new Outcome(Double.NaN, true, Double.NaN) : new Outcome(t - degradeAt, false, Double.NaN);
+    }
+
+    static void run(int releases, long seed) {
+        CanaryPolicy policy = CanaryPolicy.defaults();
+        List<Case> cases = List.of(new Case("healthy (A/A)", BASE_ERRORS, 1.0, BASE_ACCURACY, true),
+                new Case("error 1% -> 5%", 0.05, 1.0, BASE_ACCURACY, false),
+                new Case("latency p99 +50%", BASE_ERRORS, 1.5, BASE_ACCURACY, false),
+                new Case("accuracy 90% -> 80%", BASE_ERRORS, 1.0, 0.8, false));
+        System.out.printf(Locale.ROOT, "%nBursty study: %d releases per case, seed %d; canary %.0f req/s, stable %.0f req/s, %.0f%% server errors,"
+                        + " %.0f%% caller errors, bursts of big inputs (x%.0f slower, %.0f%% of requests, %.0f%% refusals) both sides see,"
+                        + " %.0f%% of answers labelled (accuracy %.0f%%); false-rollback budget %.1f%%%n", releases, seed, CANARY_RPS, STABLE_RPS,
+                100 * BASE_ERRORS, 100 * BurstyTraffic.CALLER_ERRORS, BurstyTraffic.BIG_SLOWDOWN, 100 * BurstyTraffic.BIG_SHARE_IN_BURST,
+                100 * BurstyTraffic.REFUSALS_IN_BURST, 100 * BurstyTraffic.LABELLED, 100 * BASE_ACCURACY, 100 * FALSE_ROLLBACK_BUDGET);
+        long started = System.nanoTime();
+        List<List<Outcome[]>> results = new ArrayList<>();
+        for (int c = 0; c < cases.size(); c++) {
+            List<Outcome[]> perRelease = new ArrayList<>(releases);
+            for (int i = 0; i < releases; i++) {
+                perRelease.add(simulate(cases.get(c), seed * 1_000_003L + c * 10_007L + i, policy));
+            }
+            results.add(perRelease);
+        }
+        // calibration on the A/A case: the most sensitive setting of each rule within the budget
+        List<Outcome[]> aa = results.get(0);
+        int flagger = pick(aa, 1, LEVELS, releases);
+        int argo = pick(aa, 1 + LEVELS, LEVELS, releases);
+        int kayenta = pick(aa, 1 + 2 * LEVELS, ALPHAS.length, releases);
+        System.out.println("A/A false rollbacks by setting (the first within the budget is compared):");
+        System.out.printf(Locale.ROOT, "  sluice: %s%n", falseRate(aa, 0));
+        for (int k = 0; k < LEVELS; k++) {
+            System.out.printf(Locale.ROOT, "  %-90s %s%s%n", ThresholdRule.flagger(k).settings(), falseRate(aa, 1 + k), k == flagger ? "  <- compared" : "");
+        }
+        for (int k = 0; k < LEVELS; k++) {
+            System.out.printf(Locale.ROOT, "  %-90s %s%s%n", ThresholdRule.argo(k).settings(), falseRate(aa, 1 + LEVELS + k), k == argo ? "  <- compared" : "");
+        }
+        for (int a = 0; a < ALPHAS.length; a++) {
+            System.out.printf(Locale.ROOT, "  %-90s %s%s%n", MannWhitneyJudge.kayenta(ALPHAS[a]).settings(), falseRate(aa, 1 + 2 * LEVELS + a),
+                    a == kayenta ? "  <- compared" : "");
+        }
+        int[] slots = {0, flagger < 0 ? -1 : 1 + flagger, argo < 0 ? -1 : 1 + LEVELS + argo, kayenta < 0 ? -1 : 1 + 2 * LEVELS + kayenta};
+        String[] names = {"sluice", "flagger", "argo", "kayenta"};
+        System.out.printf(Locale.ROOT, "%-20s %-8s %10s %9s %9s %16s %16s%n", "case", "rule", "detected", "p50 s", "p95 s",
+                "false rollbacks", "promoted p50/p95");
+        for (int c = 0; c < cases.size(); c++) {
+            double[] p95 = new double[slots.length];
+            for (int r = 0; r < slots.length; r++) {
+                if (slots[r] < 0) {
+                    System.out.printf(Locale.ROOT, "%-20s %-8s no setting within the budget%n", cases.get(c).name(), names[r]);
+                    p95[r] = Double.NaN;
+                    continue;
+                }
+                p95[r] = print(cases.get(c), names[r], results.get(c), slots[r]);
+            }
+            if (!cases.get(c).healthy()) {
+                System.out.printf(Locale.ROOT, "%-20s p95 speed-up of sluice: x%.1f vs flagger, x%.1f vs argo, x%.1f vs kayenta%n", "",
+                        p95[1] / p95[0], p95[2] / p95[0], p95[3] / p95[0]);
+            }
+        }
+        System.out.printf(Locale.ROOT, "(bursty study simulated in %.1f s)%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    /** The first setting (most sensitive first) whose A/A false-rollback rate is within the budget; -1 if none. */
+    private static int pick(List<Outcome[]> aa, int from, int count, int releases) {
+        for (int i = 0; i < count; i++) {
+            int slot = from + i;
+            long falses = aa.stream().filter(o -> o[slot].falseRollback()).count();
+            if (falses <= FALSE_ROLLBACK_BUDGET * releases) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String falseRate(List<Outcome[]> outcomes, int slot) {
+        long falses = outcomes.stream().filter(o -> o[slot].falseRollback()).count();
+        return String.format(Locale.ROOT, "%d/%d (%.1f%%)", falses, outcomes.size(), 100.0 * falses / outcomes.size());
+    }
+
+    private static double print(Case kase, String rule, List<Outcome[]> outcomes, int slot) {
+        int n = outcomes.size();
+        long falses = outcomes.stream().filter(o -> o[slot].falseRollback()).count();
+        double[] detected = outcomes.stream().mapToDouble(o -> o[slot].detectedAfter()).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        double[] promoted = outcomes.stream().mapToDouble(o -> o[slot].promotedAt()).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        String falseText = String.format(Locale.ROOT, "%d (%.1f%%)", falses, 100.0 * falses / n);
+        if (kase.healthy()) {
+            System.out.printf(Locale.ROOT, "%-20s %-8s %10s %9s %9s %16s %16s%n", kase.name(), rule, "-", "-", "-", falseText,
+                    String.format(Locale.ROOT, "%.0f/%.0f s", CanaryHarness.percentile(promoted, 0.5), CanaryHarness.percentile(promoted, 0.95)));
+            return Double.NaN;
+        }
+        double[] all = Arrays.copyOf(detected, n - (int) falses);
+        Arrays.fill(all, detected.length, all.length, Double.POSITIVE_INFINITY);
+        System.out.printf(Locale.ROOT, "%-20s %-8s %10s %9.0f %9.0f %16s %16s%n", kase.name(), rule, detected.length + "/" + n,
+                CanaryHarness.percentile(all, 0.5), CanaryHarness.percentile(all, 0.95), falseText, "-");
+        return CanaryHarness.percentile(all, 0.95);
+    }
+}
