@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A served model for domain tests: class "high" when the first value is above 0.5, else "low"; records each batch's size. */
+/**
+ * A served model for domain tests: class "high" when the first value is above 0.5, else "low", and NaN probabilities
+ * when the second is above 20; records each batch's size.
+ */
 final class FakeModel implements ServedModel {
 
     final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
@@ -48,6 +51,10 @@ final class FakeModel implements ServedModel {
         }
         List<Scores> scores = new ArrayList<>();
         for (float[] input : batch) {
+            if (input[1] > 20) { // a network that overflows on large inputs
+                scores.add(new Scores("low", 0, new float[] {Float.NaN, Float.NaN}));
+                continue;
+            }
             boolean high = input[0] > 0.5f;
             scores.add(new Scores(high ? "high" : "low", high ? 1 : 0, high ? new float[] {0.1f, 0.9f} : new float[] {0.8f, 0.2f}));
         }

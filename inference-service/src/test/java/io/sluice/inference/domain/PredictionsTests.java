@@ -192,6 +192,23 @@ class PredictionsTests {
     }
 
     @Test
+    void blamesTheModelForNonFiniteAnswersToInRangeInputsAndTheCallerForFlaggedOnes() throws Exception {
+        Predictions flagging = new Predictions(table, host, telemetry::add, Duration.ofSeconds(5), new InputGuard(InputGuard.Mode.FLAG, 1.0));
+        table.apply(new ModelRoutes("m", 1, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/"))));
+        awaitReady("m");
+
+        // 25 is inside [-30, 30] (trained on [-10, 10], one range-width of tolerance): NaN is the model's failure
+        assertThatThrownBy(() -> predictions.predict(new InferenceRequest("inside", "m", null, null, FakeModel.tensor(0f, 25f))))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> flagging.predict(new InferenceRequest("flagged", "m", null, null, FakeModel.tensor(0f, 1e20f))))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.kind()).isEqualTo("non-finite"));
+
+        assertThat(telemetry).extracting(Served::requestId, Served::outcome, Served::errorType).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("inside", Outcome.SERVER_ERROR, "non-finite-output"),
+                org.assertj.core.groups.Tuple.tuple("flagged", Outcome.CLIENT_ERROR, "non-finite"));
+    }
+
+    @Test
     void refusesARequestThatCanNeverFitTheQueueAsTheCallersFault() throws Exception {
         table.apply(new ModelRoutes("m", 1, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/"))));
         awaitReady("m");
