@@ -11,7 +11,8 @@ create() { # topic [--config k=v]...
 }
 # one JVM per topic, a few at a time; any failure fails the script
 pids=()
-for topic in sluice.storage.notifications sluice.datasets sluice.training sluice.evaluations sluice.deployments \
+for topic in sluice.storage.notifications sluice.datasets sluice.training sluice.training.requests sluice.evaluations \
+             sluice.deployments \
              sluice.predictions sluice.feedback sluice.monitoring; do
   create "$topic" & pids+=($!)
   create "$topic.dlt" & pids+=($!)

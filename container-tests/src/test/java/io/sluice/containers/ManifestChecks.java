@@ -59,9 +59,13 @@ final class ManifestChecks {
 
     static final String GPU = "nvidia.com/gpu";
     /** Services that must run as one owner: one replica, and Recreate so two never run at once during a rollout. */
-    static final Set<String> SINGLE_OWNER = Set.of("training-service", "deployment-service", "evaluation-service");
-    /** Services that keep state under their data directory that must outlive the pod (training: run journal, checkpoints). */
-    static final Set<String> DURABLE_DATA = Set.of("training-service");
+    static final Set<String> SINGLE_OWNER = Set.of("deployment-service", "evaluation-service");
+    /**
+     * State that must outlive a pod, per service: the variable that places it, and the bucket it defaults to
+     * (training: the run journal and checkpoints, {@code sluice.training.state}, default {@code ${sluice.buckets.staging}training/}).
+     */
+    static final Map<String, Map<String, String>> DURABLE_STATE = Map.of(
+            "training-service", Map.of("SLUICE_TRAINING_STATE", "SLUICE_BUCKETS_STAGING"));
     private static final String DATA_DIR = "/data";
 
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
@@ -321,21 +325,23 @@ final class ManifestChecks {
         } else if (image.endsWith("-cuda")) {
             problems.add(where + ": runs the CUDA image without requesting a GPU (" + GPU + " limit)");
         }
-        // state: the data directory must outlive the pod where the service keeps state there
-        String dataDir = env.getOrDefault("SLUICE_DATA_DIR", DATA_DIR);
-        if (DURABLE_DATA.contains(name)) {
+        // state that must outlive the pod: in an object store, or on a claim when it is under the data directory
+        for (var state : DURABLE_STATE.getOrDefault(name, Map.of()).entrySet()) {
+            String location = env.containsKey(state.getKey()) ? env.get(state.getKey()) : env.getOrDefault(state.getValue(), "");
+            if (location.startsWith("gs://") || location.startsWith("obs://")) {
+                continue;
+            }
+            String dataDir = env.getOrDefault("SLUICE_DATA_DIR", DATA_DIR);
             Optional<VolumeMount> mount = Optional.ofNullable(container.getVolumeMounts()).orElse(List.of()).stream()
                     .filter(m -> dataDir.equals(m.getMountPath())).findFirst();
             Optional<Volume> volume = mount.flatMap(m -> pod.getVolumes().stream().filter(v -> v.getName().equals(m.getName())).findFirst());
             if (volume.isEmpty() || volume.get().getPersistentVolumeClaim() == null) {
-                problems.add(where + ": keeps its run journal and checkpoints under " + dataDir + ", which is "
+                problems.add(where + ": keeps its state (" + state.getKey() + ", default from " + state.getValue() + " = "
+                        + (location.isEmpty() ? "the local buckets" : location) + ") under " + dataDir + ", which is "
                         + volume.map(v -> v.getEmptyDir() != null ? "an emptyDir" : "not a PersistentVolumeClaim").orElse("not a volume")
-                        + ": a replaced pod could not resume its runs");
-            } else {
-                String claim = volume.get().getPersistentVolumeClaim().getClaimName();
-                if (!byName(PersistentVolumeClaim.class).containsKey(claim)) {
-                    problems.add(where + ": PersistentVolumeClaim " + claim + " is not defined");
-                }
+                        + ": put it in a gs:// or obs:// bucket, or on a PersistentVolumeClaim");
+            } else if (!byName(PersistentVolumeClaim.class).containsKey(volume.get().getPersistentVolumeClaim().getClaimName())) {
+                problems.add(where + ": PersistentVolumeClaim " + volume.get().getPersistentVolumeClaim().getClaimName() + " is not defined");
             }
         }
         // replicas and update strategy
