@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
  * same kind of work. HEALTHY needs at least {@link CanaryPolicy#minSamples()} requests on both
  * sides, the gating tests to pass, no excess of capacity refusals and, for a release step, the
  * step's minimum duration; any failed check makes the verdict DEGRADED; everything else is
- * INCONCLUSIVE. Confidence, accuracy and prediction shift can fail a canary but do not hold it
- * when they lack evidence (feedback labels may be scarce).
+ * INCONCLUSIVE. Confidence and prediction shift can fail a canary but do not hold it; accuracy
+ * (judged on the whole release's feedback labels) holds only the final step, once labels suffice.
  */
 public final class CanaryAnalyzer {
 
@@ -56,15 +56,40 @@ public final class CanaryAnalyzer {
      * @param stepMillis how long the step has run (a healthy verdict waits for {@link CanaryPolicy#minStepMillis()})
      */
     public Verdict analyze(VersionStats canary, VersionStats stable, long beforeStep, long stepMillis) {
+        return analyze(canary, stable, beforeStep, stepMillis, canary, stable, true);
+    }
+
+    /**
+     * The verdict on a canary release step, with accuracy judged on the feedback labels of the whole
+     * release so far ({@code canaryRelease}, {@code stableRelease}: every step since the candidate
+     * went out): accuracy does not move with the traffic weights, so its evidence accumulates across
+     * steps. At the release's final step, once both sides have {@link CanaryPolicy#minLabels()}
+     * labels, accuracy gates a healthy verdict like error rate and latency (a release whose labels
+     * flow is not promoted past an undecided accuracy); otherwise it can only fail. Earlier steps do
+     * not wait for it: a step held long makes its sequential tests slow to see a later degradation.
+     */
+    public Verdict analyze(VersionStats canary, VersionStats stable, long beforeStep, long stepMillis, VersionStats canaryRelease,
+                           VersionStats stableRelease, boolean finalStep) {
         List<Check> checks = new ArrayList<>(7);
         checks.add(errorRate(canary, stable));
         checks.add(latency(canary, stable, 0.95, LATENCY_P95));
         checks.add(latency(canary, stable, 0.99, LATENCY_P99));
         checks.add(confidence(canary, stable));
-        checks.add(accuracy(canary, stable));
+        checks.add(accuracy(canaryRelease, stableRelease));
         checks.add(predictionShift(canary, stable));
         checks.add(capacity(canary, stable));
-        return judge(checks, RATE_AND_LATENCY, canary, stable, beforeStep, stepMillis, "canary", "stable");
+        List<String> gating = finalStep ? gating(canaryRelease, stableRelease, RATE_AND_LATENCY) : RATE_AND_LATENCY;
+        return judge(checks, gating, canary, stable, beforeStep, stepMillis, "canary", "stable");
+    }
+
+    /** The gating metrics, plus accuracy once both sides have enough labels for it to be decided. */
+    private List<String> gating(VersionStats candidate, VersionStats baseline, List<String> base) {
+        if (candidate.labelled() < policy.minLabels() || baseline.labelled() < policy.minLabels()) {
+            return base;
+        }
+        List<String> gating = new ArrayList<>(base);
+        gating.add(ACCURACY);
+        return gating;
     }
 
     /**

@@ -24,6 +24,6 @@ public record Promotion(String model, String version, String previousVersion, In
      * place, its predecessor in the stable's place, step -1, started at the promotion.
      */
     public Release asRelease(long revision) {
-        return new Release(model, revision, previousVersion, null, version, null, -1, at, correlationId, eventId);
+        return new Release(model, revision, previousVersion, null, version, null, -1, false, at, correlationId, eventId);
     }
 }

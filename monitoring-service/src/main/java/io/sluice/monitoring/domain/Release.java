@@ -13,12 +13,13 @@ import java.time.Instant;
  * @param canaryVersion  version with role CANARY and a weight above 0, null when none
  * @param shadowVersion  version with role SHADOW (mirrors traffic, answers nobody), null when none
  * @param stepIndex      current release step (-1 outside a release)
+ * @param finalStep      the current step is the release's last (its healthy verdict promotes the candidate)
  * @param stepStart      when the routing table last changed (the start of the current step, at {@code revision})
  * @param correlationId  the pipeline run of the routing-table entry (verdicts keep it)
  * @param causeEventId   event id of the routing-table entry (verdicts are caused by it)
  */
 public record Release(String model, long revision, String stableVersion, String stableModelUri, String canaryVersion,
-                      String shadowVersion, int stepIndex, Instant stepStart, String correlationId, String causeEventId) {
+                      String shadowVersion, int stepIndex, boolean finalStep, Instant stepStart, String correlationId, String causeEventId) {
 
     /** True when a canary serves beside a stable version. */
     public boolean hasCanary() {

@@ -41,6 +41,7 @@ class CanaryWatch {
     private final EventHeaders headers;
     private final MonitoringProperties properties;
     private final Clock clock;
+    private final java.util.Map<String, ReleaseStart> releaseStarts = new java.util.concurrent.ConcurrentHashMap<>();
 
     CanaryWatch(MonitoringStores stores, CanaryAnalyzer analyzer, MonitoringMemory memory, EventHistory history, MonitoringBoard board,
                 EventPublisher publisher, EventHeaders headers, MonitoringProperties properties, Clock clock) {
@@ -86,7 +87,9 @@ class CanaryWatch {
         if (gate.decided(release)) {
             return;
         }
-        Verdict verdict = judge(analyzer, release, window, now);
+        Instant releaseFrom = windowStart(releaseStart(release), properties.window());
+        ModelWindow releaseWindow = releaseFrom.equals(from) ? window : stores.window(release.model(), releaseFrom, now).orElse(window);
+        Verdict verdict = judge(analyzer, release, window, releaseWindow, now);
         board.verdict(release, verdict, now);
         if (gate.due(release, verdict.outcome(), now)) {
             boolean sent = publisher.publish(properties.topics().monitoring(), release.model(), MonitoringEvents.verdict(
@@ -104,16 +107,31 @@ class CanaryWatch {
      * windows, counting only requests served at the step's routing revision or later (or of unknown
      * revision); the others are left out as before-step.
      */
-    static Verdict judge(CanaryAnalyzer analyzer, Release release, ModelWindow window, Instant now) {
+    static Verdict judge(CanaryAnalyzer analyzer, Release release, ModelWindow window, ModelWindow releaseWindow, Instant now) {
         String candidate = release.candidateVersion();
         long revision = release.revision();
         long beforeStep = window.requestsBefore(candidate, revision) + window.requestsBefore(release.stableVersion(), revision);
         long stepMillis = Math.max(0, now.toEpochMilli() - release.stepStart().toEpochMilli());
         var candidateStats = window.versionSince(candidate, revision);
         var stableStats = window.versionSince(release.stableVersion(), revision);
-        return release.hasCanary() ? analyzer.analyze(candidateStats, stableStats, beforeStep, stepMillis)
+        return release.hasCanary()
+                ? analyzer.analyze(candidateStats, stableStats, beforeStep, stepMillis, releaseWindow.versionOrEmpty(candidate),
+                        releaseWindow.versionOrEmpty(release.stableVersion()), release.finalStep())
                 : analyzer.analyzeShadow(candidateStats, stableStats, beforeStep, stepMillis);
     }
+
+    /**
+     * When the candidate's release began, as far as this instance saw it: the start of the first
+     * step it saw the candidate in (after a restart, the current step's start). Feedback accuracy is
+     * judged over the whole release.
+     */
+    private Instant releaseStart(Release release) {
+        return releaseStarts.compute(release.model(), (model, known) -> known != null
+                && known.candidate().equals(release.candidateVersion()) && !known.start().isAfter(release.stepStart())
+                ? known : new ReleaseStart(release.candidateVersion(), release.stepStart())).start();
+    }
+
+    private record ReleaseStart(String candidate, Instant start) {}
 
     /** Start of the window holding an instant (e.g. a step start, so that the step's first partial window counts). */
     static Instant windowStart(Instant at, java.time.Duration window) {

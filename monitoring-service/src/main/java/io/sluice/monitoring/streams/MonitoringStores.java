@@ -92,6 +92,7 @@ public class MonitoringStores {
         }
         return new Release(state.getModelName(), state.getRevision(), stable == null ? null : stable.getVersion(),
                 stable == null ? null : stable.getModelUri(), canary == null ? null : canary.getVersion(), shadow == null ? null : shadow.getVersion(), state.getStepIndex(),
+                canary != null && state.getStepIndex() >= state.getSteps().size() - 1,
                 state.getHeader().getOccurredAt(), state.getHeader().getCorrelationId(), state.getHeader().getEventId());
     }
 

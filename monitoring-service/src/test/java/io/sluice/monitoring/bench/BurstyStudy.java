@@ -14,7 +14,7 @@ import io.sluice.monitoring.domain.VersionStats;
  * The canary study of issue 12: releases on {@link BurstyTraffic} (bursts of big inputs both sides
  * see, capacity refusals in bursts, 1 % caller errors, 20 % of answers labelled), judged on the same
  * seeded streams by Sluice ({@link CanaryAnalyzer}, every second, a step healthy after its minimum
- * duration), a Flagger-style and an Argo-style threshold rule ({@link ThresholdRule}) and a
+ * duration, accuracy on the whole release's labels), a Flagger-style and an Argo-style threshold rule ({@link ThresholdRule}) and a
  * Kayenta-style Mann-Whitney judge ({@link MannWhitneyJudge}). The A/A case calibrates the other
  * rules: each is run at a grid of settings and the most sensitive setting whose false-rollback rate
  * stays within {@link #FALSE_ROLLBACK_BUDGET} (Sluice's own requirement) is the one compared; the
@@ -49,6 +49,8 @@ final class BurstyStudy {
 
         VersionStats canaryStep = new VersionStats();
         VersionStats stableStep = new VersionStats();
+        VersionStats canaryRelease = new VersionStats();
+        VersionStats stableRelease = new VersionStats();
         int sluiceSteps = 0;
         int stepStart = 0;
 
@@ -76,7 +78,10 @@ final class BurstyStudy {
             if (outcomes[0] == null) {
                 canaryStep.merge(canary);
                 stableStep.merge(stable);
-                Verdict verdict = analyzer.analyze(canaryStep, stableStep, 0, (t - stepStart) * 1000L);
+                canaryRelease.merge(canary);
+                stableRelease.merge(stable);
+                Verdict verdict = analyzer.analyze(canaryStep, stableStep, 0, (t - stepStart) * 1000L, canaryRelease, stableRelease,
+                        sluiceSteps >= STEPS - 1);
                 if (verdict.outcome() == Verdict.Outcome.DEGRADED) {
                     outcomes[0] = degradedAt(t, degradeAt);
                     open--;

@@ -182,6 +182,34 @@ class CanaryAnalyzerTests {
         assertThat(analyzer.analyzeShadow(shadow(50, 1.0), stable, 0, 60_000).outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
     }
 
+    @Test
+    void holdsTheFinalStepWhileAccuracyWithEnoughLabelsIsUndecidedAndJudgesItOnTheWholeRelease() {
+        VersionStats stable = labelled(traffic(5400, 100, 1.0), 600, 0.9);
+        VersionStats step = labelled(traffic(600, 100, 1.0), 120, 0.82); // 120 labels: too few to tell 8 points from 5
+        Verdict held = analyzer.analyze(step, stable, 0, 60_000);
+        assertThat(check(held, "accuracy").decision()).isEqualTo(Decision.INCONCLUSIVE);
+        assertThat(held.outcome()).isEqualTo(Verdict.Outcome.INCONCLUSIVE);
+        assertThat(held.reason()).contains("accuracy");
+
+        VersionStats release = labelled(traffic(3000, 100, 1.0), 1500, 0.8); // the earlier steps' labels as well
+        assertThat(analyzer.analyze(step, stable, 0, 60_000, step, stable, false).outcome()).as("an earlier step does not wait")
+                .isEqualTo(Verdict.Outcome.HEALTHY);
+        Verdict degraded = analyzer.analyze(step, stable, 0, 60_000, release, labelled(traffic(27_000, 100, 1.0), 3000, 0.9), false);
+        assertThat(check(degraded, "accuracy").decision()).isEqualTo(Decision.FAIL);
+        assertThat(degraded.outcome()).isEqualTo(Verdict.Outcome.DEGRADED);
+
+        Verdict unlabelled = analyzer.analyze(labelled(traffic(600, 100, 1.0), 99, 0.82), stable, 0, 60_000);
+        assertThat(unlabelled.outcome()).as("too few labels hold nothing").isEqualTo(Verdict.Outcome.HEALTHY);
+    }
+
+    /** Adds {@code labels} feedback labels, a share {@code right} of them right (spread evenly). */
+    private static VersionStats labelled(VersionStats stats, int labels, double right) {
+        for (int i = 0; i < labels; i++) {
+            stats.addFeedback(((i * 0.618034) % 1.0) < right);
+        }
+        return stats;
+    }
+
     private static VersionStats shadow(int requests, double agreement) {
         VersionStats stats = new VersionStats();
         for (int i = 0; i < requests; i++) {

@@ -91,7 +91,7 @@ class DriftAndCooldownTests {
     void keepsAStepOpenWhenItsVerdictCouldNotBeSent() {
         VerdictGate gate = new VerdictGate(Duration.ofSeconds(30));
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
-        Release step0 = new Release("m", 1, "v1", null, "v2", null, 0, start, "run", "e1");
+        Release step0 = new Release("m", 1, "v1", null, "v2", null, 0, false, start, "run", "e1");
         assertThat(gate.due(step0, Verdict.Outcome.DEGRADED, start.plusSeconds(5))).isTrue();
         // the send failed: nothing recorded, so the next analysis sends again
         assertThat(gate.due(step0, Verdict.Outcome.DEGRADED, start.plusSeconds(6))).isTrue();
@@ -116,12 +116,12 @@ class DriftAndCooldownTests {
     void publishesADecisionOncePerStepAndRepeatsInconclusiveOnlyAfterTheInterval() {
         VerdictGate gate = new VerdictGate(Duration.ofSeconds(30));
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
-        Release step0 = new Release("m", 1, "v1", null, "v2", null, 0, start, "run", "e1");
+        Release step0 = new Release("m", 1, "v1", null, "v2", null, 0, false, start, "run", "e1");
         assertThat(send(gate, step0, Verdict.Outcome.INCONCLUSIVE, start.plusSeconds(5))).isFalse();
         assertThat(send(gate, step0, Verdict.Outcome.INCONCLUSIVE, start.plusSeconds(30))).isTrue();
         assertThat(send(gate, step0, Verdict.Outcome.HEALTHY, start.plusSeconds(31))).isTrue();
         assertThat(send(gate, step0, Verdict.Outcome.HEALTHY, start.plusSeconds(32))).isFalse();
-        Release step1 = new Release("m", 2, "v1", null, "v2", null, 1, start.plusSeconds(40), "run", "e2");
+        Release step1 = new Release("m", 2, "v1", null, "v2", null, 1, false, start.plusSeconds(40), "run", "e2");
         assertThat(send(gate, step1, Verdict.Outcome.DEGRADED, start.plusSeconds(41))).isTrue();
     }
 
@@ -129,13 +129,13 @@ class DriftAndCooldownTests {
     void remembersAVerdictSeenOnTheTopicSoThatItsStepIsNotPublishedAgain() {
         VerdictGate gate = new VerdictGate(Duration.ofSeconds(30));
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
-        Release step0 = new Release("m", 1, "v1", null, "v2", null, 0, start, "run", "e1");
+        Release step0 = new Release("m", 1, "v1", null, "v2", null, 0, false, start, "run", "e1");
         gate.observed("m", Release.stepKey("v2", 0, start), true, start.plusSeconds(20));
         assertThat(gate.decided(step0)).isTrue();
         assertThat(send(gate, step0, Verdict.Outcome.DEGRADED, start.plusSeconds(25))).isFalse();
         gate.observed("m", Release.stepKey("v2", 0, start), false, start.plusSeconds(26)); // a late inconclusive reopens nothing
         assertThat(gate.decided(step0)).isTrue();
-        Release step1 = new Release("m", 2, "v1", null, "v2", null, 1, start.plusSeconds(40), "run", "e2");
+        Release step1 = new Release("m", 2, "v1", null, "v2", null, 1, false, start.plusSeconds(40), "run", "e2");
         assertThat(gate.decided(step1)).isFalse();
         assertThat(send(gate, step1, Verdict.Outcome.HEALTHY, start.plusSeconds(41))).isTrue();
     }
@@ -144,7 +144,7 @@ class DriftAndCooldownTests {
     void restartsTheInconclusiveIntervalFromAnInconclusiveSeenOnTheTopic() {
         VerdictGate gate = new VerdictGate(Duration.ofSeconds(30));
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
-        Release step0 = new Release("m", 1, "v1", null, "v2", null, 0, start, "run", "e1");
+        Release step0 = new Release("m", 1, "v1", null, "v2", null, 0, false, start, "run", "e1");
         gate.observed("m", step0.stepKey(), false, start.plusSeconds(50));
         assertThat(send(gate, step0, Verdict.Outcome.INCONCLUSIVE, start.plusSeconds(60))).isFalse();
         assertThat(send(gate, step0, Verdict.Outcome.INCONCLUSIVE, start.plusSeconds(80))).isTrue();
