@@ -5,16 +5,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,16 +44,16 @@ public final class LocalStack {
     /** The stack that already runs Kafka for this data dir or port, when this one only adds services to it. */
     private String attachedTo;
 
-    /** Where {@code ~/.sluice/current} is written: the user's home; tests give their own. */
-    private final Path userHome;
+    private final StackFiles files;
 
     LocalStack(UpOptions options) {
         this(options, Path.of(System.getProperty("user.home")));
     }
 
+    /** A stack whose {@code ~/.sluice/current} goes under {@code userHome} (tests give their own). */
     LocalStack(UpOptions options, Path userHome) {
         this.options = options;
-        this.userHome = userHome;
+        this.files = new StackFiles(options.dataDir(), userHome);
     }
 
     public static void main(String[] args) throws Exception {
@@ -101,7 +96,7 @@ public final class LocalStack {
         long started = System.nanoTime();
         Path logs = Files.createDirectories(options.dataDir().resolve("logs"));
         Files.createDirectories(options.dataDir().resolve("buckets"));
-        String token = adminToken();
+        String token = files.adminToken();
         List<Service> selected = options.services();
         attachedTo = runningKafka();
         // unpacked while Kafka starts: the services then start from plain jars (ServiceImage)
@@ -113,7 +108,7 @@ public final class LocalStack {
             }
             images.put(service, ServiceImage.prepare(launcher.java(), jar));
         }
-        supervisor = new Supervisor(Backoff.DEFAULT, this::report, this::writeStackFile);
+        supervisor = new Supervisor(Backoff.DEFAULT, files::report, this::writeStackFile);
         if (attachedTo != null) {
             bootstrapServers = attachedTo;
             System.out.println("sluice: Kafka already runs at " + attachedTo + "; starting only " + selected.stream().map(Service::module).toList()
@@ -174,7 +169,7 @@ public final class LocalStack {
             Path log = logOf.apply(node);
             brokers.add(supervisor.start(node.name(), "kafka", node.nodeId(), node.port(), log, () -> node.launch(launcher, log), node::listening));
         }
-        writePointer();
+        files.point();
         int partitions = options.replicas() > 1 ? 6 : 1;
         cluster.awaitReadyAndCreateTopics(Duration.ofSeconds(90), partitions,
                 () -> brokers.stream().anyMatch(b -> b.state() == Supervisor.State.FAILED));
@@ -192,6 +187,9 @@ public final class LocalStack {
             args.add("--sluice.console.deployment-url=http://localhost:" + Service.named("deployment-service").port(options.portOffset()));
             args.add("--sluice.console.inference-url=http://localhost:" + Service.named("inference-service").port(options.portOffset()));
         }
+        if (replica > 1) { // the buckets are shared by every replica
+            args.add("--sluice.storage.local-root=" + options.dataDir().resolve("buckets"));
+        }
         args.addAll(options.argsOf(service.module()));
         Path log = logs.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(launcher.service(jvmOptions(service), jar, args))
@@ -200,9 +198,8 @@ public final class LocalStack {
         if (replica == 1) {
             env.put("SLUICE_DATA_DIR", options.dataDir().toString());
         } else {
-            // the buckets are shared; what a replica keeps on local disk (model cache, stream state, …) is its own, as in a pod
+            // what a replica keeps on local disk (model cache, stream state, …) is its own, as in a pod
             env.put("SLUICE_DATA_DIR", Files.createDirectories(options.dataDir().resolve("replicas").resolve(name)).toString());
-            env.put("SLUICE_STORAGE_LOCAL_ROOT", options.dataDir().resolve("buckets").toString());
         }
         env.put("SLUICE_KAFKA", bootstrapServers);
         env.put("SLUICE_ADMIN_TOKEN", token);
@@ -264,60 +261,18 @@ public final class LocalStack {
         System.out.println(out);
     }
 
-    private String adminToken() throws IOException {
-        Path file = options.dataDir().resolve("admin-token");
-        if (Files.exists(file)) {
-            return Files.readString(file).strip();
-        }
-        byte[] random = new byte[24];
-        new SecureRandom().nextBytes(random);
-        String token = HexFormat.of().formatHex(random);
-        Files.writeString(file, token + "\n");
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException ignored) {
-            // not a POSIX file system
-        }
-        return token;
-    }
-
-    /** A line about a process on the console and, time-stamped, in {@code <data-dir>/logs/stack.log}. */
-    private void report(String line) {
-        System.out.println(line);
-        try {
-            Files.writeString(options.dataDir().resolve("logs").resolve("stack.log"), Instant.now() + " " + line + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            System.err.println("sluice: cannot write the stack log: " + e.getMessage());
-        }
-    }
-
     /** Rewrites {@code stack.json} (only the stack that runs Kafka owns it; one that only adds services leaves it alone). */
     private synchronized void writeStackFile() {
-        if (attachedTo != null || bootstrapServers == null || stopping) {
+        if (cluster == null || stopping) {
             return;
         }
         Map<String, String> urls = new LinkedHashMap<>();
         for (Service service : Service.ALL) {
             urls.put(service.module(), "http://localhost:" + service.port(options.portOffset()));
         }
-        try {
-            new LocalStackFile(ProcessHandle.current().pid(), LocalStackFile.currentProcessStart(), options.dataDir(), bootstrapServers,
-                    options.portOffset(), urls, supervisor.children().stream().map(Supervisor.Child::snapshot).toList(), Instant.now()).write();
-        } catch (IOException e) {
-            System.err.println("sluice: cannot write " + LocalStackFile.in(options.dataDir()) + ": " + e.getMessage());
-        }
-    }
-
-    /** Points {@code ~/.sluice/current} at this data dir, so the CLI finds this stack without SLUICE_DATA_DIR. */
-    private void writePointer() {
-        Path pointer = LocalStackFile.pointer(userHome);
-        try {
-            Files.createDirectories(pointer.getParent());
-            Files.writeString(pointer, options.dataDir() + "\n");
-        } catch (IOException e) {
-            System.err.println("sluice: cannot write " + pointer + " (the CLI then needs SLUICE_DATA_DIR=" + options.dataDir() + "): " + e.getMessage());
-        }
+        files.write(new LocalStackFile(ProcessHandle.current().pid(), LocalStackFile.currentProcessStart(), options.dataDir(),
+                bootstrapServers, options.portOffset(), urls, supervisor.children().stream().map(Supervisor.Child::snapshot).toList(),
+                Instant.now()));
     }
 
     /** Blocks until the stack has stopped. */
@@ -342,25 +297,11 @@ public final class LocalStack {
                 supervisor.stop(brokers, Duration.ofSeconds(30));
             }
         }
-        if (attachedTo == null) {
-            removeOwnFiles();
+        if (cluster != null) { // only the stack that started Kafka wrote the stack file and the pointer
+            files.remove();
         }
         System.out.println("sluice: stopped");
         stopped.countDown();
-    }
-
-    private void removeOwnFiles() {
-        try {
-            if (LocalStackFile.read(options.dataDir()).filter(LocalStackFile::ours).isPresent()) {
-                Files.deleteIfExists(LocalStackFile.in(options.dataDir()));
-            }
-            Path pointer = LocalStackFile.pointer(userHome);
-            if (Files.isRegularFile(pointer) && Files.readString(pointer).strip().equals(options.dataDir().toString())) {
-                Files.deleteIfExists(pointer);
-            }
-        } catch (IOException e) {
-            System.err.println("sluice: cannot clean up the stack file: " + e.getMessage());
-        }
     }
 
     /** The supervised processes (brokers first), for tests. */

@@ -112,6 +112,13 @@ final class EventLog implements AutoCloseable {
         }
     }
 
+    /** Every event read so far, in the order read. */
+    List<Entry> snapshot() {
+        synchronized (entries) {
+            return List.copyOf(entries);
+        }
+    }
+
     /** The last event of {@code type} matching {@code match}, if any. */
     <T extends SpecificRecord> Optional<T> last(Class<T> type, Predicate<T> match) {
         synchronized (entries) {

@@ -108,8 +108,11 @@ class LocalStackIntegrationTests {
                 offset, Map.of()), userHome);
         try {
             broker.start();
-            assertThatThrownBy(() -> new LocalStack(new UpOptions(HOME, dataDir, kafkaPort, List.of(), false, Duration.ofSeconds(60)), userHome).start())
-                    .as("a second whole stack on the same data dir").hasMessageContaining("a stack already runs on " + dataDir);
+            LocalStack refused = new LocalStack(new UpOptions(HOME, dataDir, kafkaPort, List.of(), false, Duration.ofSeconds(60)), userHome);
+            assertThatThrownBy(refused::start).as("a second whole stack on the same data dir").hasMessageContaining("a stack already runs on " + dataDir);
+            refused.stop(); // as its shutdown hook does: it leaves the running stack's files alone
+            assertThat(LocalStackFile.read(dataDir)).isPresent();
+            assertThat(LocalStackFile.pointer(userHome)).hasContent(dataDir.toString());
 
             console.start();
             assertThat(console.processes()).extracting(c -> c.name).containsExactly("console");
