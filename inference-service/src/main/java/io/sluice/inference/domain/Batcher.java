@@ -73,14 +73,9 @@ public final class Batcher implements AutoCloseable {
             throw new UnavailableException("the version is being unloaded", UnavailableException.Reason.NOT_READY, settings.retryAfter());
         }
         long now = System.nanoTime();
-        if (maxWaitNanos > 0) {
-            // the time already spent, then the inputs ahead, these, and about one more for the batch running now
-            double expected = (now - arrived) + (queue.size() + inputs.size()) * nanosPerInput;
-            if (expected > maxWaitNanos) {
-                throw new UnavailableException("overloaded: the request would wait about " + Math.round(expected / 1e6)
-                        + " ms in the service, the bound is " + settings.maxQueueWait().toMillis() + " ms",
-                        UnavailableException.Reason.SHED, settings.retryAfter());
-            }
+        UnavailableException shed = shedding(inputs.size(), arrived, now);
+        if (shed != null) {
+            throw shed;
         }
         List<CompletableFuture<Result>> futures = new ArrayList<>(inputs.size());
         for (float[] input : inputs) {
@@ -93,6 +88,28 @@ public final class Batcher implements AutoCloseable {
             futures.add(job.future());
         }
         return futures;
+    }
+
+    /**
+     * Whether a request that arrived at {@code arrived} ({@link System#nanoTime()}) with this many inputs would be shed
+     * now: the refusal to throw, or empty when it would be queued (as far as its wait is concerned).
+     */
+    public java.util.Optional<UnavailableException> shedding(int inputs, long arrived) {
+        return java.util.Optional.ofNullable(shedding(inputs, arrived, System.nanoTime()));
+    }
+
+    private UnavailableException shedding(int inputs, long arrived, long now) {
+        if (maxWaitNanos == 0) {
+            return null;
+        }
+        // the time already spent, then the inputs ahead, these, and about one more for the batch running now
+        double expected = (now - arrived) + (queue.size() + inputs) * nanosPerInput;
+        if (expected <= maxWaitNanos) {
+            return null;
+        }
+        return new UnavailableException("overloaded: the request would wait about " + Math.round(expected / 1e6)
+                + " ms in the service, the bound is " + settings.maxQueueWait().toMillis() + " ms",
+                UnavailableException.Reason.SHED, settings.retryAfter());
     }
 
     /** Inputs waiting now. */

@@ -43,6 +43,46 @@ public final class Predictions {
     }
 
     /**
+     * Sheds a request before its body is read when the version it would go to is already past the queue-wait bound
+     * (a pinned version; otherwise every ready answering version with weight): reading and parsing a body that will be
+     * refused only adds to the overload. Does nothing when a version could take it or none is ready ({@link #predict}
+     * then decides).
+     *
+     * @param requestId the id its telemetry gets if it is shed (the body, which may name one, is not read then)
+     * @param arrived   {@link System#nanoTime()} when the request arrived
+     * @throws UnavailableException (shed) after recording its telemetry
+     */
+    public void admit(java.util.function.Supplier<String> requestId, String model, String version, long arrived) {
+        ModelRoutes routes = table.get(model).orElse(null);
+        if (routes == null) {
+            return;
+        }
+        List<Route> candidates = version != null ? routes.route(version).stream().toList() : routes.weighted();
+        Route refusing = null;
+        UnavailableException refusal = null;
+        for (Route route : candidates) {
+            Batcher batcher = host.batcher(model, route.version()).orElse(null);
+            if (batcher == null) {
+                continue;
+            }
+            java.util.Optional<UnavailableException> shed = batcher.shedding(1, arrived);
+            if (shed.isEmpty()) {
+                return;
+            }
+            if (refusal == null) {
+                refusing = route;
+                refusal = shed.get();
+            }
+        }
+        if (refusal != null) {
+            String id = requestId.get();
+            Call call = new Call(new InferenceRequest(id, model, version, null, null, arrived), routes.revision(), arrived);
+            telemetry.record(refused(call, id, refusing, Outcome.REJECTED, 0, refusal.reason().kind()));
+            throw refusal;
+        }
+    }
+
+    /**
      * Answers one request.
      *
      * @throws UnknownModelException  when the table names no such model or pinned version (404)

@@ -33,7 +33,8 @@ public class UnavailableException extends RuntimeException {
     private final Duration retryAfter;
 
     public UnavailableException(String message, Reason reason, Duration retryAfter) {
-        super(message);
+        // a capacity refusal is an answer, not a fault: no stack trace to fill, which costs most when overloaded
+        super(message, null, false, false);
         this.reason = reason;
         this.retryAfter = retryAfter;
     }

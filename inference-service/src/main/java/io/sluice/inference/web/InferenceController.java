@@ -125,6 +125,9 @@ class InferenceController {
                                               @RequestHeader(name = REQUEST_ID_HEADER, required = false) String requestIdHeader) {
         long arrived = System.nanoTime(); // before the body is read: reading it is part of the request's time
         routes(model); // an unknown model is a 404 whatever the body
+        // shed before reading a body that would be refused
+        predictions.admit(() -> requestIdHeader != null && SAFE_ID.matcher(requestIdHeader).matches() ? requestIdHeader : requestId(null),
+                model, version, arrived);
         // streamed: the tensor's numbers go straight into a float[], never through a tree of boxed values
         V2Tensors.Request request = V2Tensors.read(json.createParser(body));
         String requestId = requestId(request.id() != null ? request.id() : requestIdHeader);

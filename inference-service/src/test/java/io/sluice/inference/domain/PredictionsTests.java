@@ -209,6 +209,30 @@ class PredictionsTests {
     }
 
     @Test
+    void shedsARequestBeforeItsBodyIsReadWhenItHasAlreadyWaitedPastTheBound() throws Exception {
+        try (ModelHost shedding = new ModelHost(loader, Executors.newFixedThreadPool(2),
+                new BatchSettings(MAX_BATCH, Duration.ofMillis(1), 64, Duration.ofMillis(200), Duration.ofSeconds(1)), Clock.systemUTC())) {
+            RoutingTable routing = new RoutingTable();
+            routing.onChange(shedding::sync);
+            Predictions admitting = new Predictions(routing, shedding, telemetry::add, Duration.ofSeconds(5),
+                    new InputGuard(InputGuard.Mode.REFUSE, 1.0));
+            routing.apply(new ModelRoutes("m", 4, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/"))));
+            await(() -> shedding.served("m", "v1").isPresent());
+
+            admitting.admit(() -> "fresh", "m", null, System.nanoTime()); // nothing ahead of it: admitted
+            long secondAgo = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+            assertThatThrownBy(() -> admitting.admit(() -> "late", "m", null, secondAgo))
+                    .isInstanceOfSatisfying(UnavailableException.class, e -> assertThat(e.reason()).isEqualTo(UnavailableException.Reason.SHED));
+            assertThatThrownBy(() -> admitting.predict(new InferenceRequest("late-body", "m", null, null, FakeModel.tensor(1f, 0f),
+                    secondAgo))).isInstanceOf(UnavailableException.class);
+
+            assertThat(telemetry).extracting(Served::requestId, Served::outcome, Served::errorType, Served::routingRevision).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("late", Outcome.REJECTED, "shed", 4L),
+                    org.assertj.core.groups.Tuple.tuple("late-body", Outcome.REJECTED, "shed", 4L));
+        }
+    }
+
+    @Test
     void refusesARequestThatCanNeverFitTheQueueAsTheCallersFault() throws Exception {
         table.apply(new ModelRoutes("m", 1, List.of(new Route("v1", Role.STABLE, 100, "file:/v1/"))));
         awaitReady("m");
