@@ -1,7 +1,7 @@
 package io.sluice.console;
 
 import java.nio.file.Path;
-import java.util.Map;
+import java.time.Clock;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -11,10 +11,11 @@ import io.sluice.console.domain.ConsoleState;
 import io.sluice.console.kafka.EventFeed;
 import io.sluice.console.web.ConsoleTokens;
 import io.sluice.console.web.EventStreams;
-import io.sluice.console.web.Role;
-import io.sluice.console.web.Sessions;
+import io.sluice.platform.security.ApiKeys;
+import io.sluice.platform.security.SecurityProperties;
+import io.sluice.platform.security.SessionTokens;
 
-/** Builds the console's state, its Kafka reader, the browsers' event streams and sign-in. */
+/** Builds the console's state, its Kafka reader, the browsers' event streams and the keys and sessions of sign-in. */
 @Configuration(proxyBeanMethods = false)
 class ConsoleConfiguration {
 
@@ -33,14 +34,17 @@ class ConsoleConfiguration {
         return new EventStreams(state);
     }
 
+    /** Platform's keys, with the admin token also read from {@code <data dir>/admin-token} when the environment has none. */
     @Bean
-    ConsoleTokens consoleTokens(ConsoleProperties properties, @Value("${sluice.data-dir}") Path dataDir) {
-        return ConsoleTokens.resolve(properties.adminToken(), properties.writerToken(), properties.viewerToken(), dataDir);
+    ApiKeys apiKeys(SecurityProperties security, @Value("${sluice.data-dir}") Path dataDir) {
+        return new ApiKeys(security.keys(), ConsoleTokens.adminToken(security.adminToken(), dataDir), security.keysFile(),
+                security.reloadInterval(), Clock.systemUTC());
     }
 
+    /** Sessions signed with the secret the other services verify (derived from the same admin token by default). */
     @Bean
-    Sessions sessions(ConsoleTokens tokens, ConsoleProperties properties) {
-        return new Sessions(Map.of(Role.ADMIN, tokens.admin(), Role.WRITER, tokens.writer(), Role.VIEWER, tokens.viewer()),
-                properties.anonymousRole());
+    SessionTokens sessionTokens(SecurityProperties security, @Value("${sluice.data-dir}") Path dataDir) {
+        return new SessionTokens(SessionTokens.secret(security.sessionSecret(), ConsoleTokens.adminToken(security.adminToken(), dataDir)),
+                Clock.systemUTC());
     }
 }

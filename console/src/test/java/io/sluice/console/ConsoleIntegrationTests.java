@@ -23,8 +23,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -37,6 +39,11 @@ import io.sluice.events.ModelApproved;
 import io.sluice.events.TrainingCompleted;
 import io.sluice.events.TrainingStarted;
 import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.security.Caller;
+import io.sluice.platform.security.Role;
+import io.sluice.platform.security.RouteRoles;
+import io.sluice.platform.security.SessionTokens;
+import io.sluice.platform.testkit.RouteWalk;
 import io.sluice.platform.testkit.SluiceKafka;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -59,7 +66,8 @@ class ConsoleIntegrationTests {
     static void kafka(DynamicPropertyRegistry registry) {
         kafka.register(registry);
         registry.add("sluice.data-dir", () -> System.getProperty("java.io.tmpdir") + "/sluice-test-console");
-        registry.add("sluice.console.admin-token", () -> ADMIN_TOKEN);
+        registry.add("sluice.security.admin-token", () -> ADMIN_TOKEN);
+        registry.add("sluice.security.keys", RouteWalk::keysProperty);
         registry.add("sluice.console.deployment-url", () -> "http://127.0.0.1:" + deploymentService.getAddress().getPort());
         registry.add("sluice.console.inference-url", () -> "http://127.0.0.1:" + deploymentService.getAddress().getPort());
         registry.add("sluice.console.inference-api-key", () -> "inference-key");
@@ -96,6 +104,9 @@ class ConsoleIntegrationTests {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    SessionTokens sessions;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
@@ -212,7 +223,7 @@ class ConsoleIntegrationTests {
     @Test
     void letsOnlyAnAdminSteerReleasesThroughTheDeploymentService() throws Exception {
         HttpResponse<String> anonymous = post("/api/deployments/digits/promote", "{}", null);
-        assertThat(anonymous.statusCode()).isEqualTo(403);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(post("/api/session", "{\"token\":\"wrong\"}", null).statusCode()).isEqualTo(401);
 
         HttpResponse<String> signIn = post("/api/session", "{\"token\":\"" + ADMIN_TOKEN + "\"}", null);
@@ -225,8 +236,29 @@ class ConsoleIntegrationTests {
 
         assertThat(promoted.statusCode()).isEqualTo(200);
         assertThat(promoted.body()).contains("\"phase\":\"STABLE\"");
-        assertThat(deploymentRequests).filteredOn(r -> r.startsWith("POST /deployments/")).singleElement().asString()
-                .isEqualTo("POST /deployments/digits/promote Bearer " + ADMIN_TOKEN + " {\"reason\":\"ship it\"}");
+        String forwarded = deploymentRequests.stream().filter(r -> r.startsWith("POST /deployments/")).reduce((a, b) -> b).orElseThrow();
+        assertThat(forwarded).startsWith("POST /deployments/digits/promote Bearer s1.").endsWith(" {\"reason\":\"ship it\"}")
+                .doesNotContain(ADMIN_TOKEN); // the signed-in user's session, never the console's admin token
+        assertThat(sessions.verify(forwarded.split(" ")[3])).contains(new Caller("admin", Role.ADMIN, "console"));
+    }
+
+    @Test
+    void forwardsAViewersSessionSoTheyCannotPromoteAndTheAuditNamesThem() throws Exception {
+        HttpResponse<String> signIn = post("/api/session", "{\"token\":\"" + RouteWalk.KEYS.get(Role.VIEWER) + "\"}", null);
+        String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        assertThat(signIn.body()).contains("\"role\":\"VIEWER\"", "\"name\":\"test-viewer\"");
+        HttpResponse<String> refused = post("/api/deployments/digits/promote", "{}", cookie);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("\"status\":403", "viewer:test-viewer", "the admin role");
+        HttpResponse<String> who = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/session"))
+                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(who.body()).contains("\"signedIn\":true", "\"role\":\"VIEWER\"");
+    }
+
+    @Test
+    void walksEveryRouteWithTooLittleRole(@Autowired ApplicationContext context, @Autowired RouteRoles routes) {
+        RouteWalk.assertEveryMappingDeclared(context, routes);
+        assertThat(new RouteWalk("http://localhost:" + port).walk(routes, true)).isPositive(); // reads are public on the local console
     }
 
     @Test
@@ -236,7 +268,7 @@ class ConsoleIntegrationTests {
                 + "Content-Type: text/csv\r\n\r\n5.1,3.5,1.4,0.2\n\r\n--" + boundary + "--\r\n";
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/predict/digits"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(HttpRequest.BodyPublishers.ofString(multipart));
-        assertThat(http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as("anonymous viewer").isEqualTo(403);
+        assertThat(http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as("anonymous").isEqualTo(401);
 
         HttpResponse<String> answer = http.send(request.header("Authorization", "Bearer " + ADMIN_TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -244,7 +276,8 @@ class ConsoleIntegrationTests {
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(json.readTree(answer.body()).get("label").asString()).isEqualTo("7");
         assertThat(deploymentRequests).filteredOn(r -> r.startsWith("POST /v2/models/digits/predict")).singleElement().asString()
-                .contains("filename=\"row.csv\"").contains("5.1,3.5,1.4,0.2").endsWith("X-API-Key=inference-key");
+                .contains("filename=\"row.csv\"").contains("5.1,3.5,1.4,0.2").endsWith("X-API-Key=inference-key")
+                .doesNotContain(ADMIN_TOKEN);
     }
 
     @Test

@@ -19,7 +19,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -41,6 +43,9 @@ import io.sluice.models.ModelPackage;
 import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.storage.FileObjectStore;
 import io.sluice.platform.storage.ObjectKeys;
+import io.sluice.platform.security.Role;
+import io.sluice.platform.security.RouteRoles;
+import io.sluice.platform.testkit.RouteWalk;
 import io.sluice.platform.testkit.SluiceKafka;
 
 /**
@@ -74,6 +79,7 @@ class EvaluationServiceIntegrationTests {
     static void kafka(DynamicPropertyRegistry registry) {
         kafka.register(registry);
         registry.add("sluice.data-dir", DATA_DIR::toString);
+        registry.add("sluice.security.keys", RouteWalk::keysProperty);
     }
 
     @BeforeAll
@@ -314,7 +320,15 @@ class EvaluationServiceIntegrationTests {
     }
 
     private HttpResponse<String> send(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Bearer " + RouteWalk.KEYS.get(Role.VIEWER)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void refusesEveryRouteWithoutACredentialOrWithTooLittleRole(@Autowired ApplicationContext context,
+                                                                @Autowired RouteRoles routes) {
+        RouteWalk.assertEveryMappingDeclared(context, routes);
+        assertThat(new RouteWalk("http://localhost:" + port).walk(routes)).isEqualTo(3 * routes.routes().size());
     }
 
     private static void sleep(long millis) {

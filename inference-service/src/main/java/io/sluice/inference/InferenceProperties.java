@@ -26,10 +26,13 @@ import io.sluice.inference.domain.InputGuard;
  * @param loadAttempts       attempts to fetch a version's artifacts before it is marked failed (integrity failures are never retried)
  * @param loadBackoff        wait before the second attempt; doubles with each further attempt
  * @param telemetryBuffer    telemetry events held while the broker is slow; when full, new ones are dropped and counted
- * @param maxRequestSize     largest request body accepted (413 beyond)
+ * @param maxRequestSize     largest request body accepted, counted on the bytes read (413 beyond; platform's body limit
+ *                           and the multipart limit are set from it)
  * @param maxImagePixels     largest decoded image (width × height) accepted (400 beyond), against decompression bombs
- * @param apiKeys            accepted API keys ({@code X-API-Key} or {@code Authorization: Bearer}); empty turns authentication off
- * @param rateLimitPerSecond requests per second allowed per API key (429 beyond); 0 means unlimited
+ * @param apiKeys            client keys given in plain (env {@code SLUICE_INFERENCE_API_KEYS}), hashed on start and added to
+ *                           platform's keys with role client (prefer hashed entries in {@code SLUICE_API_KEYS}); any client
+ *                           key turns authentication of predict and feedback on
+ * @param rateLimitPerSecond requests per second allowed per authenticated caller (429 beyond); 0 means unlimited
  * @param maxQueueWait       longest a request may wait, from its arrival (body reading included), before its inputs run:
  *                           requests that would wait longer (time spent plus the queue ahead at the recent time per
  *                           input) get 503 with {@code Retry-After} at once, inputs that did wait longer are shed rather

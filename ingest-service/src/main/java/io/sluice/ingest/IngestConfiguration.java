@@ -32,6 +32,7 @@ import io.sluice.ingest.notifications.NotificationParser;
 import io.sluice.ingest.watch.FolderWatcher;
 import io.sluice.platform.datasets.Splits;
 import io.sluice.platform.events.EventHeaders;
+import io.sluice.platform.security.LogSafe;
 import io.sluice.platform.storage.ObjectStore;
 
 /** Builds the domain objects from {@link IngestProperties}; the beans only adapt, the domain decides. */
@@ -101,7 +102,7 @@ class IngestConfiguration {
                 intake.accept(List.of(event));
             } catch (RuntimeException e) {
                 // Kafka unreachable: the owner's scan on its next assignment finds the completed dataset
-                log.warn("could not forward the folder notification of {}: {}", event.key(), e.toString());
+                log.warn("could not forward the folder notification of {}: {}", LogSafe.text(event.key()), LogSafe.text(e.toString()));
             }
         }));
     }

@@ -51,19 +51,21 @@ public record IngestProperties(@NotNull URI rawBucket,
     }
 
     /**
-     * Webhook authentication: a request passes with the shared token (header {@code X-Sluice-Token},
-     * {@code Authorization: Bearer …}, or query parameter {@code token} as Pub/Sub push sends it) or
-     * with an HMAC signature ({@code X-Sluice-Signature: sha256=<hex HMAC-SHA256 of the body>}).
+     * Webhook authentication: a request passes with a webhook key (platform's {@code sluice.security.keys}, role
+     * {@code webhook}, or the admin token; {@code Authorization: Bearer …}), with an HMAC signature
+     * ({@code X-Sluice-Signature: sha256=<hex HMAC-SHA256 of the body>}), or, on {@code /notifications/obs} when SMN
+     * signatures are checked, with a valid SMN signature.
      *
-     * @param token                shared token; empty disables token authentication (default: env SLUICE_ADMIN_TOKEN)
+     * @param token                one more webhook key, given in plain (env {@code SLUICE_INGEST_WEBHOOKS_TOKEN}), hashed on
+     *                             start into platform's keys with role webhook; empty: none (prefer hashed keys)
      * @param hmacSecret           HMAC-SHA256 key; empty disables signature authentication
      * @param allowUnauthenticated accept requests without credentials (only for tests and closed networks)
      * @param maxBodyBytes         larger bodies are refused with 413
      * @param confirmSubscriptions visit SMN's subscribe_url to confirm a subscription (HTTPS only, hosts below)
      * @param confirmHosts         host suffixes SMN subscribe URLs may point to
      * @param smnSigningCert       SMN's signing certificate, PEM inline or a file path; when set, every
-     *                             {@code POST /notifications/obs} must carry a valid SMN v1 signature (besides the
-     *                             token or HMAC); empty (default) skips the check
+     *                             {@code POST /notifications/obs} must carry a valid SMN v1 signature, which then
+     *                             authenticates it; empty (default) skips the check
      * @param smnTopicUrns         SMN topics whose signed messages are accepted; empty accepts any topic
      */
     public record Webhooks(@DefaultValue("") String token,

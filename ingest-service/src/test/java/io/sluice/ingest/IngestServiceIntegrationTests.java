@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -38,6 +40,10 @@ import io.sluice.platform.datasets.DatasetManifest;
 import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.storage.FileObjectStore;
 import io.sluice.platform.storage.ObjectKeys;
+import io.sluice.platform.security.ApiKeys;
+import io.sluice.platform.security.Role;
+import io.sluice.platform.security.RouteRoles;
+import io.sluice.platform.testkit.RouteWalk;
 import io.sluice.platform.testkit.SluiceKafka;
 
 /**
@@ -47,7 +53,6 @@ import io.sluice.platform.testkit.SluiceKafka;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "sluice.ingest.webhooks.token=test-token",
         "sluice.ingest.webhooks.hmac-secret=test-secret",
         "sluice.ingest.validation.min-samples-per-class=3",
         "sluice.ingest.quiet-period=1h",
@@ -64,6 +69,7 @@ class IngestServiceIntegrationTests {
     static void kafka(DynamicPropertyRegistry registry) {
         kafka.register(registry);
         registry.add("sluice.data-dir", DATA_DIR::toString);
+        registry.add("sluice.security.keys", () -> RouteWalk.keysProperty() + "," + ApiKeys.entryFor("provider", Role.WEBHOOK, "test-token"));
     }
 
     @LocalServerPort
@@ -148,7 +154,7 @@ class IngestServiceIntegrationTests {
         String s3 = "{\"Records\":[{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"eventName\":\"ObjectCreated:Put\","
                 + "\"s3\":{\"bucket\":{\"name\":\"sluice-local-raw-data\"},\"object\":{\"key\":\"datasets/iris/_SUCCESS\",\"size\":0}}}]}";
 
-        HttpResponse<String> response = post("/notifications/s3", s3, Map.of(WebhookAuthenticator.TOKEN_HEADER, "test-token"));
+        HttpResponse<String> response = post("/notifications/s3", s3, Map.of("Authorization", "Bearer test-token"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"accepted\":1");
@@ -172,7 +178,8 @@ class IngestServiceIntegrationTests {
                 + Base64.getEncoder().encodeToString(object.getBytes(StandardCharsets.UTF_8))
                 + "\",\"messageId\":\"1\"},\"subscription\":\"projects/p/subscriptions/s\"}";
 
-        assertThat(post("/notifications/gcs?token=test-token", push, Map.of()).statusCode()).isEqualTo(200);
+        assertThat(post("/notifications/gcs?token=test-token", push, Map.of()).statusCode()).isEqualTo(401); // query tokens are off
+        assertThat(post("/notifications/gcs", push, Map.of("Authorization", "Bearer test-token")).statusCode()).isEqualTo(200);
 
         DatasetRejected rejected = kafka.await(SluiceTopics.DATASETS, DatasetRejected.class, e -> e.getDatasetName().equals("broken"), WAIT);
         assertThat(rejected.getIssues()).extracting(ValidationIssue::getRule, ValidationIssue::getPath).contains(
@@ -199,30 +206,37 @@ class IngestServiceIntegrationTests {
     }
 
     @Test
-    void authenticatesWebhooksWithTheTokenOrAnHmacSignature() throws Exception {
+    void authenticatesWebhooksWithAWebhookKeyOrAnHmacSignature() throws Exception {
         String deletion = "{\"Records\":[{\"eventName\":\"ObjectRemoved:Delete\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"k\"}}}]}";
 
         assertThat(post("/notifications/s3", deletion, Map.of()).statusCode()).isEqualTo(401);
-        assertThat(post("/notifications/s3", deletion, Map.of(WebhookAuthenticator.TOKEN_HEADER, "wrong")).statusCode()).isEqualTo(401);
+        assertThat(post("/notifications/s3", deletion, Map.of("Authorization", "Bearer wrong")).statusCode()).isEqualTo(401);
         assertThat(post("/notifications/s3", deletion, Map.of("Authorization", "Bearer test-token")).body()).contains("\"ignored\":1");
         String signature = "sha256=" + WebhookAuthenticator.sign("test-secret".getBytes(), deletion.getBytes(StandardCharsets.UTF_8));
         assertThat(post("/notifications/s3", deletion, Map.of(WebhookAuthenticator.SIGNATURE_HEADER, signature)).statusCode()).isEqualTo(200);
         assertThat(post("/notifications/s3", deletion + " ", Map.of(WebhookAuthenticator.SIGNATURE_HEADER, signature)).statusCode())
                 .isEqualTo(401);
-        assertThat(post("/notifications/nope", deletion, Map.of(WebhookAuthenticator.TOKEN_HEADER, "test-token")).statusCode())
+        assertThat(post("/notifications/nope", deletion, Map.of("Authorization", "Bearer test-token")).statusCode())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void refusesEveryRouteWithoutACredentialOrWithTooLittleRole(@Autowired ApplicationContext context,
+                                                                @Autowired RouteRoles routes) {
+        RouteWalk.assertEveryMappingDeclared(context, routes);
+        assertThat(new RouteWalk("http://localhost:" + port).walk(routes)).isEqualTo(3 * routes.routes().size());
     }
 
     @Test
     void refusesBodiesAboveTheLimitAndIgnoresObjectsOutsideTheDatasets() throws Exception {
         HttpResponse<String> large = post("/notifications/cloudevents", "x".repeat(1_048_577),
-                Map.of(WebhookAuthenticator.TOKEN_HEADER, "test-token"));
+                Map.of("Authorization", "Bearer test-token"));
         assertThat(large.statusCode()).isEqualTo(413);
 
         String outside = "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"sluice-local-raw-data\"},"
                 + "\"object\":{\"key\":\"models/m/1/model.params\"}}},{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":"
                 + "{\"name\":\"someone-elses-bucket\"},\"object\":{\"key\":\"datasets/x/_SUCCESS\"}}}]}";
-        HttpResponse<String> ignored = post("/notifications/s3", outside, Map.of(WebhookAuthenticator.TOKEN_HEADER, "test-token"));
+        HttpResponse<String> ignored = post("/notifications/s3", outside, Map.of("Authorization", "Bearer test-token"));
         assertThat(ignored.statusCode()).isEqualTo(200);
         assertThat(ignored.body()).contains("\"accepted\":0").contains("\"ignored\":2");
     }
@@ -233,7 +247,7 @@ class IngestServiceIntegrationTests {
                 + "\"subscribe_url\":\"https://smn.eu-de.myhuaweicloud.com/smn/subscription/confirm?token=t\",\"signature_version\":\"v1\"}";
 
         HttpResponse<String> response = post("/notifications/obs", confirmation,
-                Map.of(WebhookAuthenticator.TOKEN_HEADER, "test-token", "X-SMN-MESSAGE-TYPE", "SubscriptionConfirmation"));
+                Map.of("Authorization", "Bearer test-token", "X-SMN-MESSAGE-TYPE", "SubscriptionConfirmation"));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"subscription\":\"pending");
@@ -251,14 +265,14 @@ class IngestServiceIntegrationTests {
             List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> responses = new java.util.ArrayList<>();
             for (int i = 0; i < 1000; i++) {
                 responses.add(postAsync("/notifications/" + kind.getKey(), kind.getValue().apply(i),
-                        Map.of(WebhookAuthenticator.TOKEN_HEADER, "test-token")));
+                        Map.of("Authorization", "Bearer test-token")));
                 if (responses.size() % 50 == 0) {
                     java.util.concurrent.CompletableFuture.allOf(responses.toArray(new java.util.concurrent.CompletableFuture[0])).join();
                 }
             }
             assertThat(responses).hasSize(1000).allSatisfy(f -> {
                 assertThat(f.join().statusCode()).as(kind.getKey()).isEqualTo(400);
-                assertThat(f.join().body()).as(kind.getKey()).contains("\"error\"");
+                assertThat(f.join().body()).as(kind.getKey()).contains("\"status\":400", "\"detail\"");
             });
             for (int i = 0; i < 1000; i++) {
                 kafka.publishRaw(SluiceTopics.NOTIFICATIONS, kind.getKey() + i, kind.getValue().apply(i).getBytes(StandardCharsets.UTF_8));

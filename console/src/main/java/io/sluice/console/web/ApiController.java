@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,6 +18,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import io.sluice.console.domain.ConsoleState;
@@ -75,7 +77,7 @@ class ApiController {
     ResponseEntity<List<Map<String, Object>>> timeline(@PathVariable String correlationId) {
         List<EventView> events = state.timeline(correlationId);
         if (events.isEmpty()) {
-            return ResponseEntity.notFound().build();
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no run with correlation id " + correlationId);
         }
         return ResponseEntity.ok(events.stream().map(EventView::toTree).toList());
     }
@@ -97,12 +99,12 @@ class ApiController {
     ResponseEntity<byte[]> artifact(@RequestParam URI uri) throws IOException {
         String path = uri.getPath();
         if (!uri.toString().startsWith(modelsBucket.toString()) || path == null || !path.toLowerCase().endsWith(".png")) {
-            return ResponseEntity.status(404).build();
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "only PNGs under the models bucket are served");
         }
         try (InputStream in = store.open(uri)) {
             return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG).cacheControl(CacheControl.noCache()).body(in.readNBytes(20 * 1024 * 1024));
-        } catch (FileNotFoundException | IllegalArgumentException e) { // includes InvalidObjectKeyException {
-            return ResponseEntity.status(404).build();
+        } catch (FileNotFoundException | IllegalArgumentException e) { // includes InvalidObjectKeyException
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no such artifact");
         }
     }
 }

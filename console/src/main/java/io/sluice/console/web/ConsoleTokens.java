@@ -5,18 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/**
- * The console's tokens. The admin token is the configured one (env {@code SLUICE_ADMIN_TOKEN}),
- * else the one {@code ./sluice up} wrote to {@code <data dir>/admin-token}, else none.
- *
- * @param admin  admin token, may be empty
- * @param writer writer token, may be empty
- * @param viewer viewer token, may be empty
- */
-public record ConsoleTokens(String admin, String writer, String viewer) {
+/** Where the console finds the admin token: the configured one (env {@code SLUICE_ADMIN_TOKEN}), else the file that {@code ./sluice up} wrote. */
+public final class ConsoleTokens {
 
-    public static ConsoleTokens resolve(String admin, String writer, String viewer, Path dataDir) {
-        String effective = admin == null ? "" : admin.strip();
+    private ConsoleTokens() {}
+
+    /** The configured admin token, else the content of {@code <data dir>/admin-token}, else empty. */
+    public static String adminToken(String configured, Path dataDir) {
+        String effective = configured == null ? "" : configured.strip();
         Path file = dataDir.resolve("admin-token");
         if (effective.isEmpty() && Files.isRegularFile(file)) {
             try {
@@ -25,6 +21,6 @@ public record ConsoleTokens(String admin, String writer, String viewer) {
                 effective = "";
             }
         }
-        return new ConsoleTokens(effective, writer == null ? "" : writer.strip(), viewer == null ? "" : viewer.strip());
+        return effective;
     }
 }

@@ -12,8 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -24,11 +26,14 @@ import org.springframework.web.multipart.MultipartFile;
 
 import io.sluice.console.ConsoleProperties;
 import io.sluice.platform.events.EventJson;
+import io.sluice.platform.security.Caller;
+import io.sluice.platform.security.SessionTokens;
 
 /**
- * The console's buttons: release commands go to the deployment service with the console's admin
- * token (the interceptor has checked that the user is an admin), predictions to the inference
- * service. Replies are passed through with their status; an unreachable service is a 502.
+ * The console's buttons: release commands go to the deployment service, predictions to the inference service, each
+ * with a short-lived signed session of the signed-in user (never a key of the console's own), so those services check
+ * that user's role themselves and the deployment audit names them ({@code admin:alice via console}). Replies are
+ * passed through with their status; an unreachable service is a 502 problem detail.
  */
 @RestController
 @RequestMapping("/api")
@@ -36,30 +41,40 @@ class ProxyController {
 
     static final Set<String> ACTIONS = Set.of("promote", "rollback", "pause", "resume");
 
+    /** How long a forwarded session lives: one call. */
+    private static final Duration FORWARDED = Duration.ofMinutes(1);
+
     private final ConsoleProperties properties;
-    private final String adminToken;
+    private final SessionTokens sessions;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-    ProxyController(ConsoleProperties properties, ConsoleTokens tokens) {
+    ProxyController(ConsoleProperties properties, SessionTokens sessions) {
         this.properties = properties;
-        this.adminToken = tokens.admin();
+        this.sessions = sessions;
+    }
+
+    /** The signed-in user as a session the other services verify. */
+    private String forwarded(Authentication authentication) {
+        Caller caller = SessionController.caller(authentication).orElseThrow(() -> new IllegalStateException("security let an anonymous call in"));
+        return "Bearer " + sessions.issue(new Caller(caller.name(), caller.role(), null), FORWARDED, "console");
     }
 
     @PostMapping("/deployments/{model}/{action}")
     ResponseEntity<String> release(@PathVariable String model, @PathVariable String action,
-                                   @RequestBody(required = false) Map<String, Object> body) {
+                                   @RequestBody(required = false) Map<String, Object> body, Authentication user) {
         if (!ACTIONS.contains(action)) {
-            return json(404, Map.of("message", "no action " + action + "; one of " + ACTIONS));
+            return problem(HttpStatus.NOT_FOUND, "no action " + action + "; one of " + ACTIONS);
         }
         Object reason = body == null ? null : body.get("reason");
         String payload = EventJson.write(reason == null ? Map.of() : Map.of("reason", reason.toString()));
         URI uri = URI.create(base(properties.deploymentUrl()) + "/deployments/" + encode(model) + "/" + action);
-        return forward(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + adminToken)
+        return forward(HttpRequest.newBuilder(uri).header("Authorization", forwarded(user))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(payload)), "deployment");
     }
 
     @PostMapping(path = "/predict/{model}", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    ResponseEntity<String> predict(@PathVariable String model, @RequestParam("file") MultipartFile file) throws IOException {
+    ResponseEntity<String> predict(@PathVariable String model, @RequestParam("file") MultipartFile file, Authentication user)
+            throws IOException {
         String boundary = "sluice-" + UUID.randomUUID();
         String name = file.getOriginalFilename() == null ? "input" : file.getOriginalFilename().replaceAll("[\"\\r\\n]", "");
         String type = file.getContentType() == null ? "application/octet-stream" : file.getContentType().replaceAll("[\\r\\n]", "");
@@ -75,7 +90,9 @@ class ProxyController {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(multipart));
         if (!properties.inferenceApiKey().isBlank()) {
-            request.header("X-API-Key", properties.inferenceApiKey());
+            request.header("X-API-Key", properties.inferenceApiKey()); // the console's client key where inference requires one
+        } else {
+            request.header("Authorization", forwarded(user)); // else the user's session (inference verifies it when keys are on)
         }
         return forward(request, "inference");
     }
@@ -87,15 +104,16 @@ class ProxyController {
             String body = response.body() == null || response.body().isBlank() ? "{}" : response.body();
             return ResponseEntity.status(response.statusCode()).contentType(MediaType.APPLICATION_JSON).body(body);
         } catch (IOException e) {
-            return json(502, Map.of("message", "the " + service + " service cannot be reached: " + e.getMessage()));
+            return problem(HttpStatus.BAD_GATEWAY, "the " + service + " service cannot be reached: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return json(503, Map.of("message", "interrupted"));
+            return problem(HttpStatus.SERVICE_UNAVAILABLE, "interrupted");
         }
     }
 
-    private static ResponseEntity<String> json(int status, Map<String, Object> body) {
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(EventJson.write(body));
+    private static ResponseEntity<String> problem(HttpStatus status, String detail) {
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(EventJson.write(Map.of(
+                "type", "about:blank", "title", status.getReasonPhrase(), "status", status.value(), "detail", detail)));
     }
 
     private static String base(URI uri) {

@@ -10,6 +10,7 @@ import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 
 import io.sluice.inference.domain.InvalidInputException;
+import io.sluice.platform.images.ImageCheck;
 
 /** Reads an encoded image's declared size before it is decoded, so a small file cannot expand into gigabytes. */
 final class Images {
@@ -29,8 +30,18 @@ final class Images {
         }
     }
 
-    /** Refuses images that are not PNG, JPEG, BMP or GIF, or that declare more than {@code maxPixels} pixels; returns the header. */
+    /**
+     * Refuses images that are not PNG, JPEG, BMP or GIF, that declare more than {@code maxPixels} pixels, or — PNG and
+     * JPEG, with the same structural check ingest uses (platform's {@link ImageCheck}) — that are damaged: a chunk
+     * failing its CRC, a truncated file or zlib stream, a segment past the end. Returns the header.
+     */
     static Header requireAtMost(byte[] encoded, long maxPixels) {
+        if (encoded != null) {
+            ImageCheck.Result checked = ImageCheck.inspect(encoded, maxPixels); // a PNG or JPEG proven whole before decoding
+            if (checked != null && checked.error() != null) {
+                throw new InvalidInputException(checked.error());
+            }
+        }
         Header header = header(encoded);
         if (header.pixels() > maxPixels) {
             throw new InvalidInputException("the image has " + header.pixels() + " pixels, at most " + maxPixels + " are accepted");

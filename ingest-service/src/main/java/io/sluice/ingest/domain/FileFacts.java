@@ -12,6 +12,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
+import io.sluice.platform.images.ImageCheck;
+
 /**
  * What one data file holds: its SHA-256 and, for an image, its decoded geometry or why it cannot be
  * decoded.
@@ -63,7 +65,9 @@ public record FileFacts(long size, String sha256, ImageShape image, String error
         String hash = sha256(content);
         ImageCheck.Result checked = ImageCheck.inspect(content, MAX_PIXELS);
         if (checked != null) {
-            return new FileFacts(content.length, hash, checked.shape(), checked.error());
+            ImageCheck.Shape shape = checked.shape();
+            return new FileFacts(content.length, hash, shape == null ? null : new ImageShape(shape.channels(), shape.height(), shape.width()),
+                    checked.error());
         }
         return decoded(name, content, hash);
     }

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.sluice.platform.security.LogSafe;
+
 /**
  * Where every normalised notification goes, whatever its channel: objects stored under
  * {@code datasets/<name>/} of the raw bucket are routed by their dataset's owner key
@@ -92,7 +94,8 @@ public final class NotificationIntake {
     private void ignore(ObjectEvent event, String why) {
         ignored.incrementAndGet();
         String key = event.key().length() > 200 ? event.key().substring(0, 200) + "…" : event.key();
-        log.info("ignored {} notification for {}/{}: {}", event.source(), event.bucket(), key, why);
+        log.info("ignored {} notification for {}/{}: {}", LogSafe.text(event.source()), LogSafe.text(event.bucket()), LogSafe.text(key),
+                LogSafe.text(why)); // names from outside: no forged log lines
     }
 
     public long acceptedCount() {

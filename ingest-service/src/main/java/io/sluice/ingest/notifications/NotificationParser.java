@@ -312,7 +312,13 @@ public final class NotificationParser {
             return -1;
         }
         if (value.isNumber()) {
-            return value.asLong();
+            if (value.isIntegralNumber() && value.canConvertToLong()) {
+                return value.asLong();
+            }
+            throw new MalformedNotificationException("object size " + clip(value.toString()) + " is not a whole number of bytes");
+        }
+        if (!value.isString()) { // an array, object or boolean: the provider's format is not what it claims
+            throw new MalformedNotificationException("object size must be a number or a numeric string, got " + value.getNodeType());
         }
         try {
             return Long.parseLong(value.asString());

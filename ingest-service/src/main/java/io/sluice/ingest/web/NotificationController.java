@@ -8,11 +8,12 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.RestController;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,12 +21,16 @@ import io.sluice.ingest.domain.NotificationIntake;
 import io.sluice.ingest.notifications.MalformedNotificationException;
 import io.sluice.ingest.notifications.Notification;
 import io.sluice.ingest.notifications.NotificationParser;
+import io.sluice.platform.security.Caller;
+import io.sluice.platform.security.LogSafe;
+import io.sluice.platform.security.Role;
 
 /**
  * The provider webhooks: {@code POST /notifications/gcs} (Pub/Sub push), {@code /s3} (S3/MinIO
- * records), {@code /obs} (OBS through SMN) and {@code /cloudevents}. 200 with what was accepted,
- * 400 with the reason for a malformed body, 401 without valid credentials (or, when SMN signatures
- * are checked, without an SMN signature), 403 with a wrong SMN signature, 413 when too large.
+ * records), {@code /obs} (OBS through SMN) and {@code /cloudevents}. 200 with what was accepted;
+ * refusals are problem details: 400 with the reason for a malformed body, 401 without a webhook key
+ * or valid HMAC signature (or, when SMN signatures are checked, without an SMN signature), 403 with a
+ * wrong SMN signature, 413 when too large.
  */
 @RestController
 class NotificationController {
@@ -53,34 +58,31 @@ class NotificationController {
     }
 
     @PostMapping("/notifications/{provider}")
-    ResponseEntity<Map<String, Object>> receive(@PathVariable String provider,
+    ResponseEntity<?> receive(@PathVariable String provider,
                                                 InputStream body,
-                                                @RequestHeader(name = WebhookAuthenticator.TOKEN_HEADER, required = false) String tokenHeader,
-                                                @RequestHeader(name = "Authorization", required = false) String authorization,
                                                 @RequestHeader(name = WebhookAuthenticator.SIGNATURE_HEADER, required = false) String signature,
                                                 @RequestHeader(name = "X-SMN-MESSAGE-TYPE", required = false) String smnType,
-                                                @RequestParam(name = "token", required = false) String tokenParam) throws IOException {
+                                                Authentication caller) throws IOException {
         if (!switch (provider) { case "gcs", "s3", "obs", "cloudevents" -> true; default -> false; }) {
-            return answer(provider, HttpStatus.NOT_FOUND, Map.of("error", "unknown provider; use gcs, s3, obs or cloudevents"));
+            return refuse(provider, HttpStatus.NOT_FOUND, "unknown provider; use gcs, s3, obs or cloudevents");
         }
         byte[] content = body.readNBytes(maxBodyBytes + 1); // never buffer more than the limit
         if (content.length > maxBodyBytes) {
-            return answer(provider, HttpStatus.PAYLOAD_TOO_LARGE, Map.of("error", "body exceeds " + maxBodyBytes + " bytes"));
+            return refuse(provider, HttpStatus.CONTENT_TOO_LARGE, "body exceeds " + maxBodyBytes + " bytes");
         }
-        String token = tokenHeader != null ? tokenHeader
-                : authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim()
-                : tokenParam;
-        String refusal = authenticator.refusal(token, signature, content);
-        if (refusal != null) {
-            return answer(provider, HttpStatus.UNAUTHORIZED, Map.of("error", refusal));
-        }
+        boolean smnSigned = false;
         if (smnSignatures != null && provider.equals("obs")) {
             SmnSignatureVerifier.Refusal unsigned = smnSignatures.refusal(content);
             if (unsigned != null) {
-                log.debug("refused an SMN message: {}", unsigned.reason());
-                return answer(provider, unsigned.unauthenticated() ? HttpStatus.UNAUTHORIZED : HttpStatus.FORBIDDEN,
-                        Map.of("error", unsigned.reason()));
+                log.debug("refused an SMN message: {}", LogSafe.text(unsigned.reason()));
+                return refuse(provider, unsigned.unauthenticated() ? HttpStatus.UNAUTHORIZED : HttpStatus.FORBIDDEN, unsigned.reason());
             }
+            smnSigned = true; // SMN's signature over the message, from a pinned topic, is the provider's own credential
+        }
+        boolean keyHolder = caller != null && caller.getPrincipal() instanceof Caller who && who.role().includes(Role.WEBHOOK);
+        String refusal = smnSigned ? null : authenticator.refusal(keyHolder, signature, content);
+        if (refusal != null) {
+            return refuse(provider, HttpStatus.UNAUTHORIZED, refusal);
         }
         Notification notification;
         try {
@@ -91,8 +93,8 @@ class NotificationController {
                 default -> parser.cloudEvents(content);
             };
         } catch (MalformedNotificationException e) {
-            log.debug("malformed {} notification: {}", provider, e.getMessage());
-            return answer(provider, HttpStatus.BAD_REQUEST, Map.of("error", e.getMessage()));
+            log.debug("malformed {} notification: {}", provider, LogSafe.text(e.getMessage()));
+            return refuse(provider, HttpStatus.BAD_REQUEST, e.getMessage());
         }
         Map<String, Object> result = new LinkedHashMap<>();
         if (notification.confirmation() != null) {
@@ -111,10 +113,24 @@ class NotificationController {
         return answer(provider, HttpStatus.OK, result);
     }
 
-    private ResponseEntity<Map<String, Object>> answer(String provider, HttpStatus status, Map<String, Object> body) {
+    private ResponseEntity<?> answer(String provider, HttpStatus status, Map<String, Object> body) {
+        count(provider, status);
+        return ResponseEntity.status(status).body(body);
+    }
+
+    /** A refusal as a problem detail (RFC 9457) with the reason in {@code detail}. */
+    private ResponseEntity<?> refuse(String provider, HttpStatus status, String reason) {
+        count(provider, status);
+        ResponseEntity.BodyBuilder refusal = ResponseEntity.status(status);
+        if (status == HttpStatus.UNAUTHORIZED) {
+            refusal.header("WWW-Authenticate", "Bearer");
+        }
+        return refusal.body(ProblemDetail.forStatusAndDetail(status, reason));
+    }
+
+    private void count(String provider, HttpStatus status) {
         meters.counter("sluice.ingest.webhook.requests", "provider", provider.length() > 20 ? "other" : provider,
                 "status", String.valueOf(status.value())).increment();
-        return ResponseEntity.status(status).body(body);
     }
 
     /**

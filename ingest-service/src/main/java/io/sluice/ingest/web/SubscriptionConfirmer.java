@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.sluice.ingest.notifications.Notification;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Answers SMN's subscription handshake by visiting its {@code subscribe_url} — only when enabled,
@@ -42,21 +43,21 @@ final class SubscriptionConfirmer {
         String host = url.getHost() == null ? "" : url.getHost().toLowerCase(Locale.ROOT);
         if (!enabled) {
             log.info("SMN subscription confirmation for topic {} received; automatic confirmation is off "
-                    + "(sluice.ingest.webhooks.confirm-subscriptions): confirm it in the SMN console", confirmation.topicUrn());
+                    + "(sluice.ingest.webhooks.confirm-subscriptions): confirm it in the SMN console", LogSafe.text(confirmation.topicUrn()));
             return "pending: confirm the subscription in the SMN console";
         }
         if (!"https".equals(url.getScheme()) || hostSuffixes.stream().noneMatch(host::endsWith)) {
             log.warn("refused to confirm SMN subscription for topic {}: subscribe_url host '{}' is not allowed",
-                    confirmation.topicUrn(), host);
+                    LogSafe.text(confirmation.topicUrn()), host);
             return "refused: subscribe_url must be https on " + hostSuffixes;
         }
         http.sendAsync(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding())
                 .whenComplete((response, error) -> {
                     if (error != null || response.statusCode() >= 300) {
-                        log.warn("confirming SMN subscription for topic {} failed: {}", confirmation.topicUrn(),
+                        log.warn("confirming SMN subscription for topic {} failed: {}", LogSafe.text(confirmation.topicUrn()),
                                 error != null ? error.toString() : "HTTP " + response.statusCode());
                     } else {
-                        log.info("confirmed SMN subscription for topic {}", confirmation.topicUrn());
+                        log.info("confirmed SMN subscription for topic {}", LogSafe.text(confirmation.topicUrn()));
                     }
                 });
         return "confirming";

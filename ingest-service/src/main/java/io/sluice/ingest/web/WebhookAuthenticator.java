@@ -9,32 +9,40 @@ import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Checks a webhook request's shared token or HMAC-SHA256 signature in constant time. */
+/**
+ * The webhook credentials that need the body: an HMAC-SHA256 signature of it ({@value #SIGNATURE_HEADER}), checked in
+ * constant time. Webhook keys ({@code Authorization: Bearer}, role {@code webhook}) are platform's security's.
+ */
 public final class WebhookAuthenticator {
 
-    /** Header carrying the shared token. */
-    public static final String TOKEN_HEADER = "X-Sluice-Token";
     /** Header carrying {@code sha256=<hex HMAC-SHA256 of the body>}. */
     public static final String SIGNATURE_HEADER = "X-Sluice-Signature";
 
-    private final byte[] token;
     private final byte[] secret;
     private final boolean allowUnauthenticated;
 
-    public WebhookAuthenticator(String token, String hmacSecret, boolean allowUnauthenticated) {
-        this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
+    public WebhookAuthenticator(String hmacSecret, boolean allowUnauthenticated) {
         this.secret = hmacSecret == null || hmacSecret.isEmpty() ? null : hmacSecret.getBytes(StandardCharsets.UTF_8);
         this.allowUnauthenticated = allowUnauthenticated;
     }
 
-    /** Null when the request may pass, else why not (without revealing any secret). */
-    public String refusal(String presentedToken, String signature, byte[] body) {
-        if (token == null && secret == null) {
-            return allowUnauthenticated ? null
-                    : "webhook authentication is not configured: set sluice.ingest.webhooks.token (env SLUICE_ADMIN_TOKEN) or hmac-secret";
-        }
-        if (token != null && presentedToken != null
-                && MessageDigest.isEqual(token, presentedToken.getBytes(StandardCharsets.UTF_8))) {
+    /** Whether a signature can be checked at all. */
+    public boolean signsBodies() {
+        return secret != null;
+    }
+
+    /** Whether requests without any credential are let in (tests and closed networks only). */
+    public boolean allowsUnauthenticated() {
+        return allowUnauthenticated;
+    }
+
+    /**
+     * Null when the request may pass, else why not (without revealing any secret).
+     *
+     * @param keyHolder whether security authenticated the caller with a webhook key (or admin)
+     */
+    public String refusal(boolean keyHolder, String signature, byte[] body) {
+        if (keyHolder) {
             return null;
         }
         if (secret != null && signature != null) {
@@ -45,10 +53,10 @@ public final class WebhookAuthenticator {
             }
             return "invalid " + SIGNATURE_HEADER;
         }
-        if (presentedToken != null) {
-            return "invalid token";
+        if (allowUnauthenticated) {
+            return null;
         }
-        return "missing credentials: send " + TOKEN_HEADER + (secret != null ? " or " + SIGNATURE_HEADER : "");
+        return "missing credentials: send a webhook key (Authorization: Bearer)" + (secret != null ? " or " + SIGNATURE_HEADER : "");
     }
 
     /** Hex HMAC-SHA256 of a body. */

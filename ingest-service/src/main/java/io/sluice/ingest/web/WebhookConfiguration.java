@@ -1,24 +1,58 @@
 package io.sluice.ingest.web;
 
+import java.util.List;
+
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.sluice.ingest.IngestProperties;
+import io.sluice.platform.security.Access;
+import io.sluice.platform.security.ApiKeys;
+import io.sluice.platform.security.PlainKeys;
+import io.sluice.platform.security.Role;
+import io.sluice.platform.security.RouteRoles;
+import io.sluice.platform.security.WebhookProof;
 
-/** Builds the webhook authenticator, limits, SMN signature check and SMN confirmer from {@code sluice.ingest.webhooks}. */
+/**
+ * Builds the webhook routes' roles, the HMAC check, limits, SMN signature check and SMN confirmer from
+ * {@code sluice.ingest.webhooks}.
+ */
 @Configuration(proxyBeanMethods = false)
 class WebhookConfiguration {
 
     @Bean
     WebhookAuthenticator webhookAuthenticator(IngestProperties properties) {
         IngestProperties.Webhooks webhooks = properties.webhooks();
-        if (webhooks.token().isEmpty() && webhooks.hmacSecret().isEmpty()) {
-            LoggerFactory.getLogger(WebhookConfiguration.class).warn(webhooks.allowUnauthenticated()
-                    ? "webhooks accept unauthenticated requests (sluice.ingest.webhooks.allow-unauthenticated=true)"
-                    : "webhooks refuse every request: no token (SLUICE_ADMIN_TOKEN) or hmac-secret configured");
+        if (webhooks.allowUnauthenticated()) {
+            LoggerFactory.getLogger(WebhookConfiguration.class)
+                    .warn("webhooks accept unauthenticated requests (sluice.ingest.webhooks.allow-unauthenticated=true)");
         }
-        return new WebhookAuthenticator(webhooks.token(), webhooks.hmacSecret(), webhooks.allowUnauthenticated());
+        return new WebhookAuthenticator(webhooks.hmacSecret(), webhooks.allowUnauthenticated());
+    }
+
+    /** {@code webhooks.token}, a webhook key given in plain, checked by platform's keys like any other. */
+    @Bean
+    PlainKeys webhookToken(IngestProperties properties) {
+        return () -> List.of(new ApiKeys.PlainKey("webhook-token", Role.WEBHOOK, properties.webhooks().token()));
+    }
+
+    /** Every route of the service: the webhooks need the webhook credential. */
+    @Bean
+    RouteRoles ingestRouteRoles() {
+        return RouteRoles.builder().post(Access.WEBHOOK, "/notifications/*").build();
+    }
+
+    /**
+     * Lets requests whose credential needs the body through to the controller, which checks it: an HMAC signature
+     * header (when a secret is configured), an OBS/SMN message (when SMN signatures are checked), or anything when
+     * unauthenticated webhooks are allowed.
+     */
+    @Bean
+    WebhookProof webhookProof(WebhookAuthenticator authenticator, SmnSignatures smn) {
+        return request -> authenticator.allowsUnauthenticated()
+                || authenticator.signsBodies() && request.getHeader(WebhookAuthenticator.SIGNATURE_HEADER) != null
+                || smn.verifier() != null && request.getRequestURI().endsWith("/notifications/obs");
     }
 
     @Bean

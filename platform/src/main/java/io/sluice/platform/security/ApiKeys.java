@@ -36,6 +36,20 @@ public final class ApiKeys {
     /** One accepted key: who, what it may do, and the SHA-256 of the key. */
     record Entry(String name, Role role, byte[] digest) {}
 
+    /**
+     * A key given in plain, hashed when the keys are built.
+     *
+     * @param name who (never the key)
+     * @param role what it may do
+     * @param key  the key; blank: ignored
+     */
+    public record PlainKey(String name, Role role, String key) {
+        @Override
+        public String toString() {
+            return "PlainKey[" + name + ", " + role + ", ****]";
+        }
+    }
+
     private final List<Entry> fixed;
     private final Path file;
     private final Duration reloadInterval;
@@ -52,9 +66,21 @@ public final class ApiKeys {
      * @param reloadInterval how often the file's modification time is looked at
      */
     public ApiKeys(String entries, String adminToken, Path file, Duration reloadInterval, Clock clock) {
+        this(entries, List.of(new PlainKey("admin", Role.ADMIN, adminToken)), file, reloadInterval, clock);
+    }
+
+    /**
+     * @param entries        {@code name:role:sha256hex} entries separated by commas or newlines; may be blank
+     * @param plain          keys given in plain (the admin token, a service's own older settings), hashed here
+     * @param file           secret file of entries, read again when it changes; null: none
+     * @param reloadInterval how often the file's modification time is looked at
+     */
+    public ApiKeys(String entries, List<PlainKey> plain, Path file, Duration reloadInterval, Clock clock) {
         List<Entry> parsed = new ArrayList<>(parse(entries == null ? null : entries.replace(',', '\n'), "sluice.security.keys"));
-        if (adminToken != null && !adminToken.isBlank()) {
-            parsed.add(new Entry("admin", Role.ADMIN, digest(adminToken.strip())));
+        for (PlainKey key : plain) {
+            if (key.key() != null && !key.key().isBlank()) {
+                parsed.add(new Entry(key.name(), key.role(), digest(key.key().strip())));
+            }
         }
         this.fixed = List.copyOf(parsed);
         this.file = file;

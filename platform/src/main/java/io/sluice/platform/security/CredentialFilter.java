@@ -19,13 +19,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Authenticates a request from its credential: {@code Authorization: Bearer <key or session>}, {@code X-API-Key},
- * the console's session cookie, or (legacy, webhook routes only) {@code ?token=}. A credential that is presented but
- * not valid is a 401 at once; no credential leaves the request anonymous for the route rules to decide.
+ * (legacy, webhook routes only) {@code ?token=}, else the console's session cookie. A header credential that is not
+ * valid is a 401 at once; an expired cookie, like no credential, leaves the request anonymous for the route rules.
  */
 final class CredentialFilter extends OncePerRequestFilter {
-
-    /** Cookie holding a console session. */
-    static final String SESSION_COOKIE = "sluice_session";
 
     private final ApiKeys keys;
     private final SessionTokens sessions;
@@ -43,8 +40,17 @@ final class CredentialFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String presented = presented(request);
+        boolean fromCookie = false;
+        if (presented == null) {
+            presented = sessionCookie(request);
+            fromCookie = presented != null;
+        }
         if (presented != null) {
             Optional<Caller> caller = SessionTokens.isSession(presented) ? sessions.verify(presented) : keys.authenticate(presented);
+            if (caller.isEmpty() && fromCookie) {
+                chain.doFilter(request, response); // an expired session cookie: anonymous, so the user can sign in again
+                return;
+            }
             if (caller.isEmpty()) {
                 response.setHeader("WWW-Authenticate", "Bearer");
                 Problems.write(request, response, HttpStatus.UNAUTHORIZED, SessionTokens.isSession(presented)
@@ -68,6 +74,17 @@ final class CredentialFilter extends OncePerRequestFilter {
         return UsernamePasswordAuthenticationToken.authenticated(caller, null, authorities);
     }
 
+    private static String sessionCookie(HttpServletRequest request) {
+        if (request.getCookies() != null) {
+            for (Cookie cookie : request.getCookies()) {
+                if (SessionTokens.COOKIE.equals(cookie.getName()) && SessionTokens.isSession(cookie.getValue())) {
+                    return cookie.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
     private String presented(HttpServletRequest request) {
         String authorization = request.getHeader("Authorization");
         if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -76,13 +93,6 @@ final class CredentialFilter extends OncePerRequestFilter {
         String key = request.getHeader("X-API-Key");
         if (key != null && !key.isBlank()) {
             return key.strip();
-        }
-        if (request.getCookies() != null) {
-            for (Cookie cookie : request.getCookies()) {
-                if (SESSION_COOKIE.equals(cookie.getName()) && SessionTokens.isSession(cookie.getValue())) {
-                    return cookie.getValue();
-                }
-            }
         }
         if (queryToken && webhookRoute.test(request)) {
             String token = request.getParameter("token");

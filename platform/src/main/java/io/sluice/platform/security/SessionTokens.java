@@ -21,6 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SessionTokens {
 
+    /** The cookie a browser's session travels in (HttpOnly, SameSite=Strict). */
+    public static final String COOKIE = "sluice_session";
     static final String PREFIX = "s1.";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();

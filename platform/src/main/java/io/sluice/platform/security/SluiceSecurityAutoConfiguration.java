@@ -39,9 +39,11 @@ public class SluiceSecurityAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ApiKeys apiKeys(SecurityProperties properties) {
-        ApiKeys keys = new ApiKeys(properties.keys(), properties.adminToken(), properties.keysFile(), properties.reloadInterval(),
-                Clock.systemUTC());
+    ApiKeys apiKeys(SecurityProperties properties, ObjectProvider<PlainKeys> services) {
+        List<ApiKeys.PlainKey> plain = new ArrayList<>();
+        plain.add(new ApiKeys.PlainKey("admin", Role.ADMIN, properties.adminToken()));
+        services.orderedStream().forEach(s -> plain.addAll(s.keys()));
+        ApiKeys keys = new ApiKeys(properties.keys(), plain, properties.keysFile(), properties.reloadInterval(), Clock.systemUTC());
         if (keys.isEmpty()) {
             LoggerFactory.getLogger(ApiKeys.class).warn("no API keys configured (sluice.security.keys, keys-file, SLUICE_ADMIN_TOKEN): "
                     + "only public routes answer");

@@ -1,6 +1,7 @@
-package io.sluice.ingest.domain;
+package io.sluice.platform.images;
 
-import io.sluice.ingest.domain.ImageCheck.Result;
+import io.sluice.platform.images.ImageCheck.Result;
+import io.sluice.platform.images.ImageCheck.Shape;
 
 /**
  * The JPEG check (ITU T.81): every segment's length within the file, one baseline, extended or
@@ -91,7 +92,7 @@ final class JpegCheck {
             }
             pos = end;
         }
-        return new Result(new FileFacts.ImageShape(components, height, width), null);
+        return new Result(new Shape(components, height, width), null);
     }
 
     /** Index of the marker after entropy-coded data starting at {@code from}, or -1 when the data runs to the end. */

@@ -1,11 +1,12 @@
-package io.sluice.ingest.domain;
+package io.sluice.platform.images;
 
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
-import io.sluice.ingest.domain.ImageCheck.Result;
+import io.sluice.platform.images.ImageCheck.Result;
+import io.sluice.platform.images.ImageCheck.Shape;
 
 /**
  * The PNG check (ISO/IEC 15948): every chunk's CRC, IHDR first and IEND last, consecutive IDAT
@@ -135,7 +136,7 @@ final class PngCheck {
             if (!rows.complete()) {
                 return Result.error("the image data ends after " + rows.consumed + " of " + rows.expected + " bytes");
             }
-            return new Result(new FileFacts.ImageShape(pngChannels(colorType, bitDepth, transparency, paletteAlpha), height, width), null);
+            return new Result(new Shape(pngChannels(colorType, bitDepth, transparency, paletteAlpha), height, width), null);
         } finally {
             inflater.end();
         }

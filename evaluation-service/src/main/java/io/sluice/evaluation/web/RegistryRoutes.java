@@ -1,0 +1,17 @@
+package io.sluice.evaluation.web;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.sluice.platform.security.Access;
+import io.sluice.platform.security.RouteRoles;
+
+/** Every route of the registry API with the role it needs: all reads (viewer, or public by {@code sluice.security.public-reads}). */
+@Configuration(proxyBeanMethods = false)
+class RegistryRoutes {
+
+    @Bean
+    RouteRoles registryRouteRoles() {
+        return RouteRoles.builder().get(Access.READ, "/models", "/models/*/versions", "/models/*/versions/*").build();
+    }
+}
