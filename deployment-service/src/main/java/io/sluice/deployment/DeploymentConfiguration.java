@@ -36,7 +36,13 @@ class DeploymentConfiguration {
     }
 
     @Bean
-    Releases releases(ReleasePolicy policy, ReleasePublisher publisher, Clock clock) {
-        return new Releases(new ReleaseMachine(policy, () -> UUID.randomUUID().toString(), clock::instant), publisher);
+    ReleaseMachine releaseMachine(ReleasePolicy policy, Clock clock) {
+        return new ReleaseMachine(policy, () -> UUID.randomUUID().toString(), clock::instant);
+    }
+
+    /** The releases this replica owns (rebuilt per assigned partition). */
+    @Bean
+    Releases releases(ReleaseMachine machine, ReleasePublisher publisher) {
+        return new Releases(machine, publisher);
     }
 }

@@ -26,7 +26,9 @@ import io.sluice.deployment.domain.Strategy;
  *                               advance a step
  * @param stepDeadline           how long a step waits for such a verdict before the release holds with a ReleaseHeld event
  * @param deadlineCheckInterval  how often step deadlines are checked
- * @param recoveryTimeout        how long start-up may take to read the deployment topics back before it fails
+ * @param recoveryTimeout        how long rebuilding the releases of newly owned partitions may retry before the consumer rejoins
+ * @param publishTimeout         how long a decision's send is retried before the input fails (and is redelivered)
+ * @param commandWait            how long an operator call waits for the owner's outcome before answering 202 with the command id
  * @param verdictMemory          how many handled input event ids per model are remembered to drop duplicates
  */
 @Validated
@@ -37,7 +39,9 @@ public record DeploymentProperties(@DefaultValue({"10", "25", "50", "100"}) @Not
                                    @DefaultValue("100") @PositiveOrZero long minSamples,
                                    @DefaultValue("30m") @NotNull Duration stepDeadline,
                                    @DefaultValue("5s") @NotNull Duration deadlineCheckInterval,
-                                   @DefaultValue("60s") @NotNull Duration recoveryTimeout,
+                                   @DefaultValue("4m") @NotNull Duration recoveryTimeout,
+                                   @DefaultValue("2m") @NotNull Duration publishTimeout,
+                                   @DefaultValue("5s") @NotNull Duration commandWait,
                                    @DefaultValue("1024") @Positive int verdictMemory) {
 
     /**

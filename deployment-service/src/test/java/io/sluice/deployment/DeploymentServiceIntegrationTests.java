@@ -29,6 +29,8 @@ import io.sluice.events.DeploymentState;
 import io.sluice.events.Events;
 import io.sluice.events.ModelApproved;
 import io.sluice.events.ModelPromoted;
+import io.sluice.events.OperatorAction;
+import io.sluice.events.OperatorCommandIssued;
 import io.sluice.events.ReleaseHeld;
 import io.sluice.events.ReleasePhase;
 import io.sluice.events.ReleaseStrategy;
@@ -265,7 +267,15 @@ class DeploymentServiceIntegrationTests {
         RolledBack event = kafka.await(SluiceTopics.DEPLOYMENTS, RolledBack.class, e -> e.getModelName().equals(model), WAIT);
         assertThat(event.getActor()).isEqualTo("admin:admin").doesNotContain("admin-secret");
         assertThat(event.getReason()).isEqualTo("users complain");
-        assertThat(event.getHeader().getCausationId()).isNull();
+        // the command went through sluice.deployment-commands: the event's causation is the command id the call answered with
+        String commandId = rolledBack.body().replaceAll(".*\"commandId\":\"([^\"]+)\".*", "$1");
+        assertThat(event.getHeader().getCausationId()).isEqualTo(commandId);
+        OperatorCommandIssued command = kafka.await(SluiceTopics.DEPLOYMENT_COMMANDS, OperatorCommandIssued.class,
+                c -> c.getHeader().getEventId().equals(commandId), WAIT);
+        assertThat(command.getAction()).isEqualTo(OperatorAction.ROLLBACK);
+        assertThat(command.getRole()).isEqualTo("admin");
+        assertThat(command.getActor()).isEqualTo(event.getActor());
+        assertThat(command.getReason()).isEqualTo("users complain");
         DeploymentState state = awaitState(model, s -> s.getPhase() == ReleasePhase.ROLLED_BACK);
         assertThat(state.getRoutes()).extracting(Route::getVersion).containsExactly("v1");
         assertThat(post(model, "promote", "admin-secret", "nothing to promote").statusCode()).isEqualTo(409);

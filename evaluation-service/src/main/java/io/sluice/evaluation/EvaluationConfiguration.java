@@ -1,5 +1,6 @@
 package io.sluice.evaluation;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,14 +14,16 @@ import io.sluice.evaluation.djl.DjlScorer;
 import io.sluice.evaluation.domain.ModelRegistry;
 import io.sluice.evaluation.evaluate.DecisionStore;
 import io.sluice.evaluation.evaluate.ModelEvaluator;
+import io.sluice.evaluation.messaging.EvaluationOwnership;
 import io.sluice.evaluation.messaging.EvaluationRunner;
 import io.sluice.evaluation.messaging.TrainingEvents;
-import io.sluice.evaluation.registry.RegistryHealth;
 import io.sluice.evaluation.registry.RegistryProjection;
 import io.sluice.events.codec.EventCodec;
 import io.sluice.models.Devices;
 import io.sluice.models.ModelPackage;
 import io.sluice.platform.events.EventHeaders;
+import io.sluice.platform.kafka.KafkaClients;
+import io.sluice.platform.messaging.OwnedPartitions;
 import io.sluice.platform.storage.ObjectStore;
 
 /** Builds the evaluation's objects: scorer, evaluator, decision store, registry projection, runner and the training consumer. */
@@ -32,16 +35,10 @@ class EvaluationConfiguration {
         return new ModelRegistry();
     }
 
+    /** The registry on every replica; a DerivedState, so readiness waits for it (platform's derivedState health). */
     @Bean
-    RegistryProjection registryProjection(ModelRegistry registry, EventCodec codec, EvaluationProperties properties,
-                                          @Value("${spring.cloud.stream.kafka.binder.brokers}") String brokers) {
-        return new RegistryProjection(registry, codec, brokers, properties.registryTopics());
-    }
-
-    /** Health contributor {@code registry}: readiness waits for the replay. */
-    @Bean
-    RegistryHealth registry(RegistryProjection projection) {
-        return new RegistryHealth(projection);
+    RegistryProjection registryProjection(ModelRegistry registry, EventCodec codec, EvaluationProperties properties, KafkaClients clients) {
+        return new RegistryProjection(registry, codec, clients, properties.registryTopics());
     }
 
     @Bean
@@ -69,10 +66,17 @@ class EvaluationConfiguration {
             thread.setDaemon(true);
             return thread;
         });
-        EvaluationRunner runner = new EvaluationRunner(evaluator, decisions, registry, projection, properties, headers, codec, bridge,
-                executor);
-        projection.onUndecided(runner::submit);
-        return runner;
+        return new EvaluationRunner(evaluator, decisions, registry, projection, properties, headers, codec, bridge, executor);
+    }
+
+    /** One owner per training partition: it resumes the undecided versions there and alone publishes decisions for them. */
+    @Bean
+    OwnedPartitions evaluationOwnership(RegistryProjection projection, EvaluationRunner runner, KafkaClients clients, EventCodec codec,
+                                        @Value("${spring.cloud.stream.bindings.training-in-0.destination}") String trainingTopic) {
+        OwnedPartitions ownership = new OwnedPartitions("evaluations", null,
+                new EvaluationOwnership(projection, runner, clients, codec, trainingTopic, Duration.ofMinutes(4)));
+        runner.ownership(ownership::owns);
+        return ownership;
     }
 
     /** Consumer of sluice.training (binding {@code training-in-0}). */

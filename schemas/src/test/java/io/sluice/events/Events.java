@@ -151,6 +151,11 @@ public final class Events {
                 .setActor("system").setReason("inconclusive: 12 samples < 200");
     }
 
+    public static OperatorCommandIssued.Builder operatorCommandIssued() {
+        return OperatorCommandIssued.newBuilder().setHeader(newHeader()).setModelName(MODEL).setAction(OperatorAction.PAUSE)
+                .setActor("writer#1a2b3c4d").setRole("writer").setReason("hold on");
+    }
+
     public static DeploymentState.Builder deploymentState() {
         return DeploymentState.newBuilder().setHeader(newHeader()).setModelName(MODEL).setRevision(1).setPhase(ReleasePhase.CANARY)
                 .setRoutes(List.of(new Route("v1", RouteRole.STABLE, 90, MODEL_URI), new Route("v2", RouteRole.CANARY, 10, MODEL_URI)))
@@ -197,6 +202,6 @@ public final class Events {
                 modelRejected().build(), canaryStarted().build(), trafficShifted().build(), modelPromoted().build(),
                 rolledBack().build(), releaseHeld().build(), deploymentState().build(), predictionServed().build(),
                 predictionFeedback().build(), canaryHealthy().build(), canaryDegraded().build(), canaryInconclusive().build(),
-                driftDetected().build());
+                driftDetected().build(), operatorCommandIssued().build());
     }
 }

@@ -50,11 +50,19 @@ public sealed interface ReleaseInput {
     /**
      * An operator's command.
      *
+     * @param id     the command's id (the OperatorCommandIssued event id): the resulting event's causation, and how a
+     *               redelivered command is recognised; null for a command given in process
      * @param actor  who asked (never {@link ReleaseEvent#SYSTEM})
      * @param reason why, recorded in the resulting event
      * @param at     when it was asked
      */
-    record Command(String model, Action action, String actor, String reason, Instant at) implements ReleaseInput {}
+    record Command(String id, String model, Action action, String actor, String reason, Instant at) implements ReleaseInput {
+
+        /** A command without an id. */
+        public Command(String model, Action action, String actor, String reason, Instant at) {
+            this(null, model, action, actor, reason, at);
+        }
+    }
 
     /**
      * The clock moved: step deadlines are checked.

@@ -183,8 +183,11 @@ public final class ReleaseMachine {
     }
 
     private Decision command(Release state, Command in) {
+        if (in.id() != null && state.handled(in.id())) {
+            return Decision.ignored("duplicate command " + in.id());
+        }
         Candidate candidate = state.candidate();
-        Meta meta = meta("operator:" + state.model(), null);
+        Meta meta = meta("operator:" + state.model(), in.id());
         return switch (in.action()) {
             case PROMOTE -> candidate == null ? Decision.rejected("no release of " + state.model() + " is in progress")
                     : Decision.of(new Promoted(meta, state.model(), candidate.version(), stableVersion(state), in.actor(),

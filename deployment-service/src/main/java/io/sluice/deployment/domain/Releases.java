@@ -64,6 +64,23 @@ public final class Releases {
         return events;
     }
 
+    /** Forgets the releases of the models that match (another replica owns them now). */
+    public synchronized void drop(java.util.function.Predicate<String> models) {
+        releases.keySet().removeIf(models);
+    }
+
+    /** Folds an event another replica (or this one) published into a read-only view; nothing is published. */
+    public synchronized Release follow(ReleaseEvent event) {
+        Release state = machine.evolve(releases.getOrDefault(event.model(), Release.empty(event.model())), event);
+        releases.put(event.model(), state);
+        return state;
+    }
+
+    /** What an input would decide now, without publishing or changing anything (an operator's command checked on any replica). */
+    public synchronized Decision preview(ReleaseInput input) {
+        return machine.decide(releases.getOrDefault(input.model(), Release.empty(input.model())), input);
+    }
+
     /** Every model's release, by name. */
     public synchronized List<Release> all() {
         return List.copyOf(releases.values());

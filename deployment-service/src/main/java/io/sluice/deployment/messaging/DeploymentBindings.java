@@ -14,9 +14,15 @@ import org.springframework.context.annotation.Configuration;
 import io.sluice.deployment.domain.ReleaseInput;
 import io.sluice.deployment.domain.ReleasePublisher;
 import io.sluice.deployment.domain.Releases;
+import io.sluice.deployment.DeploymentProperties;
 import io.sluice.events.ModelApproved;
+import io.sluice.events.OperatorCommandIssued;
 
-/** Feeds approvals and monitoring verdicts into the release state machine and publishes what it decides. */
+/**
+ * Feeds approvals, monitoring verdicts and operator commands of the models this replica owns into the release state machine and
+ * publishes what it decides. One binding reads the three topics (multiplexed, range assignor), so every input of a model reaches
+ * the one replica that owns the model's partition.
+ */
 @Configuration(proxyBeanMethods = false)
 class DeploymentBindings {
 
@@ -28,27 +34,33 @@ class DeploymentBindings {
     }
 
     @Bean
-    ReleasePublisher releasePublisher(StreamBridge bridge, ReleaseMapping mapping, MeterRegistry meters) {
-        return new KafkaReleasePublisher(bridge, mapping, meters);
+    ReleasePublisher releasePublisher(StreamBridge bridge, ReleaseMapping mapping, MeterRegistry meters, DeploymentProperties properties) {
+        return new KafkaReleasePublisher(bridge, mapping, meters, properties.publishTimeout());
     }
 
-    /** sluice.evaluations: ModelApproved starts (or supersedes) a release; other evaluation events are not ours. */
+    /**
+     * sluice.evaluations (ModelApproved starts or supersedes a release; rejections are not ours), sluice.monitoring (canary and
+     * production verdicts; drift is not ours) and sluice.deployment-commands (operator commands).
+     */
     @Bean
-    Consumer<SpecificRecord> approvals(Releases releases) {
+    Consumer<SpecificRecord> inputs(Releases releases) {
         return record -> {
             if (record instanceof ModelApproved approved) {
                 log(releases.handle(ReleaseMapping.approved(approved)), approved.getModelName());
-            }
-        };
-    }
-
-    /** sluice.monitoring: canary and production verdicts; drift events are not ours. */
-    @Bean
-    Consumer<SpecificRecord> verdicts(Releases releases) {
-        return record -> {
-            ReleaseInput.Verdict verdict = ReleaseMapping.verdict(record);
-            if (verdict != null) {
-                log(releases.handle(verdict), verdict.model());
+            } else if (record instanceof OperatorCommandIssued issued) {
+                ReleaseInput.Command command = ReleaseMapping.command(issued);
+                if (command != null) {
+                    Releases.Outcome outcome = releases.handle(command);
+                    if (outcome.decision().rejected()) {
+                        log.info("{}: {} by {} refused: {}", command.model(), command.action(), command.actor(), outcome.decision().note());
+                    }
+                    log(outcome, command.model());
+                }
+            } else {
+                ReleaseInput.Verdict verdict = ReleaseMapping.verdict(record);
+                if (verdict != null) {
+                    log(releases.handle(verdict), verdict.model());
+                }
             }
         };
     }

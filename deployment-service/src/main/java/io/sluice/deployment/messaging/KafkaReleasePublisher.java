@@ -10,7 +10,11 @@ import io.sluice.deployment.domain.ReleaseEvent;
 import io.sluice.deployment.domain.ReleasePublisher;
 import io.sluice.deployment.domain.RoutingTable;
 
-/** Publishes release events and routing-table entries through the output bindings, keyed by model name. */
+/**
+ * Publishes release events and routing-table entries through the output bindings (synchronous sends), keyed by model name. A
+ * failed send is retried with backoff (100 ms doubling to 5 s) for up to {@code publishTimeout}, never dropped: the state
+ * moves only after both writes succeeded, and the input is redelivered if they never do.
+ */
 final class KafkaReleasePublisher implements ReleasePublisher {
 
     /** Output binding of the release events (destination in YAML: sluice.deployments). */
@@ -21,11 +25,13 @@ final class KafkaReleasePublisher implements ReleasePublisher {
     private final StreamBridge bridge;
     private final ReleaseMapping mapping;
     private final MeterRegistry meters;
+    private final java.time.Duration publishTimeout;
 
-    KafkaReleasePublisher(StreamBridge bridge, ReleaseMapping mapping, MeterRegistry meters) {
+    KafkaReleasePublisher(StreamBridge bridge, ReleaseMapping mapping, MeterRegistry meters, java.time.Duration publishTimeout) {
         this.bridge = bridge;
         this.mapping = mapping;
         this.meters = meters;
+        this.publishTimeout = publishTimeout;
     }
 
     @Override
@@ -41,8 +47,35 @@ final class KafkaReleasePublisher implements ReleasePublisher {
     }
 
     private void send(String binding, String key, Object payload) {
-        if (!bridge.send(binding, MessageBuilder.withPayload(payload).setHeader(KafkaHeaders.KEY, key).build())) {
-            throw new IllegalStateException("could not publish to " + binding);
+        send(bridge, binding, key, payload, publishTimeout);
+    }
+
+    /** One synchronous send, retried with backoff until it succeeds or {@code timeout} has passed. */
+    static void send(StreamBridge bridge, String binding, String key, Object payload, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long backoff = 100;
+        while (true) {
+            RuntimeException failure;
+            try {
+                if (bridge.send(binding, MessageBuilder.withPayload(payload).setHeader(KafkaHeaders.KEY, key).build())) {
+                    return;
+                }
+                failure = new IllegalStateException("the binding refused the message");
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+                throw new IllegalStateException("could not publish to " + binding + " within " + timeout + ": " + failure, failure);
+            }
+            org.slf4j.LoggerFactory.getLogger(KafkaReleasePublisher.class).warn("publishing to {} failed ({}); retrying in {} ms", binding,
+                    failure.toString(), backoff);
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while publishing to " + binding, e);
+            }
+            backoff = Math.min(backoff * 2, 5000);
         }
     }
 }

@@ -29,6 +29,8 @@ import io.sluice.events.EventHeader;
 import io.sluice.events.MetricCheck;
 import io.sluice.events.ModelApproved;
 import io.sluice.events.ModelPromoted;
+import io.sluice.events.OperatorAction;
+import io.sluice.events.OperatorCommandIssued;
 import io.sluice.events.ReleaseHeld;
 import io.sluice.events.ReleasePhase;
 import io.sluice.events.ReleaseStrategy;
@@ -69,6 +71,22 @@ final class ReleaseMapping {
                     checks(e.getChecks()), e.getReason());
         }
         return null;
+    }
+
+    /** An operator's command record as a release input, or null when its action is unknown to this reader. */
+    static ReleaseInput.Command command(OperatorCommandIssued e) {
+        if (e.getAction() == OperatorAction.UNKNOWN) {
+            return null;
+        }
+        return new ReleaseInput.Command(e.getHeader().getEventId(), e.getModelName(), ReleaseInput.Action.valueOf(e.getAction().name()),
+                e.getActor(), e.getReason(), e.getHeader().getOccurredAt());
+    }
+
+    /** The record of an operator's command, its id the header's event id. */
+    OperatorCommandIssued toAvro(ReleaseInput.Command command, String role) {
+        EventHeader header = new EventHeader(command.id(), command.at(), "operator:" + command.model(), null, producer);
+        return new OperatorCommandIssued(header, command.model(), OperatorAction.valueOf(command.action().name()), command.actor(), role,
+                command.reason());
     }
 
     private static Strategy strategy(ReleaseStrategy strategy) {

@@ -11,7 +11,7 @@ import io.sluice.deployment.domain.RoutingTable;
 import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.testkit.SluiceKafka;
 
-/** A second instance's start-up: the service's own recovery reading the topics back, publishing nothing. */
+/** A second instance taking over every partition: the service's own rebuild reading the topics back, publishing nothing. */
 public final class Restarted {
 
     /** The releases a freshly started instance would rebuild from what is on the broker now. */
@@ -27,8 +27,8 @@ public final class Restarted {
                 // a republished entry; the running instance already wrote it
             }
         });
-        new ReleaseRecovery(releases, kafka.codec(), kafka.bootstrapServers(), SluiceTopics.DEPLOYMENTS, SluiceTopics.DEPLOYMENT_STATE,
-                Duration.ofSeconds(30)).start();
+        ReleaseRebuild.rebuild(releases, io.sluice.platform.kafka.KafkaClients.forBootstrap(kafka.bootstrapServers()), kafka.codec(),
+                SluiceTopics.DEPLOYMENTS, SluiceTopics.DEPLOYMENT_STATE, null, Duration.ofSeconds(30));
         return releases;
     }
 

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.IntPredicate;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -28,7 +29,8 @@ import io.sluice.platform.storage.ObjectKeys;
  * Runs evaluations off the consumer thread and publishes each decision exactly once per version:
  * a version already decided (its decision file exists) is not evaluated again — its stored event
  * is republished only if it never reached Kafka — and a version already being evaluated is not
- * started twice. Waits for the registry replay first, so the champion is known.
+ * started twice. Waits for the registry replay first, so the champion is known. Only the owner of a training partition
+ * evaluates and publishes: a version whose partition this replica no longer owns is left to the new owner.
  */
 public final class EvaluationRunner implements AutoCloseable {
 
@@ -45,6 +47,7 @@ public final class EvaluationRunner implements AutoCloseable {
     private final StreamBridge bridge;
     private final ExecutorService executor;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private volatile IntPredicate owns = partition -> true;
 
     public EvaluationRunner(ModelEvaluator evaluator, DecisionStore decisions, ModelRegistry registry, RegistryProjection projection,
                             EvaluationProperties properties, EventHeaders headers, EventCodec codec, StreamBridge bridge,
@@ -60,12 +63,18 @@ public final class EvaluationRunner implements AutoCloseable {
         this.executor = executor;
     }
 
+    /** Which training partitions this replica owns (all until set). */
+    public void ownership(IntPredicate owns) {
+        this.owns = owns;
+    }
+
     /**
      * Accepts a trained version for evaluation and returns at once.
      *
+     * @param partition the training partition it was read from (-1: unknown, always owned)
      * @throws IllegalArgumentException when the event names no safe model name and version (the consumer dead-letters it)
      */
-    public void submit(TrainingCompleted event) {
+    public void submit(TrainingCompleted event, int partition) {
         ObjectKeys.requireSafe(event.getModelName());
         ObjectKeys.requireSafe(event.getModelVersion());
         decisions.uri(event.getModelName(), event.getModelVersion()); // throws for names with '/'
@@ -77,7 +86,7 @@ public final class EvaluationRunner implements AutoCloseable {
         try {
             executor.execute(() -> {
                 try {
-                    run(event);
+                    run(event, partition);
                 } catch (Exception e) {
                     log.error("evaluation of {} failed; it is retried on redelivery or restart: {}", key, e.toString(), e);
                 } finally {
@@ -95,11 +104,22 @@ public final class EvaluationRunner implements AutoCloseable {
         return inFlight.isEmpty();
     }
 
-    private void run(TrainingCompleted event) throws Exception {
+    private boolean owned(int partition, String what) {
+        if (partition < 0 || owns.test(partition)) {
+            return true;
+        }
+        log.info("training partition {} is owned by another replica now: {} is left to it", partition, what);
+        return false;
+    }
+
+    private void run(TrainingCompleted event, int partition) throws Exception {
         String name = event.getModelName();
         String version = event.getModelVersion();
         while (!projection.awaitCaughtUp(Duration.ofSeconds(30))) {
             log.info("waiting for the model registry to catch up before evaluating {}/{}", name, version);
+        }
+        if (!owned(partition, name + "/" + version)) {
+            return;
         }
         Optional<DecisionStore.Stored> stored = decisions.find(name, version);
         if (stored.isPresent()) {
@@ -121,6 +141,9 @@ public final class EvaluationRunner implements AutoCloseable {
         SpecificRecord decision = Verdicts.toEvent(event, outcome, champion != null, headers);
         byte[] encoded = codec.encode(decision);
         decisions.save(name, version, encoded, false);
+        if (!owned(partition, name + "/" + version)) {
+            return; // the new owner finds the stored decision and publishes that very event
+        }
         publish(name, decision);
         decisions.save(name, version, encoded, true);
         log.info("{}/{} {} in {} ms{}", name, version, outcome.verdict().approved() ? "approved" : "rejected",

@@ -3,11 +3,13 @@ package io.sluice.evaluation.messaging;
 import java.util.function.Consumer;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.Message;
 
 import io.sluice.events.TrainingCompleted;
 
-/** The sluice.training consumer: hands each TrainingCompleted to the runner and ignores the topic's other events. */
-public final class TrainingEvents implements Consumer<SpecificRecord> {
+/** The sluice.training consumer: hands each TrainingCompleted (with its partition) to the runner and ignores the topic's other events. */
+public final class TrainingEvents implements Consumer<Message<SpecificRecord>> {
 
     private final EvaluationRunner runner;
 
@@ -16,9 +18,10 @@ public final class TrainingEvents implements Consumer<SpecificRecord> {
     }
 
     @Override
-    public void accept(SpecificRecord event) {
-        if (event instanceof TrainingCompleted completed) {
-            runner.submit(completed);
+    public void accept(Message<SpecificRecord> message) {
+        if (message.getPayload() instanceof TrainingCompleted completed) {
+            Integer partition = message.getHeaders().get(KafkaHeaders.RECEIVED_PARTITION, Integer.class);
+            runner.submit(completed, partition == null ? -1 : partition);
         }
     }
 }

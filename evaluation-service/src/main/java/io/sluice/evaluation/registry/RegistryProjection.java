@@ -19,87 +19,90 @@ import io.sluice.events.ModelApproved;
 import io.sluice.events.ModelRejected;
 import io.sluice.events.TrainingCompleted;
 import io.sluice.events.codec.EventCodec;
-import io.sluice.platform.events.TopicReplay;
+import io.sluice.platform.events.DerivedState;
+import io.sluice.platform.events.TopicFollower;
+import io.sluice.platform.kafka.KafkaClients;
 
 /**
- * Keeps the registry projection current: on start it replays the training, evaluation, deployment
- * and routing-table topics from the beginning ({@link TopicReplay}: no consumer group, nothing
- * committed), then follows them. Once it has caught up with the end offsets seen at start,
- * {@link #awaitCaughtUp} returns and every trained version still without a decision is handed to
- * the recovery callback, so an evaluation interrupted by a restart is redone.
+ * Keeps the registry projection current on every replica: replays the training, evaluation,
+ * deployment and routing-table topics from the beginning, then follows them ({@link TopicFollower}:
+ * no consumer group, nothing committed, retried with backoff forever when the broker is away). Not
+ * current (readiness DOWN) until it caught up, and again while the broker cannot be reached or it
+ * is behind. Remembers which trained versions have no decision yet, so the owner of a training
+ * partition can resume them.
  */
-public final class RegistryProjection implements SmartLifecycle, TopicReplay.Listener {
+public final class RegistryProjection implements SmartLifecycle, TopicFollower.Listener, DerivedState {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryProjection.class);
 
     private final ModelRegistry registry;
-    private final EventCodec codec;
-    private final String bootstrapServers;
-    private final List<String> topics;
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final TopicFollower follower;
     private final Map<String, TrainingCompleted> undecided = new LinkedHashMap<>();
-    private volatile Consumer<TrainingCompleted> recovery = e -> {};
-    private volatile TopicReplay replay;
 
     /**
      * @param topics the topics to replay: training, evaluations, deployments and the routing table
      */
-    public RegistryProjection(ModelRegistry registry, EventCodec codec, String bootstrapServers, List<String> topics) {
+    public RegistryProjection(ModelRegistry registry, EventCodec codec, KafkaClients clients, List<String> topics) {
         this.registry = registry;
-        this.codec = codec;
-        this.bootstrapServers = bootstrapServers;
-        this.topics = List.copyOf(topics);
+        this.follower = new TopicFollower("evaluation-service-registry", clients, codec, topics, this);
     }
 
-    /** Called, once caught up, with every trained version that has no decision yet. */
-    public void onUndecided(Consumer<TrainingCompleted> callback) {
-        this.recovery = callback;
-    }
-
-    /** Waits until the replay has reached the end offsets seen at start; false on timeout. */
+    /** Waits until the first replay has reached the end offsets seen at start; false on timeout. */
     public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return follower.awaitCaughtUp(timeout);
     }
 
-    /** Whether the replay has caught up. */
+    /** Whether the first replay has caught up (the projection may be behind again; see {@link #status()}). */
     public boolean isCaughtUp() {
-        return caughtUp.getCount() == 0;
+        return follower.hasCaughtUp();
     }
 
-    @Override
-    public synchronized void start() {
-        replay = TopicReplay.follow(bootstrapServers, "evaluation-service-registry", codec, topics, this);
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (replay != null) {
-            replay.close();
-            replay = null;
+    /** Trained versions seen without a decision so far, in the order they were trained. */
+    public List<TrainingCompleted> undecided() {
+        synchronized (undecided) {
+            return new ArrayList<>(undecided.values());
         }
+    }
+
+    /** Whether a version is known to be decided. */
+    public boolean decided(String modelName, String version) {
+        return registry.get(modelName, version).map(v -> v.decision() != null).orElse(false);
+    }
+
+    @Override
+    public String name() {
+        return "registry";
+    }
+
+    @Override
+    public Status status() {
+        return follower.status();
+    }
+
+    @Override
+    public void start() {
+        follower.start();
+    }
+
+    @Override
+    public void stop() {
+        follower.stop();
     }
 
     @Override
     public boolean isRunning() {
-        return replay != null;
+        return follower.isRunning();
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 5000; // before the bindings: the owner's recovery waits for it
     }
 
     @Override
     public void onCaughtUp() {
-        List<TrainingCompleted> pending;
-        synchronized (undecided) {
-            pending = new ArrayList<>(undecided.values());
-        }
-        log.info("model registry caught up: {} model(s), {} version(s) awaiting a decision", registry.modelNames().size(), pending.size());
-        // handed over before the latch opens, so whoever awaits the replay sees them accepted
-        for (TrainingCompleted event : pending) {
-            try {
-                recovery.accept(event);
-            } catch (RuntimeException e) {
-                log.warn("cannot resume the evaluation of {}/{}: {}", event.getModelName(), event.getModelVersion(), e.toString());
-            }
-        }
-        caughtUp.countDown();
+        log.info("model registry caught up: {} model(s), {} version(s) awaiting a decision", registry.modelNames().size(),
+                undecided().size());
     }
 
     @Override

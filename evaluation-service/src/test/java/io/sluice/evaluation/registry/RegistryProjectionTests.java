@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,9 +14,10 @@ import io.sluice.events.Events;
 import io.sluice.events.ModelPromoted;
 import io.sluice.events.TrainingCompleted;
 import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.kafka.KafkaClients;
 import io.sluice.platform.testkit.SluiceKafka;
 
-/** The registry replay on a real broker: rebuilds state from the topics and hands back versions still awaiting a decision. */
+/** The registry replay on a real broker: rebuilds state from the topics and knows the versions still awaiting a decision. */
 class RegistryProjectionTests {
 
     @RegisterExtension
@@ -37,15 +37,17 @@ class RegistryProjectionTests {
         kafka.publish(SluiceTopics.DEPLOYMENT_STATE, "digits", Events.deploymentState().setModelName("digits").build());
 
         ModelRegistry registry = new ModelRegistry();
-        RegistryProjection projection = new RegistryProjection(registry, kafka.codec(), kafka.bootstrapServers(),
+        RegistryProjection projection = new RegistryProjection(registry, kafka.codec(), KafkaClients.forBootstrap(kafka.bootstrapServers()),
                 List.of(SluiceTopics.TRAINING, SluiceTopics.EVALUATIONS, SluiceTopics.DEPLOYMENTS, SluiceTopics.DEPLOYMENT_STATE));
-        List<TrainingCompleted> recovered = new CopyOnWriteArrayList<>();
-        projection.onUndecided(recovered::add);
+        assertThat(projection.status().current()).isFalse();
         projection.start();
         try {
             assertThat(projection.awaitCaughtUp(Duration.ofSeconds(30))).isTrue();
+            assertThat(projection.status().current()).isTrue();
 
-            assertThat(recovered).extracting(TrainingCompleted::getModelVersion).containsExactly("v2");
+            assertThat(projection.undecided()).extracting(TrainingCompleted::getModelVersion).containsExactly("v2");
+            assertThat(projection.decided("digits", "v1")).isTrue();
+            assertThat(projection.decided("digits", "v2")).isFalse();
             assertThat(registry.get("digits", "v1").orElseThrow().stage()).isEqualTo(Stage.PRODUCTION);
             assertThat(registry.get("digits", "v1").orElseThrow().decision().approved()).isTrue();
             assertThat(registry.get("digits", "v2").orElseThrow().stage()).isEqualTo(Stage.CANDIDATE);

@@ -24,6 +24,8 @@ public final class SluiceTopics {
     public static final String EVALUATIONS = "sluice.evaluations";
     public static final String DEPLOYMENTS = "sluice.deployments";
     public static final String DEPLOYMENT_STATE = "sluice.deployment-state";
+    /** Operator commands (OperatorCommandIssued, key model name), executed by the replica that owns the model. */
+    public static final String DEPLOYMENT_COMMANDS = "sluice.deployment-commands";
     public static final String PREDICTIONS = "sluice.predictions";
     public static final String FEEDBACK = "sluice.feedback";
     public static final String MONITORING = "sluice.monitoring";
@@ -33,6 +35,7 @@ public final class SluiceTopics {
             new Topic(NOTIFICATIONS, false), new Topic(DATASETS, false), new Topic(TRAINING, false),
             new Topic(TRAINING_REQUESTS, false),
             new Topic(EVALUATIONS, false), new Topic(DEPLOYMENTS, false), new Topic(DEPLOYMENT_STATE, true),
+            new Topic(DEPLOYMENT_COMMANDS, false),
             new Topic(PREDICTIONS, false), new Topic(FEEDBACK, false), new Topic(MONITORING, false));
 
     /** Names of every topic and its dead-letter topic. */

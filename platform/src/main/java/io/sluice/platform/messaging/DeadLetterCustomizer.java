@@ -24,6 +24,7 @@ import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 import io.sluice.events.codec.kafka.EventSerializer;
+import io.sluice.platform.kafka.KafkaClients;
 
 /**
  * Retries and dead letters for every binding, in the listener container: a record that cannot
@@ -37,9 +38,9 @@ public class DeadLetterCustomizer implements ListenerContainerWithDlqAndRetryCus
 
     private final KafkaTemplate<String, Object> template;
 
-    public DeadLetterCustomizer(String bootstrapServers) {
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all");
+    public DeadLetterCustomizer(KafkaClients clients) {
+        Map<String, Object> config = clients.producerConfig();
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-dead-letters");
         var values = new DelegatingByTypeSerializer(Map.of(byte[].class, new ByteArraySerializer(),
                 SpecificRecord.class, new EventSerializer()), true);
         this.template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config, new StringSerializer(), values));

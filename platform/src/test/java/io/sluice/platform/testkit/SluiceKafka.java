@@ -47,7 +47,9 @@ public final class SluiceKafka implements BeforeAllCallback, AfterAllCallback {
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final EventCodec codec = EventCodec.singleObject();
+    private final int brokers;
     private final int partitions;
+    private final short replicationFactor;
     private EmbeddedKafkaKraftBroker broker;
     private KafkaProducer<String, byte[]> producer;
 
@@ -56,7 +58,17 @@ public final class SluiceKafka implements BeforeAllCallback, AfterAllCallback {
     }
 
     public SluiceKafka(int partitions) {
+        this(1, partitions, (short) 1);
+    }
+
+    /**
+     * A cluster of {@code brokers} KRaft brokers; every topic gets {@code partitions} partitions with
+     * {@code replicationFactor} replicas, and the services are told the same (so they create nothing different).
+     */
+    public SluiceKafka(int brokers, int partitions, short replicationFactor) {
+        this.brokers = brokers;
         this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
     }
 
     @Override
@@ -69,18 +81,18 @@ public final class SluiceKafka implements BeforeAllCallback, AfterAllCallback {
         if (broker != null) {
             return this;
         }
-        broker = new EmbeddedKafkaKraftBroker(1, partitions);
+        broker = new EmbeddedKafkaKraftBroker(brokers, partitions);
         broker.brokerProperties(Map.of("auto.create.topics.enable", "true", "group.initial.rebalance.delay.ms", "0"));
         broker.afterPropertiesSet();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             List<NewTopic> topics = new ArrayList<>();
             for (SluiceTopics.Topic topic : SluiceTopics.ALL) {
-                NewTopic main = new NewTopic(topic.name(), partitions, (short) 1);
+                NewTopic main = new NewTopic(topic.name(), partitions, replicationFactor);
                 if (topic.compacted()) {
                     main.configs(Map.of("cleanup.policy", "compact"));
                 }
                 topics.add(main);
-                topics.add(new NewTopic(topic.deadLetter(), partitions, (short) 1));
+                topics.add(new NewTopic(topic.deadLetter(), partitions, replicationFactor));
             }
             admin.createTopics(topics).all().get();
         }
@@ -115,6 +127,24 @@ public final class SluiceKafka implements BeforeAllCallback, AfterAllCallback {
     public void register(DynamicPropertyRegistry registry) {
         registry.add("spring.kafka.bootstrap-servers", this::bootstrapServers);
         registry.add("spring.cloud.stream.kafka.binder.brokers", this::bootstrapServers);
+        registry.add("sluice.kafka.topics.partitions", () -> partitions);
+        registry.add("sluice.kafka.topics.replication-factor", () -> replicationFactor);
+    }
+
+    /** The same settings as command-line arguments, for services started with SpringApplication. */
+    public List<String> arguments() {
+        return List.of("--spring.kafka.bootstrap-servers=" + bootstrapServers(),
+                "--spring.cloud.stream.kafka.binder.brokers=" + bootstrapServers(),
+                "--sluice.kafka.topics.partitions=" + partitions, "--sluice.kafka.topics.replication-factor=" + replicationFactor);
+    }
+
+    /** The embedded cluster, to stop and start its brokers. */
+    public EmbeddedKafkaKraftBroker broker() {
+        return broker;
+    }
+
+    public int partitions() {
+        return partitions;
     }
 
     public EventCodec codec() {
