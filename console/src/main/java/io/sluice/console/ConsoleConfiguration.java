@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.sluice.console.domain.ConsoleState;
 import io.sluice.console.kafka.EventFeed;
+import io.sluice.platform.kafka.KafkaClients;
 import io.sluice.console.web.ConsoleTokens;
 import io.sluice.console.web.EventStreams;
 import io.sluice.platform.security.ApiKeys;
@@ -25,8 +26,8 @@ class ConsoleConfiguration {
     }
 
     @Bean
-    EventFeed eventFeed(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers, ConsoleState state) {
-        return new EventFeed(bootstrapServers, state);
+    EventFeed eventFeed(KafkaClients clients, ConsoleState state) {
+        return new EventFeed(clients, state);
     }
 
     @Bean

@@ -52,11 +52,20 @@ public final class TopicFollower implements SmartLifecycle, DerivedState, AutoCl
         default void onCaughtUp() {}
     }
 
+    /** What a follower delivers when the caller wants the raw records (dead letters, notifications, undecodable bytes). */
+    public interface RecordListener {
+
+        /** One record as it is on the topic, tombstones included, in offset order within its partition. */
+        void onRecord(ConsumerRecord<String, byte[]> record);
+
+        /** The first replay reached the end offsets seen at the start (called once). */
+        default void onCaughtUp() {}
+    }
+
     private final String name;
     private final KafkaClients clients;
-    private final EventCodec codec;
     private final List<String> topics;
-    private final Listener listener;
+    private final RecordListener listener;
     private final Duration checkInterval;
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private final CountDownLatch firstCatchUp = new CountDownLatch(1);
@@ -74,9 +83,23 @@ public final class TopicFollower implements SmartLifecycle, DerivedState, AutoCl
      */
     public TopicFollower(String name, KafkaClients clients, EventCodec codec, List<String> topics, Listener listener,
                          Duration checkInterval) {
+        this(name, clients, topics, new RecordListener() {
+            @Override
+            public void onRecord(ConsumerRecord<String, byte[]> record) {
+                deliver(codec, listener, name, record);
+            }
+
+            @Override
+            public void onCaughtUp() {
+                listener.onCaughtUp();
+            }
+        }, checkInterval);
+    }
+
+    /** A follower that hands over raw records. */
+    public TopicFollower(String name, KafkaClients clients, List<String> topics, RecordListener listener, Duration checkInterval) {
         this.name = name;
         this.clients = clients;
-        this.codec = codec;
         this.topics = List.copyOf(topics);
         this.listener = listener;
         this.checkInterval = checkInterval;
@@ -262,7 +285,11 @@ public final class TopicFollower implements SmartLifecycle, DerivedState, AutoCl
     private void poll(KafkaConsumer<String, byte[]> reader) {
         for (ConsumerRecord<String, byte[]> record : reader.poll(POLL)) {
             positions.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
-            deliver(codec, listener, name, record);
+            try {
+                listener.onRecord(record);
+            } catch (RuntimeException e) {
+                log.warn("{} skips {}-{}@{}: {}", name, record.topic(), record.partition(), record.offset(), e.toString());
+            }
         }
         for (TopicPartition tp : positions.keySet()) {
             positions.put(tp, reader.position(tp));

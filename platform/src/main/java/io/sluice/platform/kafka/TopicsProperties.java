@@ -7,7 +7,7 @@ import org.springframework.validation.annotation.Validated;
 
 /**
  * How the Sluice topics are created at start-up (prefix {@code sluice.kafka.topics}); a topic that
- * exists already is left as it is, except that it gains partitions when it has fewer.
+ * exists already is left as it is ({@link TopicCreator}).
  *
  * @param create            whether the services create missing topics at all (default true)
  * @param partitions        partitions of every topic and its dead-letter topic (default 6); keyed topics must have the same

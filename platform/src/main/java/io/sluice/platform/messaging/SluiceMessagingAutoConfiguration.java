@@ -1,17 +1,13 @@
 package io.sluice.platform.messaging;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.time.Duration;
 
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,8 +20,8 @@ import org.springframework.messaging.converter.MessageConverter;
 import io.sluice.events.codec.EventCodec;
 import io.sluice.events.codec.spring.AvroEventMessageConverter;
 import io.sluice.platform.events.EventHeaders;
-import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.kafka.KafkaClients;
+import io.sluice.platform.kafka.TopicCreator;
 import io.sluice.platform.kafka.TopicsProperties;
 
 /**
@@ -67,7 +63,7 @@ public class SluiceMessagingAutoConfiguration {
 
     /** Kafka clients and topics, from Spring's Kafka settings. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass({KafkaProperties.class, KafkaAdmin.class})
+    @ConditionalOnClass({KafkaProperties.class, KafkaTemplate.class})
     @EnableConfigurationProperties({KafkaProperties.class, TopicsProperties.class})
     static class Kafka {
 
@@ -77,22 +73,11 @@ public class SluiceMessagingAutoConfiguration {
             return KafkaClients.from(properties);
         }
 
-        /** Every Sluice topic and its dead-letter topic; KafkaAdmin creates the missing ones when the context starts. */
+        /** Every missing Sluice topic and its dead-letter topic, created when the context starts (existing ones left alone). */
         @Bean
         @ConditionalOnBooleanProperty(name = "sluice.kafka.topics.create", matchIfMissing = true)
-        KafkaAdmin.NewTopics sluiceTopics(TopicsProperties topics) {
-            List<NewTopic> all = new ArrayList<>();
-            for (SluiceTopics.Topic topic : SluiceTopics.ALL) {
-                all.add(newTopic(topic.name(), topic.compacted(), topics));
-                all.add(newTopic(topic.deadLetter(), false, topics));
-            }
-            return new KafkaAdmin.NewTopics(all.toArray(NewTopic[]::new));
-        }
-
-        private static NewTopic newTopic(String name, boolean compacted, TopicsProperties topics) {
-            return new NewTopic(name, topics.partitions(), topics.replicationFactor()).configs(Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(topics.minInsyncReplicas())));
+        TopicCreator sluiceTopics(KafkaClients clients, TopicsProperties topics) {
+            return new TopicCreator(clients, topics, Duration.ofSeconds(30));
         }
 
         /** Dead letters go to {@code <topic>.dlt}, the name the topic list creates, through a producer built like every other. */
