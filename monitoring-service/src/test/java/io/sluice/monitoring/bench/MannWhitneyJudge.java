@@ -9,7 +9,7 @@ import java.util.Locale;
  * stable's metric time series (one point per second) over the last {@code lookbackSeconds} with a
  * Mann-Whitney U test per metric — 5xx share, mean latency, accuracy — and classifies a metric as
  * failing when the canary is worse at significance {@code alpha} and its median is worse by more
- * than {@code tolerance} (relative; absolute 0.5 pt for rates). The score is the share of passing
+ * than {@code tolerance} (relative; for rates, absolute: 5 pt × tolerance, so 10 % is 0.5 pt). The score is the share of passing
  * metrics; a score below {@code marginal} (75, Kayenta's common setting) rolls back.
  *
  * @param intervalSeconds how often a judgement runs
@@ -20,8 +20,8 @@ import java.util.Locale;
  */
 record MannWhitneyJudge(int intervalSeconds, int lookbackSeconds, double alpha, double tolerance, double marginal) {
 
-    static MannWhitneyJudge kayenta(double alpha) {
-        return new MannWhitneyJudge(60, 60, alpha, 0.1, 75);
+    static MannWhitneyJudge kayenta(double alpha, double tolerance) {
+        return new MannWhitneyJudge(60, 60, alpha, tolerance, 75);
     }
 
     /** One metric's series for the canary and for stable, higher = worse. */
@@ -39,7 +39,7 @@ record MannWhitneyJudge(int intervalSeconds, int lookbackSeconds, double alpha, 
             double p = uTestWorse(s.canary(), s.stable());
             double mc = median(s.canary());
             double ms = median(s.stable());
-            boolean worse = s.rate() ? mc - ms > 0.005 : mc > ms * (1 + tolerance);
+            boolean worse = s.rate() ? mc - ms > 0.05 * tolerance : mc > ms * (1 + tolerance);
             if (!(p < alpha && worse)) {
                 passed++;
             }
