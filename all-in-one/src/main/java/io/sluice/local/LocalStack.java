@@ -171,7 +171,9 @@ public final class LocalStack {
         }
         files.point();
         int partitions = options.replicas() > 1 ? 6 : 1;
-        cluster.awaitReadyAndCreateTopics(Duration.ofSeconds(90), partitions,
+        // at least 90 s; on a loaded machine three brokers need longer, as long as the services may take
+        Duration timeout = options.healthTimeout().compareTo(Duration.ofSeconds(90)) > 0 ? options.healthTimeout() : Duration.ofSeconds(90);
+        cluster.awaitReadyAndCreateTopics(timeout, partitions,
                 () -> brokers.stream().anyMatch(b -> b.state() == Supervisor.State.FAILED));
         System.out.printf("sluice: Kafka ready with the Sluice topics (%d partition(s), replication %d, min in-sync %d; %.1f s)%n",
                 partitions, cluster.replicationFactor(), cluster.minInSyncReplicas(), seconds(started));

@@ -38,7 +38,7 @@ class KafkaClusterIntegrationTests {
     @Test
     void replicatesTheTopicsThreeTimesAndTakesWritesWithOneBrokerDown() throws Exception {
         int port = LocalStackIntegrationTests.freePorts(6);
-        LocalStack stack = new LocalStack(new UpOptions(Path.of("."), dataDir, port, List.of(), true, Duration.ofSeconds(60),
+        LocalStack stack = new LocalStack(new UpOptions(Path.of("."), dataDir, port, List.of(), true, Duration.ofSeconds(240),
                 0, Map.of(), 3, 1), userHome);
         try {
             stack.start();

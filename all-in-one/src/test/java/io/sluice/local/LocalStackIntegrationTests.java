@@ -49,7 +49,7 @@ class LocalStackIntegrationTests {
     @Test
     void startsARealBrokerWithTheTopicsKeepsItsDataAcrossARestartAndRestartsItWhenKilled() throws Exception {
         int port = freePorts(2);
-        UpOptions options = new UpOptions(Path.of("."), dataDir, port, List.of(), true, Duration.ofSeconds(60));
+        UpOptions options = new UpOptions(Path.of("."), dataDir, port, List.of(), true, Duration.ofSeconds(180));
 
         // a cluster id left by an older version that kafka-storage would read as an option (1 in 64 of them did)
         Files.writeString(dataDir.resolve("kafka-cluster-id"), "-Tc9ikNpRlWOr3ZbhZlQTQ");
@@ -103,7 +103,7 @@ class LocalStackIntegrationTests {
         Assumptions.assumeTrue(Files.exists(consoleJar), () -> "skipped: " + consoleJar + " is not built yet");
         int kafkaPort = freePorts(2);
         int offset = freePorts(1) - 8080;
-        LocalStack broker = new LocalStack(new UpOptions(HOME, dataDir, kafkaPort, List.of(), true, Duration.ofSeconds(60)), userHome);
+        LocalStack broker = new LocalStack(new UpOptions(HOME, dataDir, kafkaPort, List.of(), true, Duration.ofSeconds(180)), userHome);
         LocalStack console = new LocalStack(new UpOptions(HOME, dataDir, kafkaPort, List.of("console"), false, Duration.ofSeconds(240),
                 offset, Map.of()), userHome);
         try {
