@@ -67,6 +67,12 @@ public record IngestProperties(@NotNull URI rawBucket,
      *                             {@code POST /notifications/obs} must carry a valid SMN v1 signature, which then
      *                             authenticates it; empty (default) skips the check
      * @param smnTopicUrns         SMN topics whose signed messages are accepted; empty accepts any topic
+     * @param pubsubAudience       the audience Pub/Sub push subscriptions were created with; set (with {@code pubsubJwks}) to
+     *                             accept their OIDC tokens ({@code Authorization: Bearer <JWT>}); empty (default): off
+     * @param pubsubJwks           Google's signing keys (the JWKS of https://www.googleapis.com/oauth2/v3/certs), inline
+     *                             JSON or a file path, fetched out of band (nothing is fetched at run time)
+     * @param pubsubIssuers        accepted token issuers
+     * @param pubsubServiceAccount the push subscription's service account (the token's verified {@code email}); empty: any
      */
     public record Webhooks(@DefaultValue("") String token,
                            @DefaultValue("") String hmacSecret,
@@ -75,7 +81,11 @@ public record IngestProperties(@NotNull URI rawBucket,
                            @DefaultValue("false") boolean confirmSubscriptions,
                            @DefaultValue({".myhuaweicloud.com", ".huaweicloud.com"}) List<String> confirmHosts,
                            @DefaultValue("") String smnSigningCert,
-                           @DefaultValue List<String> smnTopicUrns) {
+                           @DefaultValue List<String> smnTopicUrns,
+                           @DefaultValue("") String pubsubAudience,
+                           @DefaultValue("") String pubsubJwks,
+                           @DefaultValue({"https://accounts.google.com", "accounts.google.com"}) List<String> pubsubIssuers,
+                           @DefaultValue("") String pubsubServiceAccount) {
 
         @Override
         public String toString() { // never print the secrets

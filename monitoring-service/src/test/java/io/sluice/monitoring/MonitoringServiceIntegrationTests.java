@@ -26,8 +26,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -43,6 +45,9 @@ import io.sluice.events.ReleasePhase;
 import io.sluice.events.Route;
 import io.sluice.events.RouteRole;
 import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.security.Role;
+import io.sluice.platform.security.RouteRoles;
+import io.sluice.platform.testkit.RouteWalk;
 import io.sluice.platform.testkit.SluiceKafka;
 
 /**
@@ -71,6 +76,7 @@ class MonitoringServiceIntegrationTests {
         String dir = Files.createTempDirectory("sluice-test-monitoring").toString();
         registry.add("sluice.data-dir", () -> dir);
         registry.add("sluice.monitoring.state-dir", () -> dir + "/streams");
+        registry.add("sluice.security.keys", RouteWalk::keysProperty);
     }
 
     @LocalServerPort
@@ -277,7 +283,15 @@ class MonitoringServiceIntegrationTests {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                        .header("Authorization", "Bearer " + RouteWalk.KEYS.get(Role.VIEWER)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void refusesEveryRouteWithoutACredentialOrWithTooLittleRole(@Autowired ApplicationContext context,
+                                                                @Autowired RouteRoles routes) {
+        RouteWalk.assertEveryMappingDeclared(context, routes);
+        assertThat(new RouteWalk("http://localhost:" + port).walk(routes)).isEqualTo(3 * routes.routes().size());
     }
 }

@@ -3,6 +3,7 @@ package io.sluice.ingest.web;
 import java.util.List;
 
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -35,6 +36,15 @@ class WebhookConfiguration {
     @Bean
     PlainKeys webhookToken(IngestProperties properties) {
         return () -> List.of(new ApiKeys.PlainKey("webhook-token", Role.WEBHOOK, properties.webhooks().token()));
+    }
+
+    /** Pub/Sub push's OIDC tokens, when an audience and Google's keys are configured. */
+    @Bean
+    @ConditionalOnExpression("'${sluice.ingest.webhooks.pubsub-audience:}' != '' && '${sluice.ingest.webhooks.pubsub-jwks:}' != ''")
+    PubSubOidcVerifier pubSubOidcVerifier(IngestProperties properties) {
+        IngestProperties.Webhooks webhooks = properties.webhooks();
+        return new PubSubOidcVerifier(webhooks.pubsubJwks(), webhooks.pubsubAudience(), webhooks.pubsubIssuers(),
+                webhooks.pubsubServiceAccount(), java.time.Clock.systemUTC());
     }
 
     /** Every route of the service: the webhooks need the webhook credential. */

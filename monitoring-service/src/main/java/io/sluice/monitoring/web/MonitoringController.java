@@ -9,6 +9,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 import io.sluice.monitoring.domain.Check;
 import io.sluice.monitoring.domain.MonitoringBoard;
@@ -29,8 +30,7 @@ class MonitoringController {
     ResponseEntity<Map<String, Object>> model(@PathVariable String model) {
         return board.snapshot(model).<ResponseEntity<Map<String, Object>>>map(s -> ResponseEntity.ok(view(s,
                         board.production(model).orElse(null))))
-                .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND)
-                        .body(Map.of("error", "no monitoring data for model '" + model + "'")));
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no monitoring data for model '" + model + "'"));
     }
 
     private static Map<String, Object> view(MonitoringBoard.Snapshot s, MonitoringBoard.ProductionCheck production) {

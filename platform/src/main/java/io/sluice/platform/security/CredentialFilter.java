@@ -28,8 +28,11 @@ final class CredentialFilter extends OncePerRequestFilter {
     private final SessionTokens sessions;
     private final boolean queryToken;
     private final Predicate<HttpServletRequest> webhookRoute;
+    private final List<CredentialVerifier> verifiers;
 
-    CredentialFilter(ApiKeys keys, SessionTokens sessions, boolean queryToken, Predicate<HttpServletRequest> webhookRoute) {
+    CredentialFilter(ApiKeys keys, SessionTokens sessions, boolean queryToken, Predicate<HttpServletRequest> webhookRoute,
+                     List<CredentialVerifier> verifiers) {
+        this.verifiers = List.copyOf(verifiers);
         this.keys = keys;
         this.sessions = sessions;
         this.queryToken = queryToken;
@@ -47,6 +50,9 @@ final class CredentialFilter extends OncePerRequestFilter {
         }
         if (presented != null) {
             Optional<Caller> caller = SessionTokens.isSession(presented) ? sessions.verify(presented) : keys.authenticate(presented);
+            for (int i = 0; caller.isEmpty() && !fromCookie && i < verifiers.size(); i++) {
+                caller = verifiers.get(i).verify(presented); // e.g. a Pub/Sub push's OIDC token
+            }
             if (caller.isEmpty() && fromCookie) {
                 chain.doFilter(request, response); // an expired session cookie: anonymous, so the user can sign in again
                 return;

@@ -70,11 +70,13 @@ public class SluiceSecurityAutoConfiguration {
     @ConditionalOnMissingBean(SecurityFilterChain.class)
     SecurityFilterChain sluiceSecurityFilterChain(HttpSecurity http, ObjectProvider<RouteRoles> declared, ApiKeys keys,
                                                   SessionTokens sessions, ObjectProvider<WebhookProof> proof,
-                                                  SecurityProperties properties) throws Exception {
+                                                  ObjectProvider<CredentialVerifier> verifiers, SecurityProperties properties)
+            throws Exception {
         List<RouteRoles.Route> routes = new ArrayList<>(RouteRoles.platformRoutes());
         declared.orderedStream().forEach(r -> routes.addAll(r.routes()));
         RouteTable table = new RouteTable(routes, keys, properties.publicReads(), proof.getIfAvailable());
-        CredentialFilter credentials = new CredentialFilter(keys, sessions, properties.webhookQueryToken(), table::isWebhook);
+        CredentialFilter credentials = new CredentialFilter(keys, sessions, properties.webhookQueryToken(), table::isWebhook,
+                verifiers.orderedStream().toList());
         http.csrf(AbstractHttpConfigurer::disable) // no ambient credentials but the console's SameSite=Strict cookie
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)

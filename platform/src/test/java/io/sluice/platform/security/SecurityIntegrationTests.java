@@ -59,6 +59,13 @@ class SecurityIntegrationTests {
                     .post(Access.ADMIN, "/things/*/burn").post(Access.CLIENT, "/predict").post(Access.WEBHOOK, "/hook")
                     .post(Access.CLIENT, "/echo").build();
         }
+
+        /** Stands in for a provider's signed token (Pub/Sub's OIDC): one fixed credential proves a webhook caller. */
+        @Bean
+        CredentialVerifier providerTokens() {
+            return credential -> "signed-by-the-provider".equals(credential)
+                    ? java.util.Optional.of(new Caller("provider", Role.WEBHOOK, null)) : java.util.Optional.empty();
+        }
     }
 
     @RestController
@@ -130,6 +137,13 @@ class SecurityIntegrationTests {
         assertThat(send("POST", "/things/a/touch", "local-admin", "{}").statusCode()).isEqualTo(200);
         assertThat(send("POST", "/predict", RouteWalk.KEYS.get(Role.WRITER), "{}").statusCode()).isEqualTo(200);
         assertThat(send("POST", "/hook", "local-admin", "{}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void acceptsCredentialsAServiceVerifiesItself() throws Exception {
+        assertThat(send("POST", "/hook", "signed-by-the-provider", "{}").body()).contains("webhook:provider");
+        assertThat(send("POST", "/hook", "signed-by-someone-else", "{}").statusCode()).isEqualTo(401);
+        assertThat(send("GET", "/things", "signed-by-the-provider", null).statusCode()).isEqualTo(403);
     }
 
     @Test
