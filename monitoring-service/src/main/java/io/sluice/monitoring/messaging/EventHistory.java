@@ -202,8 +202,10 @@ class EventHistory implements SmartLifecycle {
             memory.promotions().observed(new Promotion(promoted.getModelName(), promoted.getVersion(), promoted.getPreviousVersion(),
                     header.getOccurredAt(), header.getEventId(), header.getCorrelationId()));
         } else if (event instanceof CanaryDegraded degraded && degraded.getStepIndex() < 0) {
-            memory.production().observed(degraded.getModelName(), Release.stepKey(degraded.getCanaryVersion(), degraded.getStepIndex(),
-                    degraded.getWindow().getStart()), true, degraded.getHeader().getOccurredAt());
+            // step -1 is a production check or a shadow; the step key (version, start) tells them apart, so both gates learn it
+            String stepKey = Release.stepKey(degraded.getCanaryVersion(), degraded.getStepIndex(), degraded.getWindow().getStart());
+            memory.production().observed(degraded.getModelName(), stepKey, true, degraded.getHeader().getOccurredAt());
+            memory.canaries().observed(degraded.getModelName(), stepKey, true, degraded.getHeader().getOccurredAt());
         } else if (event instanceof CanaryDegraded degraded) {
             memory.canaries().observed(degraded.getModelName(), Release.stepKey(degraded.getCanaryVersion(), degraded.getStepIndex(),
                     degraded.getWindow().getStart()), true, degraded.getHeader().getOccurredAt());
