@@ -12,7 +12,7 @@ create() { # topic [--config k=v]...
 # one JVM per topic, a few at a time; any failure fails the script
 pids=()
 for topic in sluice.storage.notifications sluice.datasets sluice.training sluice.training.requests sluice.evaluations \
-             sluice.deployments \
+             sluice.deployments sluice.deployment-commands \
              sluice.predictions sluice.feedback sluice.monitoring; do
   create "$topic" & pids+=($!)
   create "$topic.dlt" & pids+=($!)

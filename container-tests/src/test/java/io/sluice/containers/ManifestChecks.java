@@ -58,8 +58,6 @@ import io.sluice.platform.events.SluiceTopics;
 final class ManifestChecks {
 
     static final String GPU = "nvidia.com/gpu";
-    /** Services that must run as one owner: one replica, and Recreate so two never run at once during a rollout. */
-    static final Set<String> SINGLE_OWNER = Set.of("deployment-service", "evaluation-service");
     /**
      * State that must outlive a pod, per service: the variable that places it, and the bucket it defaults to
      * (training: the run journal and checkpoints, {@code sluice.training.state}, default {@code ${sluice.buckets.staging}training/}).
@@ -347,12 +345,15 @@ final class ManifestChecks {
         // replicas and update strategy
         int replicas = Optional.ofNullable(deployment.getSpec().getReplicas()).orElse(1);
         String strategy = deployment.getSpec().getStrategy() == null ? "RollingUpdate" : deployment.getSpec().getStrategy().getType();
-        if (SINGLE_OWNER.contains(name) && (replicas != 1 || !"Recreate".equals(strategy))) {
-            problems.add(where + ": a single owner needs replicas 1 and strategy Recreate (has " + replicas + ", " + strategy
-                    + "): otherwise two pods act at once during a rollout");
+        // every service keeps one owner per key itself (issue 13): a rollout replaces pods one at a time, never all at once
+        if (!"RollingUpdate".equals(strategy)) {
+            problems.add(where + ": strategy " + strategy + ": every replica stops at once on a rollout (use RollingUpdate)");
         }
-        if (!SINGLE_OWNER.contains(name) && "Recreate".equals(strategy)) {
-            problems.add(where + ": replicated service with strategy Recreate: every replica stops at once on a rollout");
+        int replication = number(env, "SLUICE_KAFKA_REPLICATION_FACTOR", 1);
+        int minInsync = number(env, "SLUICE_KAFKA_MIN_INSYNC_REPLICAS", 1);
+        if (replication < 3 || minInsync < 2 || minInsync >= replication) {
+            problems.add(where + ": creates missing topics with replication " + replication + " and min.insync.replicas " + minInsync
+                    + " (SLUICE_KAFKA_REPLICATION_FACTOR, SLUICE_KAFKA_MIN_INSYNC_REPLICAS): needs 3 or more, and 2 <= min.insync.replicas < replication");
         }
         checkDisruptionBudget(where, labels, replicas);
         // the Service in front of it
@@ -505,6 +506,14 @@ final class ManifestChecks {
                 : ports.stream().anyMatch(p -> target.getStrVal().equals(p.getName()) && p.getContainerPort() == port);
         if (!toServerPort) {
             problems.add(where + " probe: port " + target + " is not the service's port " + port);
+        }
+    }
+
+    private static int number(Map<String, String> env, String variable, int fallback) {
+        try {
+            return Integer.parseInt(env.getOrDefault(variable, String.valueOf(fallback)));
+        } catch (NumberFormatException e) {
+            return fallback;
         }
     }
 
