@@ -52,6 +52,8 @@ import io.sluice.events.RetrainingRequested;
 import io.sluice.events.Route;
 import io.sluice.events.RouteRole;
 import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.security.Role;
+import io.sluice.platform.testkit.RouteWalk;
 import io.sluice.platform.testkit.SluiceKafka;
 
 /**
@@ -83,6 +85,7 @@ class ForcedDecisionsIntegrationTests {
         kafka.register(registry);
         registry.add("sluice.data-dir", dataDir::toString);
         registry.add("sluice.monitoring.state-dir", () -> dataDir.resolve("streams").toString());
+        registry.add("sluice.security.keys", RouteWalk::keysProperty);
     }
 
     @LocalServerPort
@@ -464,8 +467,8 @@ class ForcedDecisionsIntegrationTests {
     private String awaitBody(String path, java.util.function.Predicate<String> ready) throws Exception {
         String[] last = {""};
         await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                    .header("Authorization", "Bearer " + RouteWalk.KEYS.get(Role.VIEWER)).build(), HttpResponse.BodyHandlers.ofString());
             last[0] = response.body();
             return response.statusCode() == 200 && ready.test(last[0]);
         });
