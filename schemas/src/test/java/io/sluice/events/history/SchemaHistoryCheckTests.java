@@ -19,7 +19,10 @@ class SchemaHistoryCheckTests {
     @Test
     void acceptsTheCurrentSchemas() throws Exception {
         List<Schema> current = SchemaHistoryCheck.currentEvents(SOURCES);
-        assertThat(current).hasSize(21);
+        // every .avsc under events/ is an event the check sees
+        try (var files = java.nio.file.Files.list(SOURCES.resolve("events"))) {
+            assertThat(current).hasSize((int) files.filter(f -> f.toString().endsWith(".avsc")).count());
+        }
         assertThat(SchemaHistoryCheck.problems(current, SchemaHistory.fromFolder(HISTORY))).isEmpty();
     }
 
