@@ -72,7 +72,8 @@ class InferenceServiceIntegrationTests {
         URI bucket = store.bucket("sluice-local-models");
         long seed = 1;
         for (String[] version : new String[][] {{"split", "s1"}, {"split", "s2"}, {"shift", "a1"}, {"shift", "a2"}, {"sticky", "k1"}, {"sticky", "k2"},
-                {"shapes", "v1"}, {"broken", "b1"}, {"early", "e1"}, {"attack", "t1"}, {"guarded", "g1"}, {"roll", "r1"}, {"roll", "r2"}}) {
+                {"shapes", "v1"}, {"broken", "b1"}, {"early", "e1"}, {"attack", "t1"}, {"guarded", "g1"}, {"roll", "r1"}, {"roll", "r2"},
+                {"ready", "y1"}, {"ready", "y2"}}) {
             uris.put(version[0] + ":" + version[1],
                     TestModels.write(store, bucket, TestModels.imageCard(version[0], version[1]), seed++).toString());
         }
@@ -388,6 +389,32 @@ class InferenceServiceIntegrationTests {
         });
         assertThat(kafka.events(SluiceTopics.PREDICTIONS)).filteredOn(e -> e instanceof PredictionServed p && p.getModelName().equals("roll"))
                 .extracting(e -> ((PredictionServed) e).getOutcome()).containsOnly(PredictionOutcome.OK);
+    }
+
+    @Test
+    void answersVersionReadinessForEveryVersionTheMetadataListsAsReady() throws Exception {
+        publish("ready", 1, route("y1", RouteRole.STABLE, 90), route("y2", RouteRole.CANARY, 10));
+        awaitReady("ready");
+        awaitBody("/v2/models/ready/versions/y2", "\"state\":\"READY\"");
+        for (String version : List.of("y1", "y2")) { // the stable version and the canary
+            assertThat(get("/v2/models/ready").body()).contains("\"version\":\"" + version + "\",");
+            HttpResponse<String> ready = get("/v2/models/ready/versions/" + version + "/ready");
+            assertThat(ready.statusCode()).as(version + ": " + ready.body()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"ready\":true").contains("\"version\":\"" + version + "\"");
+            assertThat(infer("ready", version, TestModels.inferBody(8, 1)).statusCode()).as(version + " serves").isEqualTo(200);
+        }
+
+        HttpResponse<String> unknown = get("/v2/models/ready/versions/y9/ready");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(unknown.body()).contains("has no version 'y9'");
+
+        publish("ready", 2, route("y1", RouteRole.STABLE, 100)); // the canary leaves the table (rolled back)
+        awaitBody("/v2/models/ready", "\"revision\":2");
+        HttpResponse<String> removed = get("/v2/models/ready/versions/y2/ready");
+        assertThat(removed.statusCode()).as("no longer a version of the model: " + removed.body()).isEqualTo(404);
+        assertThat(removed.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(get("/v2/models/ready/versions/y1/ready").statusCode()).isEqualTo(200);
     }
 
     // --- helpers ---

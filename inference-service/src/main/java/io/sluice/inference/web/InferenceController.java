@@ -26,6 +26,7 @@ import org.springframework.web.multipart.MultipartFile;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.sluice.inference.domain.Answer;
+import io.sluice.inference.domain.HostedVersion;
 import io.sluice.inference.domain.InferenceRequest;
 import io.sluice.inference.domain.InvalidInputException;
 import io.sluice.inference.domain.ModelHost;
@@ -102,14 +103,19 @@ class InferenceController {
             reason = host.notReady(routes).orElse(null);
         } else {
             routes.route(version).orElseThrow(() -> new UnknownModelException("model '" + model + "' has no version '" + version + "'"));
-            reason = host.version(model, version).map(v -> switch (v.state()) {
+            // not Optional.map: a READY version maps to "no reason", which map would turn into "not loaded"
+            HostedVersion hosted = host.version(model, version).orElse(null);
+            reason = hosted == null ? model + ":" + version + " is not loaded" : switch (hosted.state()) {
                 case READY -> null;
                 case LOADING -> model + ":" + version + " is loading";
-                case FAILED -> model + ":" + version + " failed to load: " + v.reason();
-            }).orElse(model + ":" + version + " is not loaded");
+                case FAILED -> model + ":" + version + " failed to load: " + hosted.reason();
+            };
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", model);
+        if (version != null) {
+            body.put("version", version);
+        }
         body.put("ready", reason == null);
         if (reason != null) {
             body.put("reason", reason);
