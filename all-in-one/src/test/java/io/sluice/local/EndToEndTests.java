@@ -27,6 +27,7 @@ import io.sluice.events.CanaryStarted;
 import io.sluice.events.DatasetReady;
 import io.sluice.events.DatasetRejected;
 import io.sluice.events.DeploymentState;
+import io.sluice.events.DriftDetected;
 import io.sluice.events.ModelApproved;
 import io.sluice.events.ModelPromoted;
 import io.sluice.events.ModelRejected;
@@ -47,7 +48,11 @@ import io.sluice.platform.events.SluiceTopics;
  * (as {@code ./sluice upload} writes them), the inference HTTP API, and the Sluice topics read by a
  * plain consumer. Upload → first model served; a second version → canary steps → promoted; a
  * faulty third version → degraded → rolled back to the second; drifted traffic → retraining.
- * Prints the time of each stage. Settings for speed (few epochs, short windows, small samples) are
+ * On the way it replays issue 12's forced decisions through the same public HTTP API ({@link ForcedDecisions})
+ * and checks that none of them decides anything: a caller's 125 oversized requests on the canary in
+ * flight, one request of 1e20 (and one of 3e38) inputs, a burst of big images in the production
+ * watch; and that each step is judged on its own traffic after its minimum duration, while the
+ * real degradation is still rolled back. Prints the time of each stage. Settings for speed (few epochs, short windows, small samples) are
  * passed to the services as command-line properties.
  */
 class EndToEndTests {
@@ -61,6 +66,8 @@ class EndToEndTests {
      */
     private static final String ATTACH = System.getProperty("sluice.e2e.attach");
     private static final String MODEL = ATTACH == null ? "shapes" : "shapes" + System.currentTimeMillis() % 1_000_000;
+    /** monitoring's {@code canary.min-step-duration} in {@link #fastSettings()}: no step is called healthy sooner. */
+    static final Duration MIN_STEP_DURATION = Duration.ofSeconds(10);
 
     @TempDir
     Path dataDir;
@@ -101,6 +108,8 @@ class EndToEndTests {
         events = new EventLog("localhost:" + kafkaPort, SluiceTopics.eventTopics());
         events.awaitReading(Duration.ofMinutes(1));
         TrafficDriver driver = new TrafficDriver("http://localhost:" + (8082 + offset), MODEL, 42);
+        ForcedDecisions forced = new ForcedDecisions("http://localhost:" + (8082 + offset), "http://localhost:" + (8086 + offset),
+                dataDir, MODEL, events);
 
         // 1. upload → DatasetReady → TrainingCompleted → ModelApproved → first model released at once
         t0 = Instant.now();
@@ -125,9 +134,26 @@ class EndToEndTests {
         String v2 = trained2.getModelVersion();
         stage("ModelApproved v2", ModelApproved.class, a -> a.getModelVersion().equals(v2), Duration.ofMinutes(2));
         stage("CanaryStarted v2", CanaryStarted.class, c -> c.getVersion().equals(v2), Duration.ofMinutes(1));
+        // (a) a caller's oversized requests on the canary in flight: 413 each, the caller's fault, never the canary's
+        forced.awaitVersionReady(v2);
+        forced.oversizedOnCanary(v2);
+        mark("125 oversized on canary v2: 413", Instant.now());
+        // a CanaryDegraded or RolledBack of the model before the promotion fails these stages at once
         stage("CanaryHealthy v2 step 0", CanaryHealthy.class, h -> h.getCanaryVersion().equals(v2) && h.getStepIndex() == 0, Duration.ofMinutes(3));
         stage("CanaryHealthy v2 step 1", CanaryHealthy.class, h -> h.getCanaryVersion().equals(v2) && h.getStepIndex() == 1, Duration.ofMinutes(3));
         stage("ModelPromoted v2", ModelPromoted.class, p -> p.getVersion().equals(v2), Duration.ofMinutes(1));
+        forced.assertOversizedLeftOut(v2);
+        // (d) each step judged on its own routing revision, not before its minimum duration
+        forced.assertStepsJudgedOnOwnTraffic(v2, 2, MIN_STEP_DURATION);
+        // (b) one request of 1e20 inputs and one of 3e38: 400 each, never in the statistics
+        int quietFrom = events.size();
+        forced.outOfRangeInputs();
+        mark("1e20 and 3e38 inputs: 400", Instant.now());
+        // (c) a burst of big valid images within v2's production watch: the production check stays healthy
+        Instant burstAnswered = forced.bigInputBurst();
+        mark("30 big images answered", burstAnswered);
+        forced.awaitProductionCheckHealthy(v2, burstAnswered);
+        mark("production check v2 HEALTHY", Instant.now());
         System.out.println("e2e: traffic so far: " + driver.summary());
 
         // 3. a faulty version: its answers are contradicted by the live labels → degraded → rolled back to v2
@@ -144,6 +170,12 @@ class EndToEndTests {
         RolledBack rolledBack = stage("RolledBack v3", RolledBack.class, r -> r.getVersion().equals(v3), Duration.ofMinutes(1));
         assertThat(rolledBack.getRestoredVersion()).isEqualTo(v2);
         Instant rolledBackAt = EventLog.occurredAt(rolledBack);
+        // (b), (c) up to this later decision: no drift or retraining from the refused inputs, no production rollback of v2
+        forced.assertNoneBetween(quietFrom, events.size(), e -> e instanceof DriftDetected d && d.getModelName().equals(MODEL)
+                || e instanceof RetrainingRequested r && r.getModelName().equals(MODEL), "drift or retraining before the drifted traffic");
+        forced.assertNoneBetween(quietFrom, events.size(), e -> e instanceof CanaryDegraded d && d.getModelName().equals(MODEL)
+                && d.getCanaryVersion().equals(v2) || e instanceof RolledBack r && r.getModelName().equals(MODEL) && r.getVersion().equals(v2),
+                "production v2 judged worse or rolled back");
         DeploymentState table = events.await(DeploymentState.class, s -> s.getModelName().equals(MODEL)
                 && !EventLog.occurredAt(s).isBefore(rolledBackAt), 0, e -> false, Duration.ofSeconds(30));
         assertThat(table.getRoutes()).filteredOn(r -> r.getWeight() > 0).extracting(Route::getVersion, Route::getRole, Route::getWeight)
@@ -261,7 +293,7 @@ class EndToEndTests {
                 "--sluice.monitoring.drift.interval=3s", "--sluice.monitoring.drift.range=20s",
                 "--sluice.monitoring.drift.min-samples=40", "--sluice.monitoring.drift.min-labels=20",
                 "--sluice.monitoring.drift.retrain-cooldown=1m", "--sluice.monitoring.drift.min-span=5s",
-                "--sluice.monitoring.canary.min-step-duration=5s"));
+                "--sluice.monitoring.canary.min-step-duration=" + MIN_STEP_DURATION.toSeconds() + "s"));
         return args;
     }
 
