@@ -73,6 +73,7 @@ public record IngestProperties(@NotNull URI rawBucket,
      *                             JSON or a file path, fetched out of band (nothing is fetched at run time)
      * @param pubsubIssuers        accepted token issuers
      * @param pubsubServiceAccount the push subscription's service account (the token's verified {@code email}); empty: any
+     * @param sns                  S3 notifications delivered by Amazon SNS to {@code POST /notifications/s3}
      */
     public record Webhooks(@DefaultValue("") String token,
                            @DefaultValue("") String hmacSecret,
@@ -85,13 +86,39 @@ public record IngestProperties(@NotNull URI rawBucket,
                            @DefaultValue("") String pubsubAudience,
                            @DefaultValue("") String pubsubJwks,
                            @DefaultValue({"https://accounts.google.com", "accounts.google.com"}) List<String> pubsubIssuers,
-                           @DefaultValue("") String pubsubServiceAccount) {
+                           @DefaultValue("") String pubsubServiceAccount,
+                           @Valid @NotNull @DefaultValue Sns sns) {
 
         @Override
         public String toString() { // never print the secrets
             return "Webhooks[token=" + (token.isEmpty() ? "" : "***") + ", hmacSecret=" + (hmacSecret.isEmpty() ? "" : "***")
                     + ", allowUnauthenticated=" + allowUnauthenticated + ", maxBodyBytes=" + maxBodyBytes
-                    + ", smnSignatures=" + (smnSigningCert.isBlank() ? "off" : "on") + ", smnTopicUrns=" + smnTopicUrns + "]";
+                    + ", smnSignatures=" + (smnSigningCert.isBlank() ? "off" : "on") + ", smnTopicUrns=" + smnTopicUrns + ", sns=" + sns + "]";
+        }
+    }
+
+    /**
+     * Amazon SNS HTTP(S) delivery of S3 notifications: on when a topic is listed. Every SNS message (header
+     * {@code x-amz-sns-message-type}) must then carry a valid SNS signature (versions 1 and 2), which authenticates it.
+     *
+     * @param topicArns            topics whose messages are accepted (SNS signs every account's messages with the same
+     *                             key, so the topic is what identifies the sender); empty (default): SNS messages are
+     *                             refused
+     * @param hosts                regular expression the whole host of {@code SigningCertURL} and {@code SubscribeURL}
+     *                             must match (HTTPS, default port); certificates are fetched only from such URLs
+     * @param signingCert          the signing certificate, PEM inline or a file path, used instead of fetching
+     *                             {@code SigningCertURL} (tests, and networks that cannot reach AWS); empty: fetch it
+     * @param confirmSubscriptions visit the {@code SubscribeURL} of a signed {@code SubscriptionConfirmation}; off: confirm
+     *                             it in the SNS console
+     */
+    public record Sns(@DefaultValue List<String> topicArns,
+                      @NotNull @DefaultValue("sns\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?") String hosts,
+                      @DefaultValue("") String signingCert,
+                      @DefaultValue("false") boolean confirmSubscriptions) {
+
+        /** Whether SNS messages are accepted at all. */
+        public boolean enabled() {
+            return !topicArns.isEmpty();
         }
     }
 

@@ -27,10 +27,11 @@ import io.sluice.platform.security.Role;
 
 /**
  * The provider webhooks: {@code POST /notifications/gcs} (Pub/Sub push), {@code /s3} (S3/MinIO
- * records), {@code /obs} (OBS through SMN) and {@code /cloudevents}. 200 with what was accepted;
+ * records, or an Amazon SNS message carrying them), {@code /obs} (OBS through SMN) and {@code /cloudevents}. 200 with
+ * what was accepted;
  * refusals are problem details: 400 with the reason for a malformed body, 401 without a webhook key
- * or valid HMAC signature (or, when SMN signatures are checked, without an SMN signature), 403 with a
- * wrong SMN signature, 413 when too large.
+ * or valid HMAC signature (or, when SMN signatures are checked, without an SMN signature; an SNS message without
+ * one), 403 with a wrong SMN or SNS signature (or an SNS topic or certificate host not accepted), 413 when too large.
  */
 @RestController
 class NotificationController {
@@ -44,10 +45,11 @@ class NotificationController {
     private final MeterRegistry meters;
     private final int maxBodyBytes;
     private final SmnSignatureVerifier smnSignatures;
+    private final WebhookConfiguration.SnsMessages sns;
 
     NotificationController(NotificationParser parser, NotificationIntake intake, WebhookAuthenticator authenticator,
                            SubscriptionConfirmer confirmer, MeterRegistry meters, WebhookLimits limits,
-                           WebhookConfiguration.SmnSignatures smnSignatures) {
+                           WebhookConfiguration.SmnSignatures smnSignatures, WebhookConfiguration.SnsMessages sns) {
         this.parser = parser;
         this.intake = intake;
         this.authenticator = authenticator;
@@ -55,6 +57,7 @@ class NotificationController {
         this.meters = meters;
         this.maxBodyBytes = limits.maxBodyBytes();
         this.smnSignatures = smnSignatures.verifier();
+        this.sns = sns;
     }
 
     @PostMapping("/notifications/{provider}")
@@ -62,6 +65,7 @@ class NotificationController {
                                                 InputStream body,
                                                 @RequestHeader(name = WebhookAuthenticator.SIGNATURE_HEADER, required = false) String signature,
                                                 @RequestHeader(name = "X-SMN-MESSAGE-TYPE", required = false) String smnType,
+                                                @RequestHeader(name = SnsMessageVerifier.TYPE_HEADER, required = false) String snsType,
                                                 Authentication caller) throws IOException {
         if (!switch (provider) { case "gcs", "s3", "obs", "cloudevents" -> true; default -> false; }) {
             return refuse(provider, HttpStatus.NOT_FOUND, "unknown provider; use gcs, s3, obs or cloudevents");
@@ -78,6 +82,9 @@ class NotificationController {
                 return refuse(provider, unsigned.unauthenticated() ? HttpStatus.UNAUTHORIZED : HttpStatus.FORBIDDEN, unsigned.reason());
             }
             smnSigned = true; // SMN's signature over the message, from a pinned topic, is the provider's own credential
+        }
+        if (provider.equals("s3") && snsType != null) {
+            return receiveSns(content);
         }
         boolean keyHolder = caller != null && caller.getPrincipal() instanceof Caller who && who.role().includes(Role.WEBHOOK);
         String refusal = smnSigned ? null : authenticator.refusal(keyHolder, signature, content);
@@ -100,11 +107,57 @@ class NotificationController {
         if (notification.confirmation() != null) {
             result.put("subscription", confirmer.confirm(notification.confirmation()));
         }
+        return forward(provider, notification, result);
+    }
+
+    /**
+     * An SNS message (header {@value SnsMessageVerifier#TYPE_HEADER}): its signature, from an accepted topic, is the
+     * credential; a notification's {@code Message} holds the S3 event records.
+     */
+    private ResponseEntity<?> receiveSns(byte[] content) {
+        String provider = "s3";
+        if (sns.verifier() == null) {
+            return refuse(provider, HttpStatus.FORBIDDEN,
+                    "SNS messages are not accepted: no topic in sluice.ingest.webhooks.sns.topic-arns");
+        }
+        SnsMessageVerifier.Outcome outcome = sns.verifier().verify(content);
+        if (outcome instanceof SnsMessageVerifier.Refused refused) {
+            log.debug("refused an SNS message: {}", LogSafe.text(refused.reason()));
+            return refuse(provider, refused.status(), refused.reason());
+        }
+        if (!(outcome instanceof SnsMessageVerifier.Verified message)) {
+            throw new IllegalStateException("an SNS outcome is Refused or Verified, not " + outcome);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        switch (message.type()) {
+            case "Notification" -> {
+                Notification notification;
+                try {
+                    notification = parser.s3(message.message().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } catch (MalformedNotificationException e) {
+                    log.debug("malformed S3 notification in an SNS message: {}", LogSafe.text(e.getMessage()));
+                    return refuse(provider, HttpStatus.BAD_REQUEST, "SNS Message: " + e.getMessage());
+                }
+                return forward(provider, notification, result);
+            }
+            case "SubscriptionConfirmation" -> result.put("subscription",
+                    sns.confirmer().confirm(new Notification.SubscriptionConfirmation(message.topicArn(), message.subscribeUrl())));
+            default -> {
+                log.info("SNS subscription of topic {} ended (UnsubscribeConfirmation)", LogSafe.text(message.topicArn()));
+                result.put("subscription", "unsubscribed");
+            }
+        }
+        result.put("accepted", 0);
+        result.put("ignored", 0);
+        return answer(provider, HttpStatus.OK, result);
+    }
+
+    private ResponseEntity<?> forward(String provider, Notification notification, Map<String, Object> result) {
         NotificationIntake.Result accepted;
         try {
             accepted = intake.accept(notification.events()); // forwarded to the dataset's owner through Kafka
         } catch (RuntimeException e) {
-            log.warn("could not forward {} notification(s) to Kafka: {}", notification.events().size(), e.toString());
+            log.warn("could not forward {} notification(s) to Kafka: {}", notification.events().size(), LogSafe.text(e));
             result.put("error", "notifications could not be forwarded, send them again: " + e.getMessage());
             return answer(provider, HttpStatus.SERVICE_UNAVAILABLE, result);
         }

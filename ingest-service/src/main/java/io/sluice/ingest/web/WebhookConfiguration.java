@@ -59,11 +59,34 @@ class WebhookConfiguration {
      * unauthenticated webhooks are allowed.
      */
     @Bean
-    WebhookProof webhookProof(WebhookAuthenticator authenticator, SmnSignatures smn) {
+    WebhookProof webhookProof(WebhookAuthenticator authenticator, SmnSignatures smn, SnsMessages sns) {
         return request -> authenticator.allowsUnauthenticated()
                 || authenticator.signsBodies() && request.getHeader(WebhookAuthenticator.SIGNATURE_HEADER) != null
-                || smn.verifier() != null && request.getRequestURI().endsWith("/notifications/obs");
+                || smn.verifier() != null && request.getRequestURI().endsWith("/notifications/obs")
+                || sns.verifier() != null && request.getRequestURI().endsWith("/notifications/s3")
+                        && request.getHeader(SnsMessageVerifier.TYPE_HEADER) != null;
     }
+
+    @Bean
+    SnsMessages snsMessages(IngestProperties properties) {
+        IngestProperties.Sns sns = properties.webhooks().sns();
+        if (!sns.enabled()) {
+            return new SnsMessages(null, null);
+        }
+        SnsMessageVerifier verifier = new SnsMessageVerifier(sns.topicArns(), java.util.regex.Pattern.compile(sns.hosts()),
+                sns.signingCert().isBlank() ? SnsCertificates.https() : SnsCertificates.local(sns.signingCert()));
+        return new SnsMessages(verifier, new SubscriptionConfirmer("SNS", sns.confirmSubscriptions(),
+                host -> verifier.allowedHost("https://" + host + "/"), "https on a host matching " + sns.hosts(),
+                "sluice.ingest.webhooks.sns.confirm-subscriptions"));
+    }
+
+    /**
+     * SNS delivery of S3 notifications to {@code POST /notifications/s3}.
+     *
+     * @param verifier  checks each SNS message; null when SNS is off (no topic configured)
+     * @param confirmer answers signed subscription confirmations; null when SNS is off
+     */
+    record SnsMessages(SnsMessageVerifier verifier, SubscriptionConfirmer confirmer) {}
 
     @Bean
     SmnSignatures smnSignatures(IngestProperties properties) {

@@ -163,7 +163,8 @@ class SmnSignatureVerifierTests {
                     new NotificationIntake(new RawBucket(URI.create("obs://sluice-prod-raw-data/")), tracker, (event, key) -> { }),
                     new WebhookAuthenticator("", false), new SubscriptionConfirmer(false, List.of()), new SimpleMeterRegistry(),
                     new NotificationController.WebhookLimits(1 << 20),
-                    new WebhookConfiguration.SmnSignatures(SmnSignatureVerifier.fromPem(pem, List.of())));
+                    new WebhookConfiguration.SmnSignatures(SmnSignatureVerifier.fromPem(pem, List.of())),
+                    new WebhookConfiguration.SnsMessages(null, null));
             ObjectNode good = signed("obs-smn-notification.json");
             ObjectNode unsigned = good.deepCopy();
             unsigned.remove("signature");
@@ -180,7 +181,7 @@ class SmnSignatureVerifierTests {
     }
 
     private static ResponseEntity<?> post(NotificationController controller, byte[] body) throws Exception {
-        return controller.receive("obs", new ByteArrayInputStream(body), null, null, null);
+        return controller.receive("obs", new ByteArrayInputStream(body), null, null, null, null);
     }
 
     @Test
