@@ -291,6 +291,9 @@ class InferenceServiceIntegrationTests {
                 e -> e.getRequestId().equals(requestId), Duration.ofSeconds(30));
         assertThat(truth.getTrueLabel()).isEqualTo("left");
         assertThat(truth.getModelName()).isEqualTo("points");
+        assertThat(kafka.awaitRecords(SluiceTopics.FEEDBACK, r -> r.value() != null
+                && new String(r.value(), StandardCharsets.ISO_8859_1).contains(requestId), 1, Duration.ofSeconds(10)).get(0).key())
+                .as("keyed by model, like the predictions: both reach the model's monitoring replica").isEqualTo("points");
         assertThat(send(HttpRequest.newBuilder(uri("/v2/models/points/feedback")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\":\"x\",\"trueLabel\":\"up\"}"))).statusCode()).isEqualTo(400);
     }

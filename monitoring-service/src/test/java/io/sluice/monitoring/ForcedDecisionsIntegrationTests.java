@@ -386,7 +386,7 @@ class ForcedDecisionsIntegrationTests {
                 requests.add(request);
                 if (i < labels) {
                     String truth = random.nextDouble() < right ? request.getPredictedClass() : "other";
-                    served.add(record(SluiceTopics.FEEDBACK, request.getRequestId(), Events.predictionFeedback()
+                    served.add(record(SluiceTopics.FEEDBACK, model, Events.predictionFeedback() // keyed by model, as inference-service keys it
                             .setHeader(Events.header().setOccurredAt(at(i, n)).build()).setModelName(model)
                             .setRequestId(request.getRequestId()).setTrueLabel(truth).build()));
                 }

@@ -106,6 +106,7 @@ class MonitoringServiceIntegrationTests {
         }
         PredictionServed labelled = served("healthy", "v1", RouteRole.STABLE, false, random);
         records.add(record(SluiceTopics.PREDICTIONS, "healthy", labelled));
+        // keyed by request id, as feedback was before it was keyed by model: re-keyed by the topology, still counted once
         records.add(record(SluiceTopics.FEEDBACK, labelled.getRequestId(), Events.predictionFeedback()
                 .setHeader(Events.header().setOccurredAt(Instant.now()).build()).setModelName("healthy")
                 .setRequestId(labelled.getRequestId()).setTrueLabel(labelled.getPredictedClass()).build()));

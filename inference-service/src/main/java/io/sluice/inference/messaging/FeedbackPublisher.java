@@ -7,7 +7,11 @@ import io.sluice.inference.domain.HostedVersion;
 import io.sluice.inference.domain.ModelHost;
 import io.sluice.platform.events.EventHeaders;
 
-/** Publishes the true label of an earlier request as {@link PredictionFeedback} keyed by request id, without waiting for the broker. */
+/**
+ * Publishes the true label of an earlier request as {@link PredictionFeedback} keyed by model name (the route's model; the
+ * request id is in the value), without waiting for the broker: keyed like {@code PredictionServed}, so a model's predictions
+ * and labels reach the same monitoring replica.
+ */
 @Component
 public class FeedbackPublisher {
 
@@ -28,7 +32,7 @@ public class FeedbackPublisher {
     public boolean publish(String model, String requestId, String trueLabel) {
         String correlation = host.versions(model).stream().filter(v -> v.info() != null && v.route().role().answers())
                 .map(HostedVersion::info).map(info -> info.lineage()).findFirst().orElse(model);
-        return outbox.offer(BINDING, requestId, PredictionFeedback.newBuilder()
+        return outbox.offer(BINDING, model, PredictionFeedback.newBuilder()
                 .setHeader(headers.start(correlation))
                 .setRequestId(requestId)
                 .setModelName(model)

@@ -11,15 +11,14 @@ import org.slf4j.LoggerFactory;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.platform.messaging.DeadLetterCustomizer;
 
 /**
  * Where records the topology cannot decode go: counted ({@code sluice_monitoring_bad_records_total}),
- * logged, and copied to {@code <topic>.dlt} with the reason in the {@code sluice-dlt-reason} header.
+ * logged, and copied to {@code <topic>.dlt} with the reason in platform's {@code sluice-dlt-reason} header
+ * ({@link DeadLetterCustomizer#REASON_HEADER}).
  */
 public final class BadRecords {
-
-    /** Header naming why a record was dead-lettered (the platform's convention). */
-    public static final String REASON_HEADER = "sluice-dlt-reason";
 
     private static final Logger log = LoggerFactory.getLogger(BadRecords.class);
 
@@ -39,7 +38,7 @@ public final class BadRecords {
         log.warn("skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
         try {
             ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(record.topic() + ".dlt", record.key(), record.value());
-            dead.headers().add(REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+            dead.headers().add(DeadLetterCustomizer.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));
             producer.send(dead).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("could not dead-letter {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());

@@ -1,9 +1,8 @@
 package io.sluice.monitoring.streams;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.Properties;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -11,21 +10,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.StreamJoined;
-import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,20 +36,28 @@ import io.sluice.monitoring.MonitoringProperties;
 import io.sluice.monitoring.domain.ModelWindow;
 import io.sluice.monitoring.domain.ServedRequest;
 import io.sluice.monitoring.domain.Strata;
+import io.sluice.platform.kafka.KafkaClients;
 
 /**
- * The Kafka Streams topology: PredictionServed per model and version in tumbling windows
- * ({@value #SERVED_WINDOWS}, pre-aggregated in memory by {@link WindowPreAggregator}); PredictionFeedback joined by request id
- * with the {@link ServedLabel} of its prediction (not the whole event) within the feedback window, then counted per model and version in the same windows
- * ({@value #FEEDBACK_WINDOWS}); and the routing table as a global table ({@value #DEPLOYMENT_STATE}).
- * It scales out by partitions: each instance holds the windows of the models whose partitions it owns.
+ * The Kafka Streams topology, one sub-topology over {@code sluice.predictions} and {@code sluice.feedback}, both keyed by
+ * model: PredictionServed per model and version in tumbling windows ({@value #SERVED_WINDOWS}, pre-aggregated in memory by
+ * {@link WindowPreAggregator}); PredictionFeedback joined with the {@link ServedLabel} of its prediction by model and request
+ * id within the feedback window ({@link FeedbackJoin}), counted per model and version in the same windows
+ * ({@value #FEEDBACK_WINDOWS}); and the routing table as a global table ({@value #DEPLOYMENT_STATE}). Feedback still keyed by
+ * request id (written before it was keyed by model) is sent back to its topic keyed by model. It scales out by partitions:
+ * the task of partition <i>n</i> holds every store of the models in partition <i>n</i>, so one instance analyses a model.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
 public class MonitoringTopology {
 
     static final String SERVED_WINDOWS = "served-windows";
-    static final String FEEDBACK_WINDOWS = "feedback-windows";
+    /** Feedback labels per model and version in the same windows (until this change a DSL store named feedback-windows). */
+    static final String FEEDBACK_WINDOWS = "labelled-windows";
+    /** Served labels waiting for their feedback, by model and request id. */
+    static final String SERVED_LABELS = "served-labels";
+    /** Feedback waiting for its prediction, by model and request id. */
+    static final String PENDING_FEEDBACK = "pending-feedback";
     static final String DEPLOYMENT_STATE = "deployment-state";
     /** How often pre-aggregated predictions are merged into the window store (the analysis sees them then). */
     static final java.time.Duration FLUSH_EVERY = java.time.Duration.ofMillis(100);
@@ -84,10 +86,8 @@ public class MonitoringTopology {
     }
 
     @Bean(destroyMethod = "close")
-    BadRecords badRecords(KafkaProperties kafka, MeterRegistry registry) {
-        Properties producer = new Properties();
-        producer.putAll(kafka.buildProducerProperties());
-        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
+    BadRecords badRecords(KafkaClients clients, MeterRegistry registry) {
+        Map<String, Object> producer = clients.producerConfig(); // security settings included, as every client outside the bindings
         producer.put(ProducerConfig.CLIENT_ID_CONFIG, "monitoring-service-dead-letters");
         return new BadRecords(new KafkaProducer<>(producer, new ByteArraySerializer(), new ByteArraySerializer()), registry);
     }
@@ -100,36 +100,48 @@ public class MonitoringTopology {
     /** Adds the topology to a builder; also used by the throughput benchmark. */
     public static KStream<String, PredictionServed> build(StreamsBuilder builder, MonitoringProperties properties) {
         MonitoringProperties.Topics topics = properties.topics();
-        TimeWindows windows = TimeWindows.ofSizeAndGrace(properties.window(), properties.grace());
         java.time.Duration retention = max(properties.retention(), properties.window().plus(properties.grace()));
 
-        KStream<String, PredictionServed> served = builder
-                .stream(topics.predictions(), Consumed.with(Serdes.String(), MonitoringSerdes.events()).withName("predictions"))
-                .filter((model, event) -> model != null && event instanceof PredictionServed, Named.as("only-served"))
-                .mapValues(event -> (PredictionServed) event, Named.as("as-served"));
+        // predictions and feedback are both keyed by model and read by one source: partition n of each goes to task n,
+        // which holds everything of the models in partition n (served windows, labels, labelled windows)
+        KStream<String, SpecificRecord> telemetry = builder
+                .stream(List.of(topics.predictions(), topics.feedback()), Consumed.with(Serdes.String(), MonitoringSerdes.events())
+                        .withName("telemetry"))
+                .filter((model, event) -> model != null && (event instanceof PredictionServed
+                        || event instanceof PredictionFeedback), Named.as("only-telemetry"));
 
+        // feedback written before it was keyed by model (keyed by request id) goes back to its topic keyed by model,
+        // so it reaches the model's task like any other label; nothing is lost
+        telemetry.filter((key, event) -> event instanceof PredictionFeedback feedback && !key.equals(feedback.getModelName()),
+                        Named.as("feedback-keyed-by-request"))
+                .selectKey((key, event) -> ((PredictionFeedback) event).getModelName(), Named.as("feedback-by-model"))
+                .to(topics.feedback(), Produced.with(Serdes.String(), MonitoringSerdes.events()).withName("feedback-rekeyed"));
+
+        KStream<String, PredictionServed> served = telemetry
+                .filter((model, event) -> event instanceof PredictionServed, Named.as("only-served"))
+                .mapValues(event -> (PredictionServed) event, Named.as("as-served"));
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(SERVED_WINDOWS, retention, properties.window(), false),
                 Serdes.String(), MonitoringSerdes.windows()).withCachingDisabled());
         served.process(() -> new WindowPreAggregator(SERVED_WINDOWS, properties.window(), properties.grace(), FLUSH_EVERY,
                 MAX_BUFFERED), Named.as("served-windows-aggregate"), SERVED_WINDOWS);
 
-        KStream<String, PredictionFeedback> feedback = builder
-                .stream(topics.feedback(), Consumed.with(Serdes.String(), MonitoringSerdes.events()).withName("feedback"))
-                .filter((requestId, event) -> requestId != null && event instanceof PredictionFeedback, Named.as("only-feedback"))
-                .mapValues(event -> (PredictionFeedback) event, Named.as("as-feedback"));
-
-        // only model, version and predicted class travel through the join (repartition topic and join store)
-        served.map((model, event) -> KeyValue.pair(event.getRequestId(), ServedLabel.of(event)), Named.as("served-label-by-request"))
-                .join(feedback, MonitoringTopology::label,
-                        JoinWindows.ofTimeDifferenceAndGrace(properties.feedbackWindow(), properties.grace()),
-                        StreamJoined.with(Serdes.String(), ServedLabel.serde(), MonitoringSerdes.events(PredictionFeedback.class))
-                                .withName("served-label-join"))
-                .map((requestId, labelled) -> labelled, Named.as("labelled-by-model"))
-                .groupByKey(Grouped.with("labelled", Serdes.String(), MonitoringSerdes.windows()))
-                .windowedBy(windows)
-                .reduce(ModelWindow::merge, Materialized.<String, ModelWindow, WindowStore<Bytes, byte[]>>as(FEEDBACK_WINDOWS)
-                        .withKeySerde(Serdes.String()).withValueSerde(MonitoringSerdes.windows()).withRetention(retention));
+        // only model, version and predicted class wait for their label (a ServedLabel, not the whole event)
+        java.time.Duration joinRetention = properties.feedbackWindow().multipliedBy(2).plus(properties.grace());
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(SERVED_LABELS, joinRetention, properties.feedbackWindow().multipliedBy(2), true),
+                Serdes.String(), ServedLabel.serde()).withCachingDisabled());
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(PENDING_FEEDBACK, joinRetention, properties.feedbackWindow().multipliedBy(2), true),
+                Serdes.String(), Serdes.String()).withCachingDisabled());
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(FEEDBACK_WINDOWS, retention, properties.window(), false),
+                Serdes.String(), MonitoringSerdes.windows()).withCachingDisabled());
+        telemetry.filter((model, event) -> event instanceof PredictionServed
+                                || event instanceof PredictionFeedback feedback && model.equals(feedback.getModelName()),
+                        Named.as("joinable"))
+                .process(() -> new FeedbackJoin(properties.feedbackWindow(), properties.window(), properties.grace()),
+                        Named.as("feedback-join"), SERVED_LABELS, PENDING_FEEDBACK, FEEDBACK_WINDOWS);
 
         builder.globalTable(topics.deploymentState(), Consumed.with(Serdes.String(), MonitoringSerdes.events()),
                 Materialized.<String, SpecificRecord, KeyValueStore<Bytes, byte[]>>as(DEPLOYMENT_STATE)
@@ -159,12 +171,6 @@ public class MonitoringTopology {
             case CLIENT_ERROR -> ServedRequest.Kind.CLIENT_ERROR;
             case OK, UNKNOWN -> ServedRequest.Kind.OK;
         };
-    }
-
-    private static KeyValue<String, ModelWindow> label(ServedLabel served, PredictionFeedback feedback) {
-        ModelWindow window = new ModelWindow();
-        window.slice(served.version(), served.revision()).addFeedback(Objects.equals(served.predictedClass(), feedback.getTrueLabel()));
-        return KeyValue.pair(served.model(), window);
     }
 
     private static java.time.Duration max(java.time.Duration a, java.time.Duration b) {
