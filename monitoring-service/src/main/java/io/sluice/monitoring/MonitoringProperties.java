@@ -52,7 +52,7 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
      * Topic names (set in application.yaml).
      *
      * @param predictions     PredictionServed, key model name
-     * @param feedback        PredictionFeedback, key request id
+     * @param feedback        PredictionFeedback, key model name (older records keyed by request id are re-keyed)
      * @param deploymentState DeploymentState (compacted), key model name
      * @param monitoring      where verdicts and DriftDetected go, key model name
      * @param training        where RetrainingRequested goes, key model name

@@ -15,8 +15,8 @@ import io.sluice.events.PredictionServed;
 
 /**
  * The part of a served prediction that its feedback label needs — model, version and predicted
- * class — which is all the feedback join re-partitions and keeps in its window store, instead of
- * the whole PredictionServed (header, input stats, ...) re-encoded as Avro for every prediction.
+ * class — which is all the feedback join keeps in its window store, instead of the whole
+ * PredictionServed (header, input stats, ...) re-encoded as Avro for every prediction.
  *
  * @param model          model name
  * @param version        model version
