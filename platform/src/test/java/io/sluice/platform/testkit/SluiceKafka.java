@@ -11,7 +11,6 @@ import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,20 +26,31 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import io.sluice.events.codec.EventCodec;
-import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.kafka.TopicCreator;
+import io.sluice.platform.kafka.TopicsProperties;
 
 /**
- * One embedded KRaft broker per test class, with every Sluice topic and its DLT, and helpers
- * to publish events and wait for them.
+ * One embedded KRaft cluster per test class, with every Sluice topic and its DLT created as the services
+ * create them ({@link TopicCreator}), and helpers to publish events and wait for them.
  *
  * <pre>{@code
- * @RegisterExtension static SluiceKafka kafka = new SluiceKafka();
+ * @RegisterExtension static SluiceKafka kafka = new SluiceKafka();          // one broker, one partition
+ * @RegisterExtension static SluiceKafka kafka = SluiceKafka.cluster(3);     // three brokers, 3 partitions, 3 replicas
  * @DynamicPropertySource static void kafka(DynamicPropertyRegistry r) { kafka.register(r); }
  * }</pre>
+ *
+ * A cluster has one KRaft controller (combined with broker 0) and {@code brokers} brokers. Not one
+ * controller per broker: with several controller voters, Kafka 4.1's followers send UpdateRaftVoter to the
+ * leader, the test kit's leader answers INVALID_REQUEST, and the followers' raft thread stops
+ * ("IllegalStateException: Received unexpected invalid request error" at
+ * {@code KafkaRaftClient.handleUpdateVoterResponse}); the leader then resigns and the quorum is gone —
+ * what spring-kafka's {@code EmbeddedKafkaKraftBroker(n)} (n controllers) does here every time.
  */
 public final class SluiceKafka implements BeforeAllCallback, AfterAllCallback {
 
@@ -50,7 +60,7 @@ public final class SluiceKafka implements BeforeAllCallback, AfterAllCallback {
     private final int brokers;
     private final int partitions;
     private final short replicationFactor;
-    private EmbeddedKafkaKraftBroker broker;
+    private KafkaClusterTestKit cluster;
     private KafkaProducer<String, byte[]> producer;
 
     public SluiceKafka() {
@@ -66,9 +76,25 @@ public final class SluiceKafka implements BeforeAllCallback, AfterAllCallback {
      * {@code replicationFactor} replicas, and the services are told the same (so they create nothing different).
      */
     public SluiceKafka(int brokers, int partitions, short replicationFactor) {
+        if (replicationFactor > brokers) {
+            throw new IllegalArgumentException(replicationFactor + " replicas need as many brokers, not " + brokers);
+        }
         this.brokers = brokers;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
+    }
+
+    /**
+     * {@code brokers} brokers; every topic with 3 partitions (at least), one replica on every broker (at most 3) and
+     * {@code min.insync.replicas} 2 when replicated: what the replica tests run on.
+     */
+    public static SluiceKafka cluster(int brokers) {
+        return new SluiceKafka(brokers, Math.max(3, brokers), (short) Math.min(3, brokers));
+    }
+
+    /** {@code min.insync.replicas} of every topic: 2 when replicated, so an acknowledged record is on two brokers. */
+    public int minInsyncReplicas() {
+        return replicationFactor > 1 ? 2 : 1;
     }
 
     @Override
@@ -76,26 +102,47 @@ public final class SluiceKafka implements BeforeAllCallback, AfterAllCallback {
         start();
     }
 
-    /** Starts the broker and creates the topics (idempotent; for use outside JUnit's lifecycle). */
+    /** Starts the cluster and creates the topics (idempotent; for use outside JUnit's lifecycle). */
     public synchronized SluiceKafka start() throws Exception {
-        if (broker != null) {
+        if (cluster != null) {
             return this;
         }
-        broker = new EmbeddedKafkaKraftBroker(brokers, partitions);
-        broker.brokerProperties(Map.of("auto.create.topics.enable", "true", "group.initial.rebalance.delay.ms", "0"));
-        broker.afterPropertiesSet();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            List<NewTopic> topics = new ArrayList<>();
-            for (SluiceTopics.Topic topic : SluiceTopics.ALL) {
-                NewTopic main = new NewTopic(topic.name(), partitions, replicationFactor);
-                if (topic.compacted()) {
-                    main.configs(Map.of("cleanup.policy", "compact"));
-                }
-                topics.add(main);
-                topics.add(new NewTopic(topic.deadLetter(), partitions, replicationFactor));
-            }
-            admin.createTopics(topics).all().get();
+        // a fault in the embedded servers must fail the test, never end the JVM (surefire would report a crash)
+        Exit.setExitProcedure((code, message) -> {
+            throw new IllegalStateException("embedded Kafka called exit(" + code + "): " + message);
+        });
+        Exit.setHaltProcedure((code, message) -> {
+            throw new IllegalStateException("embedded Kafka called halt(" + code + "): " + message);
+        });
+        TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumControllerNodes(1).setNumBrokerNodes(brokers).build();
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+        String internalReplicas = String.valueOf(replicationFactor);
+        Map.of("auto.create.topics.enable", "true",
+                "group.initial.rebalance.delay.ms", "0",
+                "num.partitions", String.valueOf(partitions),
+                "default.replication.factor", internalReplicas,
+                "offsets.topic.replication.factor", internalReplicas,
+                "offsets.topic.num.partitions", "5",
+                "transaction.state.log.replication.factor", internalReplicas,
+                "transaction.state.log.min.isr", String.valueOf(minInsyncReplicas()),
+                "delete.topic.enable", "true").forEach(builder::setConfigProp);
+        long began = System.nanoTime();
+        KafkaClusterTestKit started = builder.build();
+        try {
+            started.format();
+            started.startup();
+            started.waitForReadyBrokers();
+        } catch (Exception e) {
+            started.close();
+            throw e;
         }
+        cluster = started;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+            admin.createTopics(TopicCreator.newTopics(new TopicsProperties(true, partitions, replicationFactor, minInsyncReplicas())))
+                    .all().get();
+        }
+        System.out.printf("SluiceKafka: %d broker(s) up with every topic (%d partitions, %d replicas) in %d ms%n", brokers, partitions,
+                replicationFactor, (System.nanoTime() - began) / 1_000_000);
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -113,14 +160,19 @@ public final class SluiceKafka implements BeforeAllCallback, AfterAllCallback {
             producer.close(Duration.ofSeconds(5));
             producer = null;
         }
-        if (broker != null) {
-            broker.destroy();
-            broker = null;
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not stop the embedded Kafka cluster", e);
+            } finally {
+                cluster = null;
+            }
         }
     }
 
     public String bootstrapServers() {
-        return broker.getBrokersAsString();
+        return cluster.bootstrapServers();
     }
 
     /** Points Spring Kafka and the Spring Cloud Stream binder at this broker. */
@@ -129,18 +181,28 @@ public final class SluiceKafka implements BeforeAllCallback, AfterAllCallback {
         registry.add("spring.cloud.stream.kafka.binder.brokers", this::bootstrapServers);
         registry.add("sluice.kafka.topics.partitions", () -> partitions);
         registry.add("sluice.kafka.topics.replication-factor", () -> replicationFactor);
+        registry.add("sluice.kafka.topics.min-insync-replicas", this::minInsyncReplicas);
     }
 
     /** The same settings as command-line arguments, for services started with SpringApplication. */
     public List<String> arguments() {
         return List.of("--spring.kafka.bootstrap-servers=" + bootstrapServers(),
                 "--spring.cloud.stream.kafka.binder.brokers=" + bootstrapServers(),
-                "--sluice.kafka.topics.partitions=" + partitions, "--sluice.kafka.topics.replication-factor=" + replicationFactor);
+                "--sluice.kafka.topics.partitions=" + partitions, "--sluice.kafka.topics.replication-factor=" + replicationFactor,
+                "--sluice.kafka.topics.min-insync-replicas=" + minInsyncReplicas());
     }
 
-    /** The embedded cluster, to stop and start its brokers. */
-    public EmbeddedKafkaKraftBroker broker() {
-        return broker;
+    /** The embedded cluster (its brokers and controller). */
+    public KafkaClusterTestKit cluster() {
+        return cluster;
+    }
+
+    public int brokers() {
+        return brokers;
+    }
+
+    public short replicationFactor() {
+        return replicationFactor;
     }
 
     public int partitions() {
