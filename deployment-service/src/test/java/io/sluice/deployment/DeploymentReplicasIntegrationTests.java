@@ -38,7 +38,7 @@ import io.sluice.platform.messaging.OwnedPartitions;
 import io.sluice.platform.testkit.SluiceKafka;
 
 /**
- * Two deployment replicas on an embedded KRaft broker with 3 partitions per topic (a multi-node embedded cluster loses its raft quorum here: "Received unexpected invalid request error"). The first replica
+ * Two deployment replicas on a 3-broker embedded KRaft cluster, 3 partitions per topic on every broker. The first replica
  * (its own JVM) owns every model until the second joins; an operator command given to the second for a model the first owns
  * is executed by the first; then the first is killed with SIGKILL right after a round of verdicts was published. The second
  * takes its partitions over, rebuilds those releases from Kafka and walks every release to production; every decision
@@ -51,7 +51,7 @@ class DeploymentReplicasIntegrationTests {
     static final List<String> MODELS = IntStream.range(0, 6).mapToObj(i -> "replicated-" + i).toList();
 
     @RegisterExtension
-    static SluiceKafka kafka = new SluiceKafka(1, PARTITIONS, (short) 1);
+    static SluiceKafka kafka = SluiceKafka.cluster(PARTITIONS); // 3 brokers, 3 partitions, 3 replicas
 
     private final HttpClient http = HttpClient.newHttpClient();
 

@@ -33,7 +33,7 @@ import io.sluice.platform.storage.FileObjectStore;
 import io.sluice.platform.testkit.SluiceKafka;
 
 /**
- * Two evaluation replicas on an embedded KRaft broker with 3 partitions per topic (a multi-node embedded cluster loses its raft quorum here). Trained versions land in both replicas'
+ * Two evaluation replicas on a 3-broker embedded KRaft cluster, 3 partitions per topic on every broker. Trained versions land in both replicas'
  * training partitions; the first replica (its own JVM) is killed with SIGKILL as soon as it published its first decision,
  * while the rest of its versions are queued with their offsets committed. The second replica takes its partitions over,
  * resumes exactly those versions, and every version is decided exactly once; the registry on the survivor knows them all.
@@ -47,7 +47,7 @@ class EvaluationReplicasIntegrationTests {
             new EpochMetrics(2, 0.1, 0.98, 0.1, 0.98), STEADY);
 
     @RegisterExtension
-    static SluiceKafka kafka = new SluiceKafka(1, PARTITIONS, (short) 1);
+    static SluiceKafka kafka = SluiceKafka.cluster(PARTITIONS); // 3 brokers, 3 partitions, 3 replicas
 
     @Test
     void theSurvivingReplicaResumesTheVersionsOfAKilledOwnerAndEveryVersionIsDecidedOnce() throws Exception {
