@@ -21,7 +21,8 @@ import io.sluice.monitoring.streams.MonitoringStores;
 import io.sluice.platform.events.EventHeaders;
 
 /**
- * Every analysis interval, judges each canary (or shadow) in the routing table over its current
+ * Every analysis interval, judges each canary (or shadow) in the routing table whose partition this replica holds
+ * (no other replica judges it) over its current
  * release step — every window since the step started, requests served at the step's routing
  * revision or later — and publishes CanaryHealthy / CanaryDegraded once per step, CanaryInconclusive
  * periodically while the step stays undecided. Sends are synchronous; a step closes only once its
@@ -62,7 +63,7 @@ class CanaryWatch {
             return; // until the verdicts already published are known, a restarted instance would repeat them
         }
         Instant now = clock.instant();
-        for (Release release : stores.releases()) {
+        for (Release release : stores.ownedReleases()) { // the models whose partitions this instance holds: one analyses each
             try {
                 analyse(release, now);
             } catch (RuntimeException e) {

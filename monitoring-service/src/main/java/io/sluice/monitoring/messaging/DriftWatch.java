@@ -26,7 +26,8 @@ import io.sluice.monitoring.streams.MonitoringStores;
 import io.sluice.platform.events.EventHeaders;
 
 /**
- * Every drift interval, compares each production (stable) version's recent traffic with its
+ * Every drift interval, compares each production (stable) version's recent traffic — of the models whose partitions
+ * this replica holds — with its
  * training reference — from the model card, or else the version's own first window with enough
  * traffic — and publishes DriftDetected per kind found (at most once per kind per cooldown) and
  * RetrainingRequested (at most once per model per cooldown, never while a canary or shadow of the
@@ -69,7 +70,7 @@ class DriftWatch {
             return; // until the requests already published are known, a restarted instance would ignore their cooldown
         }
         Instant now = clock.instant();
-        for (Release release : stores.releases()) {
+        for (Release release : stores.ownedReleases()) { // the models whose partitions this instance holds: one analyses each
             if (release.stableVersion() == null) {
                 continue;
             }

@@ -23,7 +23,8 @@ import io.sluice.monitoring.streams.MonitoringStores;
 import io.sluice.platform.events.EventHeaders;
 
 /**
- * For {@code production-watch} after a promotion, judges the new production version's traffic since
+ * For {@code production-watch} after a promotion, judges the new production version's traffic (of the models whose
+ * partitions this replica holds) since
  * the promotion against its predecessor's traffic over the same length before it — error rate and
  * latency only, with the canary's sequential tests on the same kinds of work ({@link CanaryAnalyzer#analyzeAgainstPredecessor}) — and publishes CanaryDegraded with step -1 (the deployment-service rolls production back
  * to the predecessor) at most once per promotion. Healthy and undecided checks publish nothing.
@@ -65,7 +66,7 @@ class ProductionWatch {
             return;
         }
         Instant now = clock.instant();
-        for (Release release : stores.releases()) {
+        for (Release release : stores.ownedReleases()) { // the models whose partitions this instance holds: one analyses each
             try {
                 analyse(release, now);
             } catch (RuntimeException e) {

@@ -6,10 +6,15 @@ import java.util.List;
 import java.util.Optional;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -21,20 +26,74 @@ import org.springframework.stereotype.Component;
 import io.sluice.events.DeploymentState;
 import io.sluice.events.Route;
 import io.sluice.events.RouteRole;
+import io.sluice.monitoring.MonitoringProperties;
 import io.sluice.monitoring.domain.ModelWindow;
 import io.sluice.monitoring.domain.Release;
 
 /**
  * Reads the topology's state stores (interactive queries): the merged windows of a model over a
- * time range and the routing table. Empty results while the Streams application is not running.
+ * time range, the routing table, and who holds a model's windows — this instance when the task of
+ * the model's partition is one of its active tasks, else the instance Kafka Streams names for the key
+ * ({@code queryMetadataForKey}, from each instance's {@code application.server}). Empty results while
+ * the Streams application is not running.
  */
 @Component
 public class MonitoringStores {
 
-    private final StreamsBuilderFactoryBean streams;
+    /** Who holds a model's windows. */
+    public enum Holder { THIS_INSTANCE, ANOTHER_INSTANCE, UNKNOWN }
 
-    public MonitoringStores(StreamsBuilderFactoryBean streams) {
+    /**
+     * Where a model's windows are.
+     *
+     * @param holder this instance, another one (then {@code host} and {@code port} say where its HTTP API listens), or unknown
+     *               (not running, rebalancing, no such partition yet)
+     * @param host   the other instance's advertised host, null otherwise
+     * @param port   the other instance's HTTP port, -1 otherwise
+     */
+    public record Owner(Holder holder, String host, int port) {
+
+        static final Owner HERE = new Owner(Holder.THIS_INSTANCE, null, -1);
+        static final Owner UNKNOWN = new Owner(Holder.UNKNOWN, null, -1);
+    }
+
+    private final StreamsBuilderFactoryBean streams;
+    private final String predictions;
+
+    public MonitoringStores(StreamsBuilderFactoryBean streams, MonitoringProperties properties) {
         this.streams = streams;
+        this.predictions = properties.topics().predictions();
+    }
+
+    /** Where the model's windows are: the one instance that analyses the model and answers for it. */
+    public Owner owner(String model) {
+        try {
+            KafkaStreams running = running();
+            KeyQueryMetadata metadata = running.queryMetadataForKey(MonitoringTopology.SERVED_WINDOWS, model, Serdes.String().serializer());
+            if (metadata == null || metadata.partition() < 0 || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)) {
+                return Owner.UNKNOWN;
+            }
+            TopicPartition partition = new TopicPartition(predictions, metadata.partition());
+            boolean here = running.metadataForLocalThreads().stream().flatMap(thread -> thread.activeTasks().stream())
+                    .anyMatch(task -> task.topicPartitions().contains(partition));
+            if (here) {
+                return Owner.HERE;
+            }
+            HostInfo host = metadata.activeHost();
+            return host == null || host.port() <= 0 ? Owner.UNKNOWN : new Owner(Holder.ANOTHER_INSTANCE, host.host(), host.port());
+        } catch (IllegalStateException | StreamsException notReady) {
+            return Owner.UNKNOWN;
+        }
+    }
+
+    /** True when this instance holds the model's windows (and so alone analyses it). */
+    public boolean owns(String model) {
+        return owner(model).holder() == Holder.THIS_INSTANCE;
+    }
+
+    /** The models in the routing table whose windows this instance holds: the ones it analyses. */
+    public List<Release> ownedReleases() {
+        return releases().stream().filter(release -> owns(release.model())).toList();
     }
 
     /** Served and feedback aggregates of a model, merged over every window starting in [from, to]; empty when not queryable. */

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -65,9 +66,13 @@ public class MonitoringTopology {
 
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, MonitoringProperties properties,
-                                                        BadRecords badRecords) {
+                                                        BadRecords badRecords,
+                                                        @Value("${sluice.monitoring.advertised-host:localhost}") String advertisedHost,
+                                                        @Value("${server.port:8086}") int port) {
         Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties());
         config.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "monitoring-service");
+        // where this instance's HTTP API listens: another replica forwards GET /monitoring/{model} here for the models it holds
+        config.putIfAbsent(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedHost + ":" + port);
         config.put(StreamsConfig.STATE_DIR_CONFIG, properties.stateDir());
         config.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         config.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -15,19 +17,39 @@ import io.sluice.monitoring.domain.Check;
 import io.sluice.monitoring.domain.MonitoringBoard;
 import io.sluice.monitoring.domain.Verdict;
 import io.sluice.monitoring.domain.VersionStats;
+import io.sluice.monitoring.streams.MonitoringStores;
 
-/** {@code GET /monitoring/{model}}: the current aggregates per version (over the current release step) and the last verdict. */
+/**
+ * {@code GET /monitoring/{model}}: the current aggregates per version (over the current release step) and the last verdict,
+ * on any replica: the replica that holds the model's windows answers from its board, another one forwards the request to it
+ * ({@link OwnerForwarding}, with the caller's credentials).
+ */
 @RestController
 class MonitoringController {
 
     private final MonitoringBoard board;
+    private final MonitoringStores stores;
+    private final OwnerForwarding forwarding;
 
-    MonitoringController(MonitoringBoard board) {
+    MonitoringController(MonitoringBoard board, MonitoringStores stores, OwnerForwarding forwarding) {
         this.board = board;
+        this.stores = stores;
+        this.forwarding = forwarding;
     }
 
     @GetMapping("/monitoring/{model}")
-    ResponseEntity<Map<String, Object>> model(@PathVariable String model) {
+    ResponseEntity<?> model(@PathVariable String model, HttpServletRequest request) {
+        MonitoringStores.Owner owner = stores.owner(model);
+        switch (owner.holder()) {
+            case ANOTHER_INSTANCE:
+                if (!OwnerForwarding.forwarded(request)) { // a forwarded request is answered here: ownership just moved
+                    return forwarding.forward(owner, model, request);
+                }
+                break;
+            case THIS_INSTANCE:
+            case UNKNOWN:
+                break;
+        }
         return board.snapshot(model).<ResponseEntity<Map<String, Object>>>map(s -> ResponseEntity.ok(view(s,
                         board.production(model).orElse(null))))
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no monitoring data for model '" + model + "'"));

@@ -12,12 +12,14 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.sluice.monitoring.domain.MonitoringBoard;
 import io.sluice.monitoring.domain.VersionStats;
+import io.sluice.monitoring.streams.MonitoringStores;
 
 /**
  * Prometheus gauges per model and version over the current range of the board
  * ({@code sluice_monitoring_requests}, {@code _error_rate}, {@code _latency_p95_ms},
  * {@code _latency_p99_ms}, {@code _mean_confidence}, {@code _accuracy}), tagged with model, version
- * and role, plus {@code sluice_monitoring_verdict} (-1 degraded, 0 inconclusive, 1 healthy) per model.
+ * and role, plus {@code sluice_monitoring_verdict} (-1 degraded, 0 inconclusive, 1 healthy) per model; each replica
+ * reports the models whose windows it holds.
  */
 @Component
 class VersionMetrics {
@@ -25,11 +27,13 @@ class VersionMetrics {
     private record Gauge(MultiGauge gauge, ToDoubleFunction<VersionStats> value) {}
 
     private final MonitoringBoard board;
+    private final MonitoringStores stores;
     private final List<Gauge> gauges = new ArrayList<>();
     private final MultiGauge verdicts;
 
-    VersionMetrics(MonitoringBoard board, MeterRegistry registry) {
+    VersionMetrics(MonitoringBoard board, MonitoringStores stores, MeterRegistry registry) {
         this.board = board;
+        this.stores = stores;
         gauges.add(new Gauge(MultiGauge.builder("sluice.monitoring.requests").register(registry), VersionStats::requests));
         gauges.add(new Gauge(MultiGauge.builder("sluice.monitoring.error.rate").register(registry), VersionStats::errorRate));
         gauges.add(new Gauge(MultiGauge.builder("sluice.monitoring.latency.p95.ms").register(registry), s -> s.latencyQuantile(0.95)));
@@ -41,7 +45,10 @@ class VersionMetrics {
 
     @Scheduled(fixedDelayString = "${sluice.monitoring.analysis-interval:1s}")
     void refresh() {
-        var snapshots = board.all();
+        // only the models this replica holds: another replica reports (and analyses) the others, and a model whose
+        // windows moved away leaves no stale gauge here
+        var snapshots = new java.util.HashMap<>(board.all());
+        snapshots.keySet().removeIf(model -> !stores.owns(model));
         for (Gauge g : gauges) {
             List<MultiGauge.Row<?>> rows = new ArrayList<>();
             snapshots.forEach((model, s) -> s.versions().forEach((version, stats) -> {
