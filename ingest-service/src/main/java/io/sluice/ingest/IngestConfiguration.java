@@ -25,13 +25,14 @@ import io.sluice.ingest.domain.DatasetTracker;
 import io.sluice.ingest.domain.DatasetVersions;
 import io.sluice.ingest.domain.NotificationIntake;
 import io.sluice.ingest.domain.RawBucket;
-import io.sluice.ingest.messaging.DatasetOwnership;
+import io.sluice.ingest.messaging.DatasetOwner;
 import io.sluice.ingest.messaging.KafkaDatasetPublisher;
 import io.sluice.ingest.messaging.KafkaNotificationForwarder;
 import io.sluice.ingest.notifications.NotificationParser;
 import io.sluice.ingest.watch.FolderWatcher;
 import io.sluice.platform.datasets.Splits;
 import io.sluice.platform.events.EventHeaders;
+import io.sluice.platform.messaging.OwnedPartitions;
 import io.sluice.platform.security.LogSafe;
 import io.sluice.platform.storage.ObjectStore;
 
@@ -84,11 +85,18 @@ class IngestConfiguration {
         return new NotificationIntake(raw, tracker, forwarder);
     }
 
-    /** Which datasets this replica assembles; scans what it newly owns on every assignment. */
+    /**
+     * Which datasets this replica assembles (one owner per notifications partition, platform's {@link OwnedPartitions}); scans
+     * what it newly owns on every assignment.
+     */
+    @Bean
+    OwnedPartitions datasetOwnership(DatasetOwner owner) {
+        return owner.ownership();
+    }
+
     @Bean(destroyMethod = "close")
-    DatasetOwnership datasetOwnership(ObjectStore store, RawBucket raw, DatasetTracker tracker, IngestProperties properties) {
-        return new DatasetOwnership("storageNotifications-in-0", raw, tracker, new CompletedDatasets(store, raw, tracker),
-                properties.scanOnStart());
+    DatasetOwner datasetOwner(ObjectStore store, RawBucket raw, DatasetTracker tracker, IngestProperties properties) {
+        return new DatasetOwner("storageNotifications-in-0", raw, tracker, new CompletedDatasets(store, raw, tracker), properties.scanOnStart());
     }
 
     @Bean(destroyMethod = "close")

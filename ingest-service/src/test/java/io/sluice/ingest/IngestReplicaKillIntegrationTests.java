@@ -50,7 +50,7 @@ class IngestReplicaKillIntegrationTests {
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     @RegisterExtension
-    static SluiceKafka kafka = new SluiceKafka(3);
+    static SluiceKafka kafka = SluiceKafka.cluster(3); // 3 brokers, 3 partitions, 3 replicas
 
     @Test
     void theSurvivingReplicaPublishesOnceTheDatasetWhoseOwnerWasKilledMidAssembly() throws Exception {

@@ -30,18 +30,18 @@ import org.springframework.context.annotation.Primary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.events.DatasetReady;
 import io.sluice.events.DatasetRejected;
-import io.sluice.ingest.messaging.DatasetOwnership;
 import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.storage.FileObjectStore;
 import io.sluice.platform.storage.ObjectKeys;
 import io.sluice.platform.storage.ObjectStoreAdapter;
 import io.sluice.platform.storage.ObjectStores;
 import io.sluice.platform.storage.StoredObject;
+import io.sluice.platform.messaging.OwnedPartitions;
 import io.sluice.platform.testkit.SluiceKafka;
 
 /**
- * Two ingest replicas (two Spring contexts) on one bucket folder and an embedded KRaft broker whose
- * notifications topic has 3 partitions: each dataset is assembled by the replica owning its
+ * Two ingest replicas (two Spring contexts) on one bucket folder and a 3-broker embedded KRaft cluster whose
+ * notifications topic has 3 partitions on every broker: each dataset is assembled by the replica owning its
  * partition and published exactly once; a replica stopped in the middle of assembling a dataset
  * leaves it to the other, which publishes it once.
  */
@@ -55,7 +55,7 @@ class IngestReplicasIntegrationTests {
     static final CountDownLatch stopped = new CountDownLatch(1);
 
     @RegisterExtension
-    static SluiceKafka kafka = new SluiceKafka(3);
+    static SluiceKafka kafka = SluiceKafka.cluster(3); // 3 brokers, 3 partitions, 3 replicas
 
     private final FileObjectStore store = new FileObjectStore(DATA_DIR.resolve("buckets"));
     private final URI raw = store.bucket("sluice-local-raw-data");
@@ -149,8 +149,7 @@ class IngestReplicasIntegrationTests {
     }
 
     private static int ownedPartitions(ConfigurableApplicationContext replica) {
-        DatasetOwnership ownership = replica.getBean(DatasetOwnership.class);
-        return ownership.ownedPartitions().size();
+        return replica.getBean(OwnedPartitions.class).owned().size();
     }
 
     private static double completed(ConfigurableApplicationContext replica, String outcome) {

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.sluice.models.ModelPackage;
+import io.sluice.platform.messaging.OwnedPartitions;
 import io.sluice.platform.storage.ObjectStore;
 import io.sluice.training.djl.DjlTrainingBackend;
 import io.sluice.training.domain.ProductionModels;
@@ -17,7 +18,7 @@ import io.sluice.training.vertex.VertexAiTrainingBackend;
 import io.sluice.training.domain.TrainingListener;
 import io.sluice.training.domain.TrainingRuns;
 import io.sluice.training.journal.ObjectStoreRunJournal;
-import io.sluice.training.messaging.TrainingOwnership;
+import io.sluice.training.messaging.TrainingOwner;
 
 /** Builds the domain: the run journal, the local DJL backend and the run scheduler. */
 @Configuration(proxyBeanMethods = false)
@@ -63,8 +64,14 @@ class TrainingConfiguration {
      * restart, or when the previous owner left or died) and hands runs over before a revocation.
      */
     @Bean
-    TrainingOwnership trainingOwnership(TrainingRuns runs) {
-        return new TrainingOwnership("trainingWork-in-0", runs, java.time.Duration.ofSeconds(30));
+    TrainingOwner trainingOwner(TrainingRuns runs) {
+        return new TrainingOwner("trainingWork-in-0", runs, java.time.Duration.ofSeconds(30));
+    }
+
+    /** One owner per training-requests partition (platform's {@link OwnedPartitions}, the binder's rebalance listener). */
+    @Bean
+    OwnedPartitions trainingOwnership(TrainingOwner owner) {
+        return owner.ownership();
     }
 
     /** On shutdown, stops running runs (left unfinished in the journal) before the Kafka bindings stop. */

@@ -24,12 +24,12 @@ import io.sluice.events.TrainingProgressed;
 import io.sluice.events.TrainingStarted;
 import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.storage.FileObjectStore;
+import io.sluice.platform.messaging.OwnedPartitions;
 import io.sluice.platform.testkit.SluiceKafka;
-import io.sluice.training.messaging.TrainingOwnership;
 
 /**
- * Two training replicas on one set of buckets and an embedded KRaft broker with 3 partitions per
- * topic: the replica owning the model (its own JVM) is killed with SIGKILL between epochs 2 and 3;
+ * Two training replicas on one set of buckets and a 3-broker embedded KRaft cluster, 3 partitions per
+ * topic on every broker: the replica owning the model (its own JVM) is killed with SIGKILL between epochs 2 and 3;
  * the other replica, already running, takes the model's partition over, reads the run from the
  * journal in the object store, resumes it from its checkpoint there at epoch 3, and the run ends in
  * exactly one TrainingCompleted.
@@ -39,7 +39,7 @@ class TrainingReplicasIntegrationTests {
     static final int EPOCHS = 6;
 
     @RegisterExtension
-    static SluiceKafka kafka = new SluiceKafka(3);
+    static SluiceKafka kafka = SluiceKafka.cluster(3); // 3 brokers, 3 partitions, 3 replicas
 
     @Test
     void theSurvivingReplicaResumesTheRunOfAKilledOwnerFromTheObjectStoreAndCompletesItOnce() throws Exception {
@@ -70,7 +70,7 @@ class TrainingReplicasIntegrationTests {
             TrainingCompleted completed = kafka.await(SluiceTopics.TRAINING, TrainingCompleted.class,
                     e -> e.getDatasetVersion().equals(version), Duration.ofSeconds(180));
             assertThat(completed.getHistory()).extracting(EpochMetrics::getEpoch).containsExactly(1, 2, 3, 4, 5, 6);
-            assertThat(survivor.getBean(TrainingOwnership.class).ownedPartitions()).hasSize(3);
+            assertThat(survivor.getBean(OwnedPartitions.class).owned()).hasSize(3);
             Path journal = dataDir.resolve("buckets/sluice-local-staging/training/runs/" + runId + ".json");
             await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(journal).contains("\"state\" : \"COMPLETED\""));
 

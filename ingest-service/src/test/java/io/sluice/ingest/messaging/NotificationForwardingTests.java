@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.ingest.domain.DatasetTracker;
@@ -56,17 +55,6 @@ class NotificationForwardingTests {
 
             assertThat(forwarded).containsExactly("sluice-prod-raw-data/asl datasets/asl/A/1.png", "sluice-prod-raw-data/asl datasets/asl/A/1.png");
             assertThat(tracker.pending()).isEqualTo(1);
-        }
-    }
-
-    @Test
-    void placesADatasetOnThePartitionKafkasProducerPicksForItsKey() {
-        for (String dataset : List.of("asl", "digits", "churn", "d1", "d2", "d3", "a-very-long-dataset-name.v2")) {
-            byte[] key = raw.ownerKey(dataset).getBytes(StandardCharsets.UTF_8);
-            for (int partitions : new int[] {1, 3, 6, 7}) {
-                assertThat(DatasetOwnership.partition(raw.ownerKey(dataset), partitions))
-                        .isEqualTo(BuiltInPartitioner.partitionForKey(key, partitions));
-            }
         }
     }
 }

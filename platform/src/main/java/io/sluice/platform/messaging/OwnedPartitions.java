@@ -2,17 +2,20 @@ package io.sluice.platform.messaging;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.cloud.stream.binder.kafka.KafkaBindingRebalanceListener;
 
 import io.sluice.platform.events.DerivedState;
+import io.sluice.platform.kafka.Partitions;
 
 /**
  * One owner per key: the replica a consumer binding's group assigns partition <i>n</i> to owns every
@@ -22,7 +25,9 @@ import io.sluice.platform.events.DerivedState;
  * A binding that reads several topics ({@code consumer.multiplex: true}) with co-partitioned keys and
  * the range assignor gets the same partition numbers of every topic, so all inputs of one key reach
  * one owner. Not current while a rebuild runs or after one failed (the partitions are paused and the
- * consumer rejoins the group, so no record is handled without its state).
+ * consumer rejoins the group, so no record is handled without its state). {@link #owns(String)} says
+ * whether a key is owned here (the producers' partitioner over the partition count seen at assignment):
+ * what an owner asks while it adopts or hands over work, and what services ask before deciding.
  */
 public final class OwnedPartitions implements KafkaBindingRebalanceListener, DerivedState {
 
@@ -39,12 +44,16 @@ public final class OwnedPartitions implements KafkaBindingRebalanceListener, Der
 
         /** Drops the state of keys in these partition numbers: another replica owns them now. */
         void revoked(Set<Integer> partitions);
+
+        /** Called after every assignment of the binding, also one that brought nothing new (or nothing at all). */
+        default void rebalanced() {}
     }
 
     private final String name;
     private final String binding;
     private final Owner owner;
     private final Set<Integer> owned = new TreeSet<>();
+    private volatile int partitionCount;
     private volatile boolean rebuilding;
     private volatile String failure;
 
@@ -64,11 +73,18 @@ public final class OwnedPartitions implements KafkaBindingRebalanceListener, Der
         if (binding != null && !binding.equals(bindingName)) {
             return;
         }
+        if (!partitions.isEmpty()) {
+            List<PartitionInfo> infos = consumer.partitionsFor(partitions.iterator().next().topic());
+            if (infos != null && !infos.isEmpty()) {
+                partitionCount = infos.size();
+            }
+        }
         Set<Integer> numbers = numbers(partitions);
         synchronized (owned) {
             numbers.removeAll(owned);
         }
         if (numbers.isEmpty()) {
+            owner.rebalanced();
             return;
         }
         rebuilding = true;
@@ -92,6 +108,7 @@ public final class OwnedPartitions implements KafkaBindingRebalanceListener, Der
         } finally {
             rebuilding = false;
         }
+        owner.rebalanced();
     }
 
     @Override
@@ -115,6 +132,18 @@ public final class OwnedPartitions implements KafkaBindingRebalanceListener, Der
         synchronized (owned) {
             return owned.contains(number);
         }
+    }
+
+    /** Whether this replica owns a key now: the partition Kafka's producers write the key to is owned here. */
+    public boolean owns(String key) {
+        int partition = partitionOf(key);
+        return partition >= 0 && owns(partition);
+    }
+
+    /** The partition a key is written to, as Kafka's producers pick it; -1 before the first assignment. */
+    public int partitionOf(String key) {
+        int count = partitionCount;
+        return count > 0 ? Partitions.of(key, count) : -1;
     }
 
     /** The partition numbers this replica owns now. */
