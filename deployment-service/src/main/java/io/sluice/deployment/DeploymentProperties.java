@@ -27,7 +27,8 @@ import io.sluice.deployment.domain.Strategy;
  * @param stepDeadline           how long a step waits for such a verdict before the release holds with a ReleaseHeld event
  * @param deadlineCheckInterval  how often step deadlines are checked
  * @param recoveryTimeout        how long rebuilding the releases of newly owned partitions may retry before the consumer rejoins
- * @param publishTimeout         how long a decision's send is retried before the input fails (and is redelivered)
+ * @param publishTimeout         how long an operator command's send is retried before the call fails (a decision's send is
+ *                               retried until it succeeds)
  * @param commandWait            how long an operator call waits for the owner's outcome before answering 202 with the command id
  * @param verdictMemory          how many handled input event ids per model are remembered to drop duplicates
  */

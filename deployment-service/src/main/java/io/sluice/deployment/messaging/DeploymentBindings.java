@@ -14,9 +14,9 @@ import org.springframework.context.annotation.Configuration;
 import io.sluice.deployment.domain.ReleaseInput;
 import io.sluice.deployment.domain.ReleasePublisher;
 import io.sluice.deployment.domain.Releases;
-import io.sluice.deployment.DeploymentProperties;
 import io.sluice.events.ModelApproved;
 import io.sluice.events.OperatorCommandIssued;
+import io.sluice.platform.messaging.RetriedSends;
 
 /**
  * Feeds approvals, monitoring verdicts and operator commands of the models this replica owns into the release state machine and
@@ -33,9 +33,15 @@ class DeploymentBindings {
         return new ReleaseMapping(producer);
     }
 
+    /** Every send of this service, retried until it succeeds; readiness ({@code derivedState}) is DOWN while one fails. */
     @Bean
-    ReleasePublisher releasePublisher(StreamBridge bridge, ReleaseMapping mapping, MeterRegistry meters, DeploymentProperties properties) {
-        return new KafkaReleasePublisher(bridge, mapping, meters, properties.publishTimeout());
+    RetriedSends sends() {
+        return new RetriedSends("sends");
+    }
+
+    @Bean
+    ReleasePublisher releasePublisher(StreamBridge bridge, ReleaseMapping mapping, MeterRegistry meters, RetriedSends sends) {
+        return new KafkaReleasePublisher(bridge, mapping, meters, sends);
     }
 
     /**

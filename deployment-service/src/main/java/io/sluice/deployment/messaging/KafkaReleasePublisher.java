@@ -4,16 +4,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.Message;
 import org.springframework.messaging.support.MessageBuilder;
 
 import io.sluice.deployment.domain.ReleaseEvent;
 import io.sluice.deployment.domain.ReleasePublisher;
 import io.sluice.deployment.domain.RoutingTable;
+import io.sluice.platform.messaging.RetriedSends;
 
 /**
  * Publishes release events and routing-table entries through the output bindings (synchronous sends), keyed by model name. A
- * failed send is retried with backoff (100 ms doubling to 5 s) for up to {@code publishTimeout}, never dropped: the state
- * moves only after both writes succeeded, and the input is redelivered if they never do.
+ * failed send is retried with backoff until it succeeds, never dropped (platform's {@link RetriedSends}; readiness is DOWN
+ * meanwhile): the state moves only after both writes succeeded.
  */
 final class KafkaReleasePublisher implements ReleasePublisher {
 
@@ -25,13 +27,13 @@ final class KafkaReleasePublisher implements ReleasePublisher {
     private final StreamBridge bridge;
     private final ReleaseMapping mapping;
     private final MeterRegistry meters;
-    private final java.time.Duration publishTimeout;
+    private final RetriedSends sends;
 
-    KafkaReleasePublisher(StreamBridge bridge, ReleaseMapping mapping, MeterRegistry meters, java.time.Duration publishTimeout) {
+    KafkaReleasePublisher(StreamBridge bridge, ReleaseMapping mapping, MeterRegistry meters, RetriedSends sends) {
         this.bridge = bridge;
         this.mapping = mapping;
         this.meters = meters;
-        this.publishTimeout = publishTimeout;
+        this.sends = sends;
     }
 
     @Override
@@ -47,35 +49,10 @@ final class KafkaReleasePublisher implements ReleasePublisher {
     }
 
     private void send(String binding, String key, Object payload) {
-        send(bridge, binding, key, payload, publishTimeout);
+        sends.send(binding, () -> bridge.send(binding, message(key, payload)));
     }
 
-    /** One synchronous send, retried with backoff until it succeeds or {@code timeout} has passed. */
-    static void send(StreamBridge bridge, String binding, String key, Object payload, java.time.Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long backoff = 100;
-        while (true) {
-            RuntimeException failure;
-            try {
-                if (bridge.send(binding, MessageBuilder.withPayload(payload).setHeader(KafkaHeaders.KEY, key).build())) {
-                    return;
-                }
-                failure = new IllegalStateException("the binding refused the message");
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-            if (System.nanoTime() + backoff * 1_000_000 > deadline) {
-                throw new IllegalStateException("could not publish to " + binding + " within " + timeout + ": " + failure, failure);
-            }
-            org.slf4j.LoggerFactory.getLogger(KafkaReleasePublisher.class).warn("publishing to {} failed ({}); retrying in {} ms", binding,
-                    failure.toString(), backoff);
-            try {
-                Thread.sleep(backoff);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while publishing to " + binding, e);
-            }
-            backoff = Math.min(backoff * 2, 5000);
-        }
+    static Message<Object> message(String key, Object payload) {
+        return MessageBuilder.withPayload(payload).setHeader(KafkaHeaders.KEY, key).build();
     }
 }

@@ -13,6 +13,7 @@ import io.sluice.deployment.domain.Release;
 import io.sluice.deployment.domain.ReleaseEvent;
 import io.sluice.deployment.domain.ReleaseInput;
 import io.sluice.deployment.domain.Releases;
+import io.sluice.platform.messaging.RetriedSends;
 
 /**
  * What the operator API needs on any replica: every release (the owner's live state where this replica owns the model, else the
@@ -28,13 +29,16 @@ public final class OperatorCommands {
     private final ReleaseView view;
     private final StreamBridge bridge;
     private final ReleaseMapping mapping;
+    private final RetriedSends sends;
     private final Duration publishTimeout;
 
-    OperatorCommands(Releases owned, ReleaseView view, StreamBridge bridge, ReleaseMapping mapping, Duration publishTimeout) {
+    OperatorCommands(Releases owned, ReleaseView view, StreamBridge bridge, ReleaseMapping mapping, RetriedSends sends,
+                     Duration publishTimeout) {
         this.owned = owned;
         this.view = view;
         this.bridge = bridge;
         this.mapping = mapping;
+        this.sends = sends;
         this.publishTimeout = publishTimeout;
     }
 
@@ -56,9 +60,10 @@ public final class OperatorCommands {
         return owned.find(command.model()).isPresent() ? owned.preview(command) : view.releases().preview(command);
     }
 
-    /** Publishes the command (synchronously, retried) for the owner to execute. */
+    /** Publishes the command (synchronously, retried for up to {@code publishTimeout}: a caller waits) for the owner to execute. */
     public void issue(ReleaseInput.Command command, String role) {
-        KafkaReleasePublisher.send(bridge, BINDING, command.model(), mapping.toAvro(command, role), publishTimeout);
+        Object payload = mapping.toAvro(command, role);
+        sends.send(BINDING, () -> bridge.send(BINDING, KafkaReleasePublisher.message(command.model(), payload)), publishTimeout);
     }
 
     /** The events the command caused, once this replica has seen them; empty if it has not within {@code wait}. */

@@ -16,6 +16,7 @@ import io.sluice.deployment.domain.Releases;
 import io.sluice.events.codec.EventCodec;
 import io.sluice.platform.kafka.KafkaClients;
 import io.sluice.platform.messaging.OwnedPartitions;
+import io.sluice.platform.messaging.RetriedSends;
 
 /** One owner per model (partition ownership of the input group), the view every replica reads, and the step-deadline clock. */
 @Configuration(proxyBeanMethods = false)
@@ -39,8 +40,8 @@ class OwnershipConfiguration {
 
     @Bean
     OperatorCommands operatorCommands(Releases releases, ReleaseView view, StreamBridge bridge, ReleaseMapping mapping,
-                                      DeploymentProperties properties) {
-        return new OperatorCommands(releases, view, bridge, mapping, properties.publishTimeout());
+                                      RetriedSends sends, DeploymentProperties properties) {
+        return new OperatorCommands(releases, view, bridge, mapping, sends, properties.publishTimeout());
     }
 
     @Bean
