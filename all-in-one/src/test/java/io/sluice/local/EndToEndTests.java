@@ -57,9 +57,9 @@ import io.sluice.platform.events.SluiceTopics;
  */
 class EndToEndTests {
 
-    private static final String VERSION = "0.1.0-SNAPSHOT";
+    static final String VERSION = "0.1.0-SNAPSHOT";
     /** Where the service jars are: the repository root (the reactor builds them before all-in-one's tests). */
-    private static final Path HOME = Path.of(System.getProperty("sluice.e2e.home", "..")).toAbsolutePath().normalize();
+    static final Path HOME = Path.of(System.getProperty("sluice.e2e.home", "..")).toAbsolutePath().normalize();
     /**
      * While iterating on this test: {@code -Dsluice.e2e.attach=KAFKA_PORT,PORT_OFFSET,DATA_DIR} drives a stack
      * already started with {@link #fastSettings()} (see the README) instead of starting one, under a fresh model name.
@@ -328,7 +328,7 @@ class EndToEndTests {
         return Duration.between(from, to).toMillis() / 1000.0;
     }
 
-    private static int freePortPair() throws IOException {
+    static int freePortPair() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port;
             try (ServerSocket socket = new ServerSocket(0)) {
@@ -342,7 +342,7 @@ class EndToEndTests {
     }
 
     /** An offset that moves 8080-8086 onto free ports, so a developer's running stack is left alone. */
-    private static int freeOffset() throws IOException {
+    static int freeOffset() throws IOException {
         for (int offset = 11000; offset < 50000; offset += 100) {
             int o = offset;
             if (Service.ALL.stream().allMatch(s -> free(s.port(o)))) {

