@@ -48,7 +48,7 @@ import io.sluice.platform.kafka.Partitions;
 import io.sluice.platform.testkit.SluiceKafka;
 
 /**
- * Two monitoring replicas on an embedded KRaft broker with 3 partitions per topic, six canary releases (two models per
+ * Two monitoring replicas on a 3-broker embedded KRaft cluster (3 partitions per topic on every broker), six canary releases (two models per
  * partition) walking four steps. The first replica (its own JVM) judges step 0 of every model alone; the second joins and
  * takes some partitions, answers {@code GET /monitoring/{model}} for a model the first holds (forwarded to it), and the
  * two judge step 1 between them; the first is killed with SIGKILL as step 2's traffic arrives. The second takes its
@@ -63,7 +63,7 @@ class MonitoringReplicasIntegrationTests {
     static final List<String> MODELS = models();
 
     @RegisterExtension
-    static SluiceKafka kafka = new SluiceKafka(1, PARTITIONS, (short) 1);
+    static SluiceKafka kafka = SluiceKafka.cluster(PARTITIONS); // 3 brokers, 3 partitions, 3 replicas
 
     private final Random random = new Random(13);
     private final HttpClient http = HttpClient.newHttpClient();

@@ -36,7 +36,7 @@ class CanaryWatch {
     private final MonitoringStores stores;
     private final CanaryAnalyzer analyzer;
     private final VerdictGate gate;
-    private final EventHistory history;
+    private final DecisionHistory history;
     private final MonitoringBoard board;
     private final EventPublisher publisher;
     private final EventHeaders headers;
@@ -44,7 +44,7 @@ class CanaryWatch {
     private final Clock clock;
     private final java.util.Map<String, ReleaseStart> releaseStarts = new java.util.concurrent.ConcurrentHashMap<>();
 
-    CanaryWatch(MonitoringStores stores, CanaryAnalyzer analyzer, MonitoringMemory memory, EventHistory history, MonitoringBoard board,
+    CanaryWatch(MonitoringStores stores, CanaryAnalyzer analyzer, MonitoringMemory memory, DecisionHistory history, MonitoringBoard board,
                 EventPublisher publisher, EventHeaders headers, MonitoringProperties properties, Clock clock) {
         this.stores = stores;
         this.analyzer = analyzer;

@@ -43,7 +43,7 @@ class DriftWatch {
     private final DriftDetector detector;
     private final RetrainingCooldown retrainings;
     private final RetrainingCooldown drifts;
-    private final EventHistory history;
+    private final DecisionHistory history;
     private final EventPublisher publisher;
     private final EventHeaders headers;
     private final MonitoringProperties properties;
@@ -51,7 +51,7 @@ class DriftWatch {
     private final Map<String, DriftReference> firstWindows = new ConcurrentHashMap<>();
 
     DriftWatch(MonitoringStores stores, ModelCardReferences cards, DriftDetector detector, MonitoringMemory memory,
-               EventHistory history, EventPublisher publisher, EventHeaders headers, MonitoringProperties properties, Clock clock) {
+               DecisionHistory history, EventPublisher publisher, EventHeaders headers, MonitoringProperties properties, Clock clock) {
         this.stores = stores;
         this.cards = cards;
         this.detector = detector;

@@ -38,14 +38,14 @@ class ProductionWatch {
     private final CanaryAnalyzer analyzer;
     private final MonitoringMemory memory;
     private final VerdictGate gate;
-    private final EventHistory history;
+    private final DecisionHistory history;
     private final MonitoringBoard board;
     private final EventPublisher publisher;
     private final EventHeaders headers;
     private final MonitoringProperties properties;
     private final Clock clock;
 
-    ProductionWatch(MonitoringStores stores, CanaryAnalyzer analyzer, MonitoringMemory memory, EventHistory history,
+    ProductionWatch(MonitoringStores stores, CanaryAnalyzer analyzer, MonitoringMemory memory, DecisionHistory history,
                     MonitoringBoard board, EventPublisher publisher, EventHeaders headers, MonitoringProperties properties,
                     Clock clock) {
         this.stores = stores;
