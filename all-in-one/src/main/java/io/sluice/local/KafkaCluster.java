@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -18,14 +19,15 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 
-import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.kafka.TopicLayout;
 
 /**
  * The local stack's Kafka: one KRaft node, or {@code size} nodes that form one quorum (each node is
  * broker and controller), on consecutive port pairs from the first port: node {@code i} (1-based)
- * serves clients on {@code port + 2(i-1)} and its controller on the port after it. With three or
- * more nodes every topic is replicated three times and needs two in-sync replicas, so the cluster
- * keeps serving with one node down.
+ * serves clients on {@code port + 2(i-1)} and its controller on the port after it. Every Sluice topic
+ * has 6 partitions and min(3, nodes) replicas, and needs two in-sync replicas when replicated, so
+ * three nodes keep serving with one down ({@link #topics()}); every service process is told the same
+ * ({@link #serviceEnvironment}).
  *
  * <p>Layout: one node keeps its log in {@code <data-dir>/kafka} (as before clusters existed); a
  * cluster of N in {@code <data-dir>/kafka-N/broker-i}, so the two never share a log.
@@ -46,8 +48,9 @@ final class KafkaCluster {
         }
         String voters = java.util.stream.IntStream.rangeClosed(1, size)
                 .mapToObj(i -> i + "@localhost:" + (firstPort + 2 * (i - 1) + 1)).collect(Collectors.joining(","));
-        short replication = (short) Math.min(3, size);
-        int minInSync = size >= 3 ? 2 : 1;
+        TopicLayout topics = topics(size);
+        short replication = topics.replicationFactor();
+        int minInSync = topics.minInsyncReplicas();
         Properties settings = new Properties();
         settings.setProperty("controller.quorum.voters", voters);
         for (String key : List.of("offsets.topic.replication.factor", "transaction.state.log.replication.factor",
@@ -78,14 +81,29 @@ final class KafkaCluster {
         return nodes.stream().map(n -> "localhost:" + n.port()).collect(Collectors.joining(","));
     }
 
-    /** Replicas of each Sluice topic: 3, or fewer when the cluster is smaller. */
-    short replicationFactor() {
-        return (short) Math.min(3, nodes.size());
+    /**
+     * How the Sluice topics are laid out on this cluster: 6 partitions (as many as the services' default, so
+     * replicas share the work), replicas 3 or fewer when the cluster is smaller, and 2 in-sync replicas a write
+     * needs ({@code acks=all}) when replicated, else 1.
+     */
+    TopicLayout topics() {
+        return topics(nodes.size());
     }
 
-    /** In-sync replicas a write needs ({@code acks=all}): 2 with three or more nodes, else 1. */
-    int minInSyncReplicas() {
-        return nodes.size() >= 3 ? 2 : 1;
+    private static TopicLayout topics(int size) {
+        short replication = (short) Math.min(3, size);
+        return new TopicLayout(6, replication, replication > 1 ? 2 : 1);
+    }
+
+    /** The Kafka settings of every service process: where Kafka is, and the topic layout to create what is missing with. */
+    Map<String, String> serviceEnvironment() {
+        TopicLayout topics = topics();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("SLUICE_KAFKA", bootstrapServers());
+        env.put("SLUICE_KAFKA_PARTITIONS", String.valueOf(topics.partitions()));
+        env.put("SLUICE_KAFKA_REPLICATION_FACTOR", String.valueOf(topics.replicationFactor()));
+        env.put("SLUICE_KAFKA_MIN_INSYNC_REPLICAS", String.valueOf(topics.minInsyncReplicas()));
+        return env;
     }
 
     /** The log folder of the first node (the one a single-node stack has always had). */
@@ -112,11 +130,11 @@ final class KafkaCluster {
 
     /**
      * Waits until every node has joined and answers, then creates every Sluice topic and DLT that is
-     * missing, with the cluster's replication and {@code partitions} partitions.
+     * missing, laid out as {@link #topics()} says (platform's {@link TopicLayout}, as the services create them).
      *
      * @param gaveUp true once the supervisor has given up on a node: waiting longer is pointless
      */
-    void awaitReadyAndCreateTopics(Duration timeout, int partitions, BooleanSupplier gaveUp) throws InterruptedException, IOException {
+    void awaitReadyAndCreateTopics(Duration timeout, BooleanSupplier gaveUp) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
@@ -129,7 +147,7 @@ final class KafkaCluster {
                 if (joined < nodes.size()) {
                     throw new IllegalStateException(joined + " of " + nodes.size() + " brokers have joined");
                 }
-                createMissingTopics(admin, partitions);
+                createMissingTopics(admin);
                 return;
             } catch (ExecutionException | RuntimeException notYet) {
                 if (System.nanoTime() > deadline) {
@@ -140,23 +158,9 @@ final class KafkaCluster {
         }
     }
 
-    private void createMissingTopics(Admin admin, int partitions) throws InterruptedException, ExecutionException {
+    private void createMissingTopics(Admin admin) throws InterruptedException, ExecutionException {
         Set<String> existing = admin.listTopics().names().get();
-        Map<String, String> replicated = Map.of("min.insync.replicas", String.valueOf(minInSyncReplicas()));
-        List<NewTopic> missing = new ArrayList<>();
-        for (SluiceTopics.Topic topic : SluiceTopics.ALL) {
-            if (!existing.contains(topic.name())) {
-                NewTopic main = new NewTopic(topic.name(), partitions, replicationFactor()).configs(replicated);
-                if (topic.compacted()) {
-                    main.configs(Map.of("cleanup.policy", "compact", "min.cleanable.dirty.ratio", "0.1",
-                            "min.insync.replicas", String.valueOf(minInSyncReplicas())));
-                }
-                missing.add(main);
-            }
-            if (!existing.contains(topic.deadLetter())) {
-                missing.add(new NewTopic(topic.deadLetter(), partitions, replicationFactor()).configs(replicated));
-            }
-        }
+        List<NewTopic> missing = topics().newTopics().stream().filter(t -> !existing.contains(t.name())).toList();
         if (!missing.isEmpty()) {
             admin.createTopics(missing).all().get();
         }

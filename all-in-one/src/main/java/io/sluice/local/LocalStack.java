@@ -170,13 +170,11 @@ public final class LocalStack {
             brokers.add(supervisor.start(node.name(), "kafka", node.nodeId(), node.port(), log, () -> node.launch(launcher, log), node::listening));
         }
         files.point();
-        int partitions = options.replicas() > 1 ? 6 : 1;
         // at least 90 s; on a loaded machine three brokers need longer, as long as the services may take
         Duration timeout = options.healthTimeout().compareTo(Duration.ofSeconds(90)) > 0 ? options.healthTimeout() : Duration.ofSeconds(90);
-        cluster.awaitReadyAndCreateTopics(timeout, partitions,
-                () -> brokers.stream().anyMatch(b -> b.state() == Supervisor.State.FAILED));
-        System.out.printf("sluice: Kafka ready with the Sluice topics (%d partition(s), replication %d, min in-sync %d; %.1f s)%n",
-                partitions, cluster.replicationFactor(), cluster.minInSyncReplicas(), seconds(started));
+        cluster.awaitReadyAndCreateTopics(timeout, () -> brokers.stream().anyMatch(b -> b.state() == Supervisor.State.FAILED));
+        System.out.printf("sluice: Kafka ready with the Sluice topics (%d partitions, replication %d, min in-sync %d; %.1f s)%n",
+                cluster.topics().partitions(), cluster.topics().replicationFactor(), cluster.topics().minInsyncReplicas(), seconds(started));
     }
 
     private Supervisor.Child startService(Service service, int replica, Path jar, String token, Path logs) throws IOException {
@@ -203,11 +201,24 @@ public final class LocalStack {
             // what a replica keeps on local disk (model cache, stream state, …) is its own, as in a pod
             env.put("SLUICE_DATA_DIR", Files.createDirectories(options.dataDir().resolve("replicas").resolve(name)).toString());
         }
-        env.put("SLUICE_KAFKA", bootstrapServers);
+        env.putAll(kafkaEnvironment());
         env.put("SLUICE_ADMIN_TOKEN", token);
         String health = service.healthUrl(options.portOffset(), replica);
         return supervisor.start(name, service.module(), replica, service.port(options.portOffset(), replica), log, builder::start,
                 () -> "UP".equals(probe(health)));
+    }
+
+    /**
+     * Kafka settings for every service process: this stack's cluster, or when only services are added to a running stack,
+     * its Kafka with the layout a cluster of {@code --brokers} nodes has (the topics exist already).
+     */
+    Map<String, String> kafkaEnvironment() {
+        if (cluster != null) {
+            return cluster.serviceEnvironment();
+        }
+        Map<String, String> env = new LinkedHashMap<>(KafkaCluster.of(options.dataDir(), options.kafkaPort(), options.brokers()).serviceEnvironment());
+        env.put("SLUICE_KAFKA", bootstrapServers);
+        return env;
     }
 
     private List<String> jvmOptions(Service service) {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.kafka.Partitions;
 
 /** {@code ./sluice up --brokers 3 --broker-only}: a real 3-node KRaft quorum whose topics keep taking writes with one node down. */
 class KafkaClusterIntegrationTests {
@@ -47,7 +48,7 @@ class KafkaClusterIntegrationTests {
             assertThat(stack.processes()).extracting(c -> c.name).containsExactly("kafka-1", "kafka-2", "kafka-3");
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 TopicDescription datasets = admin.describeTopics(List.of(SluiceTopics.DATASETS)).allTopicNames().get().get(SluiceTopics.DATASETS);
-                assertThat(datasets.partitions()).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
+                assertThat(datasets.partitions()).hasSize(6).allSatisfy(p -> assertThat(p.replicas()).hasSize(3));
                 ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, SluiceTopics.DATASETS);
                 assertThat(admin.describeConfigs(List.of(topic)).all().get().get(topic).get("min.insync.replicas").value()).isEqualTo("2");
             }
@@ -69,7 +70,7 @@ class KafkaClusterIntegrationTests {
             Properties consumer = new Properties();
             consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             try (KafkaConsumer<String, String> in = new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer())) {
-                TopicPartition partition = new TopicPartition(SluiceTopics.DATASETS, 0);
+                TopicPartition partition = new TopicPartition(SluiceTopics.DATASETS, Partitions.of("digits", 6));
                 in.assign(List.of(partition));
                 in.seekToBeginning(List.of(partition));
                 List<String> read = new java.util.ArrayList<>();

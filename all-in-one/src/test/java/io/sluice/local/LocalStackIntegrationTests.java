@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.kafka.Partitions;
 import io.sluice.platform.local.LocalStackFile;
 
 /**
@@ -147,7 +148,7 @@ class LocalStackIntegrationTests {
         Properties consumer = new Properties();
         consumer.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + port);
         try (KafkaConsumer<String, String> in = new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition partition = new TopicPartition(SluiceTopics.DATASETS, 0);
+            TopicPartition partition = new TopicPartition(SluiceTopics.DATASETS, Partitions.of("digits", 6)); // 6 partitions, keyed
             in.assign(List.of(partition));
             in.seekToBeginning(List.of(partition));
             return in.poll(Duration.ofSeconds(20)).records(partition).stream().map(r -> r.value()).toList();

@@ -3,20 +3,16 @@ package io.sluice.platform.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-
-import io.sluice.platform.events.SluiceTopics;
 
 /**
  * Creates every Sluice topic and its {@code .dlt} that is missing when the service starts, before
@@ -40,20 +36,9 @@ public final class TopicCreator implements SmartInitializingSingleton {
         this.timeout = timeout;
     }
 
-    /** Every Sluice topic and its dead-letter topic as they should be created. */
+    /** Every Sluice topic and its dead-letter topic as they should be created ({@link TopicLayout}). */
     public static List<NewTopic> newTopics(TopicsProperties topics) {
-        List<NewTopic> all = new ArrayList<>();
-        for (SluiceTopics.Topic topic : SluiceTopics.ALL) {
-            all.add(newTopic(topic.name(), topic.compacted(), topics));
-            all.add(newTopic(topic.deadLetter(), false, topics));
-        }
-        return all;
-    }
-
-    private static NewTopic newTopic(String name, boolean compacted, TopicsProperties topics) {
-        return new NewTopic(name, topics.partitions(), topics.replicationFactor()).configs(Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
-                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(topics.minInsyncReplicas())));
+        return topics.layout().newTopics();
     }
 
     @Override

@@ -20,4 +20,10 @@ import org.springframework.validation.annotation.Validated;
 public record TopicsProperties(@DefaultValue("true") boolean create,
                                @DefaultValue("6") @Positive int partitions,
                                @DefaultValue("1") @Positive short replicationFactor,
-                               @DefaultValue("1") @Positive int minInsyncReplicas) {}
+                               @DefaultValue("1") @Positive int minInsyncReplicas) {
+
+    /** The layout topics are created with. */
+    public TopicLayout layout() {
+        return new TopicLayout(partitions, replicationFactor, minInsyncReplicas);
+    }
+}

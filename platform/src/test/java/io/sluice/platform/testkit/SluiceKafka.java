@@ -32,12 +32,11 @@ import org.apache.kafka.common.utils.Exit;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 import io.sluice.events.codec.EventCodec;
-import io.sluice.platform.kafka.TopicCreator;
-import io.sluice.platform.kafka.TopicsProperties;
+import io.sluice.platform.kafka.TopicLayout;
 
 /**
  * One embedded KRaft cluster per test class, with every Sluice topic and its DLT created as the services
- * create them ({@link TopicCreator}), and helpers to publish events and wait for them.
+ * create them ({@link TopicLayout}), and helpers to publish events and wait for them.
  *
  * <pre>{@code
  * @RegisterExtension static SluiceKafka kafka = new SluiceKafka();          // one broker, one partition
@@ -138,8 +137,7 @@ public final class SluiceKafka implements BeforeAllCallback, AfterAllCallback {
         }
         cluster = started;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            admin.createTopics(TopicCreator.newTopics(new TopicsProperties(true, partitions, replicationFactor, minInsyncReplicas())))
-                    .all().get();
+            admin.createTopics(new TopicLayout(partitions, replicationFactor, minInsyncReplicas()).newTopics()).all().get();
         }
         System.out.printf("SluiceKafka: %d broker(s) up with every topic (%d partitions, %d replicas) in %d ms%n", brokers, partitions,
                 replicationFactor, (System.nanoTime() - began) / 1_000_000);
