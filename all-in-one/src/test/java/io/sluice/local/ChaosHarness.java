@@ -63,14 +63,24 @@ public final class ChaosHarness {
 
     public static void main(String[] args) throws Exception {
         int versions = 3;
+        int brokers = 3;
+        int replicas = 2;
         boolean attach = false;
         long seed = 42;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--versions" -> versions = Integer.parseInt(args[++i]);
+                case "--brokers" -> brokers = Integer.parseInt(args[++i]);
+                case "--replicas" -> replicas = Integer.parseInt(args[++i]);
+                case "--small" -> { // a smoke run on a small machine: one broker, one replica each, one version
+                    versions = 1;
+                    brokers = 1;
+                    replicas = 1;
+                }
                 case "--attach" -> attach = true;
                 case "--seed" -> seed = Long.parseLong(args[++i]);
-                default -> throw new IllegalArgumentException("usage: ChaosHarness [--versions N] [--attach] [--seed S]");
+                default -> throw new IllegalArgumentException(
+                        "usage: ChaosHarness [--versions N] [--brokers B] [--replicas R] [--small] [--attach] [--seed S]");
             }
         }
         LocalStack own = null;
@@ -82,7 +92,7 @@ public final class ChaosHarness {
             int kafkaPort = LocalStackIntegrationTests.freePorts(6);
             int offset = LocalStackIntegrationTests.freePorts(1) - 8080;
             own = new LocalStack(new UpOptions(LocalStackIntegrationTests.HOME, dataDir, kafkaPort, List.of(), false, Duration.ofMinutes(15),
-                    offset, EndToEndTests.fastSettings(), 3, 2), dataDir);
+                    offset, EndToEndTests.fastSettings(), brokers, replicas), dataDir);
             own.start();
             file = LocalStackFile.read(dataDir).orElseThrow();
         }
