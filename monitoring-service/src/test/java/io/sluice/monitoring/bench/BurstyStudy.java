@@ -19,7 +19,9 @@ import io.sluice.monitoring.domain.VersionStats;
  * rules: each is run at a grid of settings, and of those whose false-rollback rate stays within
  * {@link #FALSE_ROLLBACK_BUDGET} (Sluice's own requirement) the threshold rules use the most
  * sensitive level and the Mann-Whitney judge the (alpha, tolerance) with the fastest detection
- * (tuned in its favour); the degradation cases report detection times with those settings.
+ * (tuned in its favour); the degradation cases report detection times with those settings. A
+ * clairvoyant CUSUM per metric ({@link #oracles}), tuned to the same budget, shows how fast any
+ * detector could be on this traffic, and so how large a speed-up over the others is possible at all.
  */
 final class BurstyStudy {
 
@@ -34,6 +36,18 @@ final class BurstyStudy {
     /** Kayenta settings: {alpha, tolerance}. */
     static final double[][] KAYENTA = grid(new double[] {0.2, 0.05, 0.01, 1e-3, 1e-5}, new double[] {0, 0.02, 0.05, 0.1});
     static final int ALPHAS_LENGTH = KAYENTA.length;
+    /** Thresholds of the oracle CUSUMs, most sensitive first. */
+    static final double[] ORACLE_H = thresholds(3, 16, 0.25);
+    static final int ORACLE_FROM = 1 + 2 * LEVELS + ALPHAS_LENGTH;
+    static final String[] ORACLE_METRICS = {"errors", "latency", "accuracy"};
+
+    private static double[] thresholds(double from, double to, double step) {
+        double[] h = new double[(int) Math.round((to - from) / step) + 1];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = from + i * step;
+        }
+        return h;
+    }
 
     private static double[][] grid(double[] alphas, double[] tolerances) {
         double[][] grid = new double[alphas.length * tolerances.length][];
@@ -46,7 +60,17 @@ final class BurstyStudy {
         return grid;
     }
 
-    record Case(String name, double errors, double latency, double accuracy, boolean healthy) {}
+    record Case(String name, double errors, double latency, double accuracy, boolean healthy) {
+
+        /** Whether the oracle of metric m (0 errors, 1 latency, 2 accuracy) is run: on the A/A case and on its own degradation. */
+        boolean oracleRuns(int m) {
+            return healthy || switch (m) {
+                case 0 -> errors != BASE_ERRORS;
+                case 1 -> latency != 1.0;
+                default -> accuracy != BASE_ACCURACY;
+            };
+        }
+    }
 
     /** Seconds from the degradation to rollback (NaN: never), rollback before it, promotion time. */
     record Outcome(double detectedAfter, boolean falseRollback, double promotedAt) {}
@@ -57,9 +81,19 @@ final class BurstyStudy {
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed ^ 0x9E3779B97F4A7C15L);
         int degradeAt = kase.healthy() ? Integer.MAX_VALUE : random.nextInt(120);
         CanaryAnalyzer analyzer = new CanaryAnalyzer(policy);
-        int rules = 1 + 2 * LEVELS + ALPHAS_LENGTH;
+        int rules = ORACLE_FROM + ORACLE_METRICS.length * ORACLE_H.length;
         Outcome[] outcomes = new Outcome[rules];
         int open = rules;
+        Outcome none = new Outcome(Double.NaN, false, Double.NaN);
+        for (int m = 0; m < ORACLE_METRICS.length; m++) {
+            if (!kase.oracleRuns(m)) {
+                for (int h = 0; h < ORACLE_H.length; h++) {
+                    outcomes[oracleSlot(m, h)] = none;
+                    open--;
+                }
+            }
+        }
+        double[] cusum = new double[ORACLE_METRICS.length];
 
         VersionStats canaryStep = new VersionStats();
         VersionStats stableStep = new VersionStats();
@@ -114,6 +148,14 @@ final class BurstyStudy {
                 }
             }
 
+            oracles(kase, t, degradeAt, canary, mc, cusum, outcomes);
+            for (int slot = ORACLE_FROM; slot < rules; slot++) {
+                if (outcomes[slot] == null && kase.healthy() && t == STEPS * 60) {
+                    outcomes[slot] = new Outcome(Double.NaN, false, t); // the same exposure as the rules judged every minute
+                }
+            }
+            open = (int) Arrays.stream(outcomes).filter(java.util.Objects::isNull).count();
+
             interval.merge(canary);
             record(canarySeries, filledCanary, t, mc);
             record(stableSeries, filledStable, t, ms);
@@ -158,13 +200,53 @@ final class BurstyStudy {
                 Arrays.fill(filledStable, 0);
             }
         }
-        Outcome none = new Outcome(Double.NaN, false, Double.NaN);
         for (int i = 0; i < rules; i++) {
             if (outcomes[i] == null) {
                 outcomes[i] = none;
             }
         }
         return outcomes;
+    }
+
+    static int oracleSlot(int metric, int h) {
+        return ORACLE_FROM + metric * ORACLE_H.length + h;
+    }
+
+    /**
+     * The clairvoyant reference: Page's CUSUM per metric on the canary's own per-second data, with
+     * the log-likelihood ratio of the exact degraded model against the exact healthy one (it knows
+     * stable's true rates and the size of the coming degradation, and needs no minimum sample):
+     * server errors 1 % → 5 % among the requests, latency every answer x1.5 knowing each answer's
+     * kind of work, wrong labels 10 % → 20 %. Page's CUSUM is optimal for a change at an unknown
+     * time (Lorden, Moustakides) and this one knows more than any real detector can, so its detection
+     * time, at thresholds tuned to the same A/A false-rollback budget, is a practical bound on what
+     * any detector can reach on this traffic.
+     */
+    private static void oracles(Case kase, int t, int degradeAt, VersionStats canary, BurstyTraffic.SecondMetrics mc, double[] cusum,
+                                Outcome[] outcomes) {
+        double e0 = BASE_ERRORS;
+        double e1 = 0.05;
+        double w0 = 1 - BASE_ACCURACY;
+        double w1 = 0.20;
+        long n = canary.requests();
+        long k = canary.errors();
+        long wrong = mc.labelled() - mc.correct();
+        double[] increments = {
+                k * Math.log(e1 / e0) + (n - k) * Math.log((1 - e1) / (1 - e0)),
+                mc.latencyShiftLlr(),
+                wrong * Math.log(w1 / w0) + mc.correct() * Math.log((1 - w1) / (1 - w0))};
+        for (int m = 0; m < ORACLE_METRICS.length; m++) {
+            if (!kase.oracleRuns(m)) {
+                continue;
+            }
+            cusum[m] = Math.max(0, cusum[m] + increments[m]);
+            for (int h = 0; h < ORACLE_H.length; h++) {
+                int slot = oracleSlot(m, h);
+                if (outcomes[slot] == null && cusum[m] >= ORACLE_H[h]) {
+                    outcomes[slot] = degradedAt(t, degradeAt);
+                }
+            }
+        }
     }
 
     /** Appends one second's points: 5xx share, mean latency of answered requests, share of wrong labels (each when defined). */
@@ -188,32 +270,40 @@ final class BurstyStudy {
         return t <= degradeAt ? new Outcome(Double.NaN, true, Double.NaN) : new Outcome(t - degradeAt, false, Double.NaN);
     }
 
-    static void run(int releases, long seed) {
-        CanaryPolicy policy = CanaryPolicy.defaults();
+    static void run(int releases, long seed, int aaReleases) {
+        CanaryPolicy policy = policy();
         List<Case> cases = List.of(new Case("healthy (A/A)", BASE_ERRORS, 1.0, BASE_ACCURACY, true),
                 new Case("error 1% -> 5%", 0.05, 1.0, BASE_ACCURACY, false),
                 new Case("latency p99 +50%", BASE_ERRORS, 1.5, BASE_ACCURACY, false),
                 new Case("accuracy 90% -> 80%", BASE_ERRORS, 1.0, 0.8, false));
-        System.out.printf(Locale.ROOT, "%nBursty study: %d releases per case, seed %d; canary %.0f req/s, stable %.0f req/s, %.0f%% server errors,"
-                        + " %.0f%% caller errors, bursts of big inputs (x%.0f slower, %.0f%% of requests, %.0f%% refusals) both sides see,"
-                        + " %.0f%% of answers labelled (accuracy %.0f%%); false-rollback budget %.1f%%%n", releases, seed, CANARY_RPS, STABLE_RPS,
-                100 * BASE_ERRORS, 100 * BurstyTraffic.CALLER_ERRORS, BurstyTraffic.BIG_SLOWDOWN, 100 * BurstyTraffic.BIG_SHARE_IN_BURST,
-                100 * BurstyTraffic.REFUSALS_IN_BURST, 100 * BurstyTraffic.LABELLED, 100 * BASE_ACCURACY, 100 * FALSE_ROLLBACK_BUDGET);
+        System.out.printf(Locale.ROOT, "%nBursty study: %d A/A releases and %d releases per degradation, seed %d; canary %.0f req/s, stable %.0f req/s,"
+                        + " %.0f%% server errors, %.0f%% caller errors, bursts of big inputs (x%.0f slower, %.0f%% of requests, %.0f%% refusals)"
+                        + " both sides see, %.0f%% of answers labelled (accuracy %.0f%%); false-rollback budget %.1f%%%n", aaReleases, releases, seed,
+                CANARY_RPS, STABLE_RPS, 100 * BASE_ERRORS, 100 * BurstyTraffic.CALLER_ERRORS, BurstyTraffic.BIG_SLOWDOWN,
+                100 * BurstyTraffic.BIG_SHARE_IN_BURST, 100 * BurstyTraffic.REFUSALS_IN_BURST, 100 * BurstyTraffic.LABELLED, 100 * BASE_ACCURACY,
+                100 * FALSE_ROLLBACK_BUDGET);
+        System.out.println("sluice: " + policy);
         long started = System.nanoTime();
         List<List<Outcome[]>> results = new ArrayList<>();
         for (int c = 0; c < cases.size(); c++) {
-            List<Outcome[]> perRelease = new ArrayList<>(releases);
-            for (int i = 0; i < releases; i++) {
+            int n = cases.get(c).healthy() ? aaReleases : releases;
+            List<Outcome[]> perRelease = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
                 perRelease.add(simulate(cases.get(c), seed * 1_000_003L + c * 10_007L + i, policy));
             }
             results.add(perRelease);
         }
         // calibration on the A/A case: the most sensitive setting of each rule within the budget
         List<Outcome[]> aa = results.get(0);
-        int flagger = pick(aa, 1, LEVELS, releases);
-        int argo = pick(aa, 1 + LEVELS, LEVELS, releases);
-        int kayenta = fastest(results, 1 + 2 * LEVELS, ALPHAS_LENGTH, releases);
-        System.out.println("A/A false rollbacks by setting (compared: flagger and argo at the first level within the budget, kayenta the fastest setting within it):");
+        int flagger = pick(aa, 1, LEVELS, aaReleases);
+        int argo = pick(aa, 1 + LEVELS, LEVELS, aaReleases);
+        int kayenta = fastest(results, 1 + 2 * LEVELS, ALPHAS_LENGTH, aaReleases);
+        int[] oracle = new int[ORACLE_METRICS.length];
+        for (int m = 0; m < oracle.length; m++) {
+            oracle[m] = pick(aa, oracleSlot(m, 0), ORACLE_H.length, aaReleases);
+        }
+        System.out.println("A/A false rollbacks by setting (compared: flagger and argo at the first level within the budget, kayenta the fastest"
+                + " setting within it, each oracle at its lowest threshold within it):");
         System.out.printf(Locale.ROOT, "  sluice: %s%n", falseRate(aa, 0));
         for (int k = 0; k < LEVELS; k++) {
             System.out.printf(Locale.ROOT, "  %-90s %s%s%n", ThresholdRule.flagger(k).settings(), falseRate(aa, 1 + k), k == flagger ? "  <- compared" : "");
@@ -226,26 +316,71 @@ final class BurstyStudy {
                     falseRate(aa, 1 + 2 * LEVELS + a),
                     a == kayenta ? "  <- compared" : "");
         }
+        for (int m = 0; m < oracle.length; m++) {
+            int chosen = oracle[m];
+            System.out.printf(Locale.ROOT, "  oracle CUSUM on %-8s (knows both models), over %d s: at h %.2f %s%s%n", ORACLE_METRICS[m], STEPS * 60,
+                    chosen < 0 ? ORACLE_H[ORACLE_H.length - 1] : ORACLE_H[chosen],
+                    falseRate(aa, oracleSlot(m, chosen < 0 ? ORACLE_H.length - 1 : chosen)),
+                    chosen > 0 ? String.format(Locale.ROOT, " (at h %.2f: %s)", ORACLE_H[chosen - 1], falseRate(aa, oracleSlot(m, chosen - 1))) : "");
+        }
         int[] slots = {0, flagger < 0 ? -1 : 1 + flagger, argo < 0 ? -1 : 1 + LEVELS + argo, kayenta < 0 ? -1 : 1 + 2 * LEVELS + kayenta};
         String[] names = {"sluice", "flagger", "argo", "kayenta"};
         System.out.printf(Locale.ROOT, "%-20s %-8s %10s %9s %9s %16s %16s%n", "case", "rule", "detected", "p50 s", "p95 s",
                 "false rollbacks", "promoted p50/p95");
         for (int c = 0; c < cases.size(); c++) {
+            Case kase = cases.get(c);
             double[] p95 = new double[slots.length];
             for (int r = 0; r < slots.length; r++) {
                 if (slots[r] < 0) {
-                    System.out.printf(Locale.ROOT, "%-20s %-8s no setting within the budget%n", cases.get(c).name(), names[r]);
+                    System.out.printf(Locale.ROOT, "%-20s %-8s no setting within the budget%n", kase.name(), names[r]);
                     p95[r] = Double.NaN;
                     continue;
                 }
-                p95[r] = print(cases.get(c), names[r], results.get(c), slots[r]);
+                p95[r] = print(kase, names[r], results.get(c), slots[r]);
             }
-            if (!cases.get(c).healthy()) {
-                System.out.printf(Locale.ROOT, "%-20s p95 speed-up of sluice: x%.1f vs flagger, x%.1f vs argo, x%.1f vs kayenta%n", "",
-                        p95[1] / p95[0], p95[2] / p95[0], p95[3] / p95[0]);
+            if (!kase.healthy()) {
+                int m = kase.errors() != BASE_ERRORS ? 0 : kase.latency() != 1.0 ? 1 : 2;
+                double oracleP95 = oracle[m] < 0 ? Double.NaN : print(kase, "oracle", results.get(c), oracleSlot(m, oracle[m]));
+                System.out.printf(Locale.ROOT, "%-20s p95 speed-up of sluice: x%.1f vs flagger, x%.1f vs argo, x%.1f vs kayenta;"
+                                + " the oracle's: x%.1f vs kayenta (a practical ceiling at this budget), sluice at %.0f%% of the oracle's speed%n", "",
+                        p95[1] / p95[0], p95[2] / p95[0], p95[3] / p95[0], p95[3] / oracleP95, 100 * oracleP95 / p95[0]);
             }
         }
         System.out.printf(Locale.ROOT, "(bursty study simulated in %.1f s)%n", (System.nanoTime() - started) / 1e9);
+    }
+
+    /**
+     * The service's defaults, or, for tuning runs (on other seeds than the reported ones), those with
+     * {@code -Dharness.policy=name=value,...} overriding components of {@link CanaryPolicy} by name.
+     */
+    static CanaryPolicy policy() {
+        CanaryPolicy defaults = CanaryPolicy.defaults();
+        String overrides = System.getProperty("harness.policy", "");
+        if (overrides.isBlank()) {
+            return defaults;
+        }
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        for (String pair : overrides.split(",")) {
+            String[] kv = pair.split("=", 2);
+            values.put(kv[0].trim(), kv[1].trim());
+        }
+        try {
+            var components = CanaryPolicy.class.getRecordComponents();
+            Object[] args = new Object[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                types[i] = components[i].getType();
+                String value = values.remove(components[i].getName());
+                args[i] = value == null ? components[i].getAccessor().invoke(defaults)
+                        : types[i] == long.class ? (Object) Long.parseLong(value) : (Object) Double.parseDouble(value);
+            }
+            if (!values.isEmpty()) {
+                throw new IllegalArgumentException("no such policy setting: " + values.keySet());
+            }
+            return CanaryPolicy.class.getDeclaredConstructor(types).newInstance(args);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The first setting (most sensitive first) whose A/A false-rollback rate is within the budget; -1 if none. */

@@ -49,7 +49,11 @@ final class BurstyTraffic {
      * aggregate: 5xx share (server errors and refusals) among all requests, mean latency of the
      * answered ones, and labels.
      */
-    record SecondMetrics(long requests, long fiveXx, double latencySum, long answered, long labelled, long correct) {}
+    record SecondMetrics(long requests, long fiveXx, double latencySum, long answered, long labelled, long correct,
+                         double latencyShiftLlr) {}
+
+    /** The slowdown the latency oracle knows (every latency times this in the degraded case). */
+    static final double ORACLE_SLOWDOWN = 1.5;
 
     /**
      * Adds {@code requests} requests of one version to {@code stats} and returns their metrics.
@@ -66,6 +70,8 @@ final class BurstyTraffic {
         long answered = 0;
         long labelled = 0;
         long correct = 0;
+        double shiftLlr = 0;
+        double delta = Math.log(ORACLE_SLOWDOWN);
         for (int i = 0; i < requests; i++) {
             boolean big = burst && random.nextDouble() < BIG_SHARE_IN_BURST;
             String stratum = big ? BIG : SMALL;
@@ -89,6 +95,10 @@ final class BurstyTraffic {
             if (ok) {
                 answered++;
                 latencySum += latency;
+                // log-likelihood ratio of "every latency x1.5" against "as usual" for this answer, knowing its kind of work:
+                // log-normal with the same sigma, log-median shifted by ln 1.5
+                double y = Math.log(latency) - Math.log((big ? BIG_SLOWDOWN : 1) * MEDIAN_MS);
+                shiftLlr += (y * y - (y - delta) * (y - delta)) / (2 * SIGMA * SIGMA);
                 if (random.nextDouble() < LABELLED) {
                     boolean right = random.nextDouble() < accuracy;
                     stats.addFeedback(right);
@@ -99,7 +109,7 @@ final class BurstyTraffic {
                 }
             }
         }
-        return new SecondMetrics(requests, fiveXx, latencySum, answered, labelled, correct);
+        return new SecondMetrics(requests, fiveXx, latencySum, answered, labelled, correct, shiftLlr);
     }
 
     /** A Poisson-distributed request count with the given mean (normal approximation above 50). */

@@ -28,7 +28,7 @@ import io.sluice.monitoring.domain.VersionStats;
  * Argo-style threshold rules and a Kayenta-style Mann-Whitney judge, each tuned to the same
  * false-rollback budget. Run:
  * {@code mvn -B -q -pl monitoring-service test-compile exec:java -Dexec.classpathScope=test
- * -Dexec.mainClass=io.sluice.monitoring.bench.CanaryHarness [-Dexec.args="200 42 [plain|bursty|both]"]}.
+ * -Dexec.mainClass=io.sluice.monitoring.bench.CanaryHarness [-Dexec.args="200 42 [plain|bursty|both] [A/A releases, default the first number]"]}.
  */
 public final class CanaryHarness {
 
@@ -55,7 +55,7 @@ public final class CanaryHarness {
             plain(canaries, seed);
         }
         if (!study.equals("plain")) {
-            BurstyStudy.run(canaries, seed);
+            BurstyStudy.run(canaries, seed, args.length > 3 ? Integer.parseInt(args[3]) : canaries);
         }
     }
 

@@ -33,6 +33,41 @@ class CanaryAnalyzerTests {
     }
 
     @Test
+    void failsACanaryWhoseP99IsThirtyPercentAboveStablesWhereTheFormerTailSettingsWereStillUndecided() {
+        // every latency x1.3: about 2.8 % of the canary's requests above stable's p99 + 10 %, against 1 % allowed
+        VersionStats canary = traffic(1000, 100, 1.3);
+        VersionStats stable = traffic(5400, 100, 1.0);
+        Check p99 = check(analyzer.analyze(canary, stable), "latency-p99");
+        // the SPRT by hand: count the canary's latencies above the limit the check reports (surely above it, and within the
+        // sketch's 1 % relative accuracy of it, where the sketch may count either way), then H0 1 %, H1 3 %
+        long surely = 0;
+        long near = 0;
+        for (int i = 0; i < 1000; i++) {
+            double u = (i * 0.618034) % 1.0;
+            double latency = 1.3 * 100 * Math.exp(0.4 * Math.sqrt(2) * inverseErf(2 * u - 1));
+            if (latency > p99.threshold() * 1.02) {
+                surely++;
+            } else if (latency > p99.threshold() / 1.02) {
+                near++;
+            }
+        }
+        long n = p99.candidateSamples();
+        assertThat(n).isEqualTo(1000);
+        assertThat(surely).isBetween(20L, 35L);
+        assertThat(p99.statistic()).isBetween(sprt(surely, n, 0.01, 0.03), sprt(surely + near, n, 0.01, 0.03));
+        assertThat(p99.decision()).isEqualTo(Decision.FAIL);
+
+        CanaryPolicy d = CanaryPolicy.defaults();
+        CanaryPolicy formerTail = new CanaryPolicy(d.minSamples(), d.alpha(), d.beta(), d.errorRateTolerance(), d.errorRateDegradation(),
+                d.errorRateCeiling(), 1.5, 4.0, d.latencyToleranceRatio(), d.latencyToleranceMs(), d.latencyCeilingMs(),
+                d.confidenceTolerance(), d.accuracyTolerance(), d.minLabels(), d.psiThreshold(), d.capacityTolerance(), d.minAgreement(),
+                d.minStepMillis());
+        Check former = check(new CanaryAnalyzer(formerTail).analyze(canary, stable), "latency-p99");
+        assertThat(former.statistic()).isBetween(sprt(surely, n, 0.015, 0.04), sprt(surely + near, n, 0.015, 0.04));
+        assertThat(former.decision()).isEqualTo(Decision.INCONCLUSIVE);
+    }
+
+    @Test
     void toleratesAFewMillisecondsOnAFastModelButNotTheSameSlowdownWithoutTolerance() {
         // stable p99 ≈ 18 ms, canary p99 ≈ 25 ms: a cold or busy JVM, not a regression a user notices
         VersionStats canary = traffic(600, 100, 0.1);
@@ -223,6 +258,11 @@ class CanaryAnalyzerTests {
 
     private static ServedRequest request(ServedRequest.Kind kind, double latencyMs, String stratum, String predictedClass) {
         return new ServedRequest(kind, latencyMs, stratum, predictedClass, Double.NaN, Map.of(), false, null, 0);
+    }
+
+    /** Wald's log-likelihood ratio of k events in n trials, H1 p1 against H0 p0, written out. */
+    private static double sprt(long k, long n, double p0, double p1) {
+        return k * Math.log(p1 / p0) + (n - k) * Math.log((1 - p1) / (1 - p0));
     }
 
     private static Check check(Verdict verdict, String metric) {
