@@ -2,6 +2,8 @@ package io.sluice.inference;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,6 +15,7 @@ import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import ai.djl.Device;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.inference.djl.DjlModelLoader;
 import io.sluice.inference.domain.BatchSettings;
@@ -37,8 +40,20 @@ class InferenceConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ModelLoader modelLoader(ObjectStore store, InferenceProperties properties) {
-        return new DjlModelLoader(new ModelPackage(store, properties.modelCacheDir()), Devices::best, properties.loadAttempts(),
-                properties.loadBackoff(), properties.maxImagePixels());
+        // resolved at start-up: a GPU asked for and absent stops the service here, never a silent CPU
+        Device device = device("sluice.inference.device", properties.device());
+        Map<String, Device> byModel = new HashMap<>();
+        properties.modelDevices().forEach((model, setting) -> byModel.put(model, device("sluice.inference.model-devices." + model, setting)));
+        return new DjlModelLoader(new ModelPackage(store, properties.modelCacheDir()), model -> byModel.getOrDefault(model, device),
+                properties.loadAttempts(), properties.loadBackoff(), properties.maxImagePixels());
+    }
+
+    private static Device device(String key, String setting) {
+        try {
+            return Devices.resolve(setting);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalStateException(key + "=" + setting + ": " + e.getMessage(), e);
+        }
     }
 
     @Bean(destroyMethod = "shutdownNow")

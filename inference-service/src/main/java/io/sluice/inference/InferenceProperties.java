@@ -3,10 +3,12 @@ package io.sluice.inference;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -14,6 +16,7 @@ import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import io.sluice.inference.domain.InputGuard;
+import io.sluice.models.Devices;
 
 /**
  * Settings of the inference-service (prefix {@code sluice.inference}).
@@ -42,6 +45,9 @@ import io.sluice.inference.domain.InputGuard;
  * @param inputTolerance     how far outside the trained range an input may lie, in range-widths beyond either end
  * @param retainRemoved      how long a ready version that left the routing table stays loaded, so a rollback to it is
  *                           served at once (default: monitoring's production watch)
+ * @param device             where versions run: {@code auto} (the first GPU when DJL sees one, else the CPU), {@code cpu},
+ *                           {@code gpu} or {@code gpu:N}; a GPU that is not there stops the service at start-up
+ * @param modelDevices       per model name, a device other than {@code device} (same values): spreads models over GPUs
  */
 @Validated
 @ConfigurationProperties("sluice.inference")
@@ -60,10 +66,15 @@ public record InferenceProperties(@NotNull Path modelCacheDir,
                                   @DefaultValue("1s") @NotNull Duration maxQueueWait,
                                   @DefaultValue("refuse") @NotNull InputGuard.Mode inputGuard,
                                   @DefaultValue("1.0") @DecimalMin("0") double inputTolerance,
-                                  @DefaultValue("10m") @NotNull Duration retainRemoved) {
+                                  @DefaultValue("10m") @NotNull Duration retainRemoved,
+                                  @DefaultValue("auto") @NotNull @Pattern(regexp = Devices.SETTING, message = Devices.SETTING_MESSAGE)
+                                  String device,
+                                  @DefaultValue Map<String, @NotNull @Pattern(regexp = Devices.SETTING, message = Devices.SETTING_MESSAGE)
+                                          String> modelDevices) {
 
     public InferenceProperties {
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().filter(k -> k != null && !k.isBlank()).toList();
+        modelDevices = modelDevices == null ? Map.of() : Map.copyOf(modelDevices);
     }
 
     /** The service never logs the keys. */
@@ -71,6 +82,7 @@ public record InferenceProperties(@NotNull Path modelCacheDir,
     public String toString() {
         return "InferenceProperties[modelCacheDir=" + modelCacheDir + ", maxBatchSize=" + maxBatchSize + ", maxQueueDelay="
                 + maxQueueDelay + ", queueCapacity=" + queueCapacity + ", maxQueueWait=" + maxQueueWait + ", inputGuard=" + inputGuard
-                + ", inputTolerance=" + inputTolerance + ", retainRemoved=" + retainRemoved + ", apiKeys=" + apiKeys.size() + " configured]";
+                + ", inputTolerance=" + inputTolerance + ", retainRemoved=" + retainRemoved + ", device=" + device + ", modelDevices="
+                + modelDevices + ", apiKeys=" + apiKeys.size() + " configured]";
     }
 }

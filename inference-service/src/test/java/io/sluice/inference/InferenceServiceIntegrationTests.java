@@ -191,10 +191,10 @@ class InferenceServiceIntegrationTests {
     void refusesATamperedArtifactAndSaysWhyItIsNotReady() throws Exception {
         publish("broken", 1, route("b1", RouteRole.STABLE, 100));
         HttpResponse<String> ready = awaitBody("/v2/models/broken/ready", "failed to load");
-        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.statusCode()).as("the protocol's 4xx for false").isEqualTo(400);
         assertThat(ready.body()).contains("parameters.params").contains("SHA-256");
         assertThat(get("/v2/models/broken").body()).contains("\"state\":\"FAILED\"");
-        assertThat(get("/v2/health/ready").statusCode()).isEqualTo(503);
+        assertThat(get("/v2/health/ready").statusCode()).isEqualTo(400);
         assertThat(get("/actuator/health/readiness").body()).contains("OUT_OF_SERVICE");
         HttpResponse<String> refused = infer("broken", TestModels.inferBody(8, 1), Map.of());
         assertThat(refused.statusCode()).isEqualTo(503);

@@ -18,18 +18,8 @@ final class Tensors {
      * pixels of image models are scaled from 0..255 to [0,1].
      */
     static List<float[]> rows(Payload.Tensor tensor, ModelInfo info) {
-        List<Integer> expected = info.inputShape();
         long[] shape = tensor.shape();
-        long[] one = expected.stream().mapToLong(Integer::longValue).toArray();
-        long rows;
-        if (Arrays.equals(shape, one)) {
-            rows = 1;
-        } else if (shape.length == one.length + 1 && Arrays.equals(Arrays.copyOfRange(shape, 1, shape.length), one) && shape[0] > 0) {
-            rows = shape[0];
-        } else {
-            throw new InvalidInputException("tensor shape " + Arrays.toString(shape) + " does not fit the model's input [-1, "
-                    + expected.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("") + "]");
-        }
+        long rows = info.rows(shape);
         int size = info.inputSize();
         if (tensor.data().length != rows * size) {
             throw new InvalidInputException("tensor shape " + Arrays.toString(shape) + " needs " + rows * size + " values, got "

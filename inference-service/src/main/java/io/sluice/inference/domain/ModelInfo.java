@@ -24,6 +24,23 @@ public record ModelInfo(List<String> classNames, List<Integer> inputShape, boole
         trainedRange = trainedRange == null ? List.of() : List.copyOf(trainedRange);
     }
 
+    /**
+     * Inputs a tensor of this shape holds: {@code [N, <input shape>]} holds N, exactly the input shape one.
+     *
+     * @throws InvalidInputException when the shape fits neither
+     */
+    public long rows(long[] shape) {
+        long[] one = inputShape.stream().mapToLong(Integer::longValue).toArray();
+        if (java.util.Arrays.equals(shape, one)) {
+            return 1;
+        }
+        if (shape.length == one.length + 1 && shape[0] > 0 && java.util.Arrays.equals(java.util.Arrays.copyOfRange(shape, 1, shape.length), one)) {
+            return shape[0];
+        }
+        throw new InvalidInputException("tensor shape " + java.util.Arrays.toString(shape) + " does not fit the model's input [-1, "
+                + inputShape.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("") + "]");
+    }
+
     /** Floats in one input. */
     public int inputSize() {
         return inputShape.stream().reduce(1, (a, b) -> a * b);

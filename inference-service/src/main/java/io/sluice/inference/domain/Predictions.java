@@ -83,6 +83,46 @@ public final class Predictions {
     }
 
     /**
+     * Refuses a tensor by its declared shape alone, before its values are read: more inputs than the version's queue can
+     * ever take (413) or a shape that does not fit the version's input (400), with the telemetry {@link #predict} would
+     * record. The version is the one {@link #predict} would choose (the pinned one, or the routed one when ready); does
+     * nothing when none is ready ({@link #predict} then decides).
+     *
+     * @param request the request as known before its body is read (no payload)
+     * @throws TooLargeException     when the shape holds more inputs than the version's queue takes
+     * @throws InvalidInputException when the shape does not fit the version's input
+     */
+    public void checkShape(InferenceRequest request, long[] shape) {
+        ModelRoutes routes = table.get(request.model()).orElse(null);
+        if (routes == null) {
+            return;
+        }
+        Route route = request.version() != null ? routes.route(request.version()).orElse(null)
+                : routes.pick(request.routingKey()).map(picked -> readyOrFallback(request.model(), routes, picked)).orElse(null);
+        ServedModel served = route == null ? null : host.served(request.model(), route.version()).orElse(null);
+        Batcher batcher = route == null ? null : host.batcher(request.model(), route.version()).orElse(null);
+        if (served == null || batcher == null) {
+            return;
+        }
+        Call call = new Call(request, routes.revision(), request.arrived());
+        long elements = 1;
+        for (long size : shape) {
+            elements *= size;
+        }
+        try {
+            long rows = served.info().rows(shape);
+            if (rows > batcher.capacity()) {
+                throw new TooLargeException("the request holds " + rows + " inputs; a version's queue takes at most "
+                        + batcher.capacity() + ": split it into smaller requests");
+            }
+        } catch (InvalidInputException e) {
+            long size = shape.length > served.info().inputShape().size() && shape[0] > 0 ? elements / shape[0] : elements;
+            telemetry.record(refused(call, request.requestId(), route, Outcome.CLIENT_ERROR, size, e.kind()));
+            throw e;
+        }
+    }
+
+    /**
      * Answers one request.
      *
      * @throws UnknownModelException  when the table names no such model or pinned version (404)

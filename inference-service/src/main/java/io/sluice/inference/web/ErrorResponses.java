@@ -25,6 +25,7 @@ import io.sluice.inference.domain.TooLargeException;
 import io.sluice.inference.domain.UnavailableException;
 import io.sluice.inference.domain.UnknownModelException;
 import io.sluice.platform.security.LogSafe;
+import io.sluice.platform.security.Problems;
 
 /**
  * Maps failures to RFC 9457 problem details ({@code application/problem+json}: {@code type}, {@code title},
@@ -109,9 +110,7 @@ class ErrorResponses {
     }
 
     private static ProblemDetail problem(HttpStatus status, String message) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, message == null ? status.getReasonPhrase() : message);
-        problem.setProperty("error", problem.getDetail()); // the KServe v2 error field
-        return problem;
+        return Problems.of(status, message == null ? status.getReasonPhrase() : message, null); // with KServe's error field
     }
 
     private static String firstLine(String message) {

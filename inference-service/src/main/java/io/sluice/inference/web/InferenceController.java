@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,6 +38,7 @@ import io.sluice.inference.domain.RoutingTable;
 import io.sluice.inference.domain.Scores;
 import io.sluice.inference.domain.UnknownModelException;
 import io.sluice.inference.messaging.FeedbackPublisher;
+import io.sluice.platform.security.Problems;
 
 /**
  * The Open Inference Protocol (KServe v2) REST API — health, server and model metadata, readiness,
@@ -51,6 +53,9 @@ class InferenceController {
     static final String VERSION_HEADER = "X-Sluice-Model-Version";
     static final String ROUTING_KEY_HEADER = "X-Sluice-Routing-Key";
     static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+    /** The protocol's 4xx for a readiness check that is false. */
+    static final HttpStatus NOT_READY = HttpStatus.BAD_REQUEST;
 
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:#-]{0,127}");
 
@@ -77,10 +82,14 @@ class InferenceController {
     }
 
     @GetMapping("/health/ready")
-    ResponseEntity<Map<String, Object>> ready() {
+    ResponseEntity<?> ready() {
         List<String> reasons = host.notReady(table.all().values());
-        return ResponseEntity.status(reasons.isEmpty() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-                .body(Map.of("ready", reasons.isEmpty(), "reasons", reasons));
+        if (!reasons.isEmpty()) {
+            ProblemDetail problem = notReady(String.join("; ", reasons));
+            problem.setProperty("reasons", reasons);
+            return ResponseEntity.status(NOT_READY).body(problem);
+        }
+        return ResponseEntity.ok(Map.of("ready", true, "reasons", reasons));
     }
 
     @GetMapping({"", "/"})
@@ -96,7 +105,7 @@ class InferenceController {
     }
 
     @GetMapping({"/models/{model}/ready", "/models/{model}/versions/{version}/ready"})
-    ResponseEntity<Map<String, Object>> modelReady(@PathVariable String model, @PathVariable(required = false) String version) {
+    ResponseEntity<?> modelReady(@PathVariable String model, @PathVariable(required = false) String version) {
         ModelRoutes routes = routes(model);
         String reason;
         if (version == null) {
@@ -111,16 +120,34 @@ class InferenceController {
                 case FAILED -> model + ":" + version + " failed to load: " + hosted.reason();
             };
         }
+        if (reason != null) {
+            ProblemDetail problem = notReady(reason);
+            problem.setProperty("name", model);
+            if (version != null) {
+                problem.setProperty("version", version);
+            }
+            problem.setProperty("reason", reason);
+            return ResponseEntity.status(NOT_READY).body(problem);
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", model);
         if (version != null) {
             body.put("version", version);
         }
-        body.put("ready", reason == null);
-        if (reason != null) {
-            body.put("reason", reason);
-        }
-        return ResponseEntity.status(reason == null ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).body(body);
+        body.put("ready", true);
+        return ResponseEntity.ok(body);
+    }
+
+    /**
+     * "Not ready" is a health answer, not a failure: the Open Inference Protocol says a health or readiness check answers
+     * 200 for true and a 4xx for false (Triton answers 400, as here); the body is a problem detail with the KServe
+     * {@code error} field and {@code ready: false}. Inference on a version that is not ready stays a retryable 503.
+     */
+    private static ProblemDetail notReady(String reason) {
+        ProblemDetail problem = Problems.of(NOT_READY, reason, null);
+        problem.setTitle("Not Ready");
+        problem.setProperty("ready", false);
+        return problem;
     }
 
     @PostMapping(path = {"/models/{model}/infer", "/models/{model}/versions/{version}/infer"},
@@ -135,7 +162,9 @@ class InferenceController {
         predictions.admit(() -> requestIdHeader != null && SAFE_ID.matcher(requestIdHeader).matches() ? requestIdHeader : requestId(null),
                 model, version, arrived);
         // streamed: the tensor's numbers go straight into a float[], never through a tree of boxed values
-        V2Tensors.Request request = V2Tensors.read(json.createParser(body));
+        // the declared shape is judged before the values are read: an oversized or misshaped tensor costs no parsing
+        V2Tensors.Request request = V2Tensors.read(json.createParser(body), (id, shape) -> predictions.checkShape(
+                new InferenceRequest(requestId(id != null ? id : requestIdHeader), model, version, routingKey, null, arrived), shape));
         String requestId = requestId(request.id() != null ? request.id() : requestIdHeader);
         Answer answer = predictions.predict(new InferenceRequest(requestId, model, version, routingKey, request.tensor(), arrived));
         return ResponseEntity.ok().header(VERSION_HEADER, answer.version()).header(REQUEST_ID_HEADER, requestId)

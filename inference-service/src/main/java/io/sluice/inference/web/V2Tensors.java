@@ -16,6 +16,7 @@ import io.sluice.inference.domain.Answer;
 import io.sluice.inference.domain.InvalidInputException;
 import io.sluice.inference.domain.Payload;
 import io.sluice.inference.domain.Scores;
+import io.sluice.inference.domain.TooLargeException;
 
 /**
  * Reads a KServe v2 inference request with a streaming parser, its {@code data} straight into a
@@ -34,6 +35,22 @@ final class V2Tensors {
     /** A parsed request: the caller's id (or null) and its one input tensor. */
     record Request(String id, Payload.Tensor tensor) {}
 
+    /**
+     * Judges a tensor by its declared shape as soon as the shape is read — before {@code data} when the shape comes first,
+     * as KServe clients send it — so an oversized or misshaped request is refused without parsing its values.
+     */
+    @FunctionalInterface
+    interface ShapeCheck {
+        ShapeCheck NONE = (id, shape) -> { };
+
+        /**
+         * @param id    the request's {@code id} when the body named it before its inputs, else null
+         * @param shape the declared shape: positive whole dimensions holding at most {@value #MAX_VALUES} values
+         * @throws InvalidInputException to refuse the request (a {@code TooLargeException} for 413)
+         */
+        void check(String id, long[] shape);
+    }
+
     private V2Tensors() {}
 
     /**
@@ -42,6 +59,16 @@ final class V2Tensors {
      * @throws InvalidInputException when the body is not JSON, or not a request with one valid tensor
      */
     static Request read(JsonParser parser) {
+        return read(parser, ShapeCheck.NONE);
+    }
+
+    /**
+     * Reads a v2 inference request body, handing the declared shape to {@code check} before the values are read; closes
+     * the parser.
+     *
+     * @throws InvalidInputException when the body is not JSON, not a request with one valid tensor, or refused by the check
+     */
+    static Request read(JsonParser parser, ShapeCheck check) {
         try (parser) {
             JsonToken token = parser.nextToken();
             if (token != JsonToken.START_OBJECT) {
@@ -54,7 +81,7 @@ final class V2Tensors {
                 token = parser.nextToken();
                 switch (name) {
                     case "id" -> id = token == JsonToken.VALUE_STRING ? parser.getString() : skip(parser, null);
-                    case "inputs" -> tensor = inputs(parser, token);
+                    case "inputs" -> tensor = inputs(parser, token, id, check);
                     default -> parser.skipChildren();
                 }
             }
@@ -67,11 +94,11 @@ final class V2Tensors {
         }
     }
 
-    private static Payload.Tensor inputs(JsonParser parser, JsonToken token) {
+    private static Payload.Tensor inputs(JsonParser parser, JsonToken token, String id, ShapeCheck check) {
         if (token != JsonToken.START_ARRAY || parser.nextToken() != JsonToken.START_OBJECT) {
             throw new InvalidInputException(ONE_TENSOR);
         }
-        Payload.Tensor tensor = tensor(parser);
+        Payload.Tensor tensor = tensor(parser, id, check);
         if (parser.nextToken() != JsonToken.END_ARRAY) {
             throw new InvalidInputException(ONE_TENSOR);
         }
@@ -79,7 +106,7 @@ final class V2Tensors {
     }
 
     /** One tensor object, the parser on its START_OBJECT; its properties may come in any order. */
-    private static Payload.Tensor tensor(JsonParser parser) {
+    private static Payload.Tensor tensor(JsonParser parser, String id, ShapeCheck check) {
         String datatype = null;
         long[] shape = null;
         String shapeText = null;
@@ -102,6 +129,7 @@ final class V2Tensors {
                     List<String> dims = new ArrayList<>();
                     shape = shape(parser, dims);
                     shapeText = dims.toString();
+                    check.check(id, shape); // before 'data' is read: a refused shape costs no parsing of its values
                 }
                 case "data" -> {
                     if (token != JsonToken.START_ARRAY) {
@@ -155,12 +183,12 @@ final class V2Tensors {
                     sizes.add((long) size);
                     product *= (long) size;
                     if (product > MAX_VALUES) {
-                        throw new InvalidInputException("the tensor is larger than " + MAX_VALUES + " values");
+                        throw tooLarge();
                     }
                     continue;
                 }
                 if (size == Math.rint(size) && size > MAX_VALUES) {
-                    throw new InvalidInputException("the tensor is larger than " + MAX_VALUES + " values");
+                    throw tooLarge();
                 }
             }
             valid = false;
@@ -169,6 +197,10 @@ final class V2Tensors {
             throw new InvalidInputException("shape must list positive integers, got " + dims);
         }
         return sizes.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static TooLargeException tooLarge() {
+        return new TooLargeException("the tensor is larger than " + MAX_VALUES + " values");
     }
 
     private static long product(long[] shape) {
@@ -216,7 +248,7 @@ final class V2Tensors {
         private void add(float value) {
             if (count == values.length) {
                 if (count >= MAX_VALUES) {
-                    throw new InvalidInputException("the tensor is larger than " + MAX_VALUES + " values");
+                    throw tooLarge();
                 }
                 values = Arrays.copyOf(values, (int) Math.min(MAX_VALUES, 2L * values.length));
             }

@@ -45,6 +45,7 @@ class DjlModelLoaderTests {
             assertThat(model.info().cacheDir()).isEqualTo(dir.resolve("cache").resolve("shapes").resolve("v1"));
             assertThat(model.info().sizeBytes()).isPositive();
             assertThat(model.info().inputShape()).containsExactly(1, 8, 8);
+            assertThat(model.info().device()).as("the configured device").isEqualTo(Device.cpu().toString());
             float[] image = model.inputs(new Payload.Image(TestModels.png(16, 16, 1))).get(0);
             List<float[]> rows = model.inputs(new Payload.Tensor(new float[128], new long[] {2, 1, 8, 8}, false));
             List<Scores> batch = model.predict(List.of(image, rows.get(0), rows.get(1)));
@@ -93,7 +94,7 @@ class DjlModelLoaderTests {
     }
 
     private DjlModelLoader loader(ObjectStore store, int attempts) {
-        return new DjlModelLoader(new ModelPackage(store, dir.resolve("cache")), Device::cpu, attempts, Duration.ofMillis(10), 1 << 20);
+        return new DjlModelLoader(new ModelPackage(store, dir.resolve("cache")), model -> Device.cpu(), attempts, Duration.ofMillis(10), 1 << 20);
     }
 
     /** A store whose first reads fail, as a flaky network would. */

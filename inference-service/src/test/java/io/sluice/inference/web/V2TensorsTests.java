@@ -15,6 +15,7 @@ import io.sluice.inference.domain.InvalidInputException;
 import io.sluice.inference.domain.Payload;
 import io.sluice.inference.domain.Role;
 import io.sluice.inference.domain.Scores;
+import io.sluice.inference.domain.TooLargeException;
 
 class V2TensorsTests {
 
@@ -95,6 +96,29 @@ class V2TensorsTests {
         assertThat(refusal("{\"inputs\":[{\"shape\":[\"a\"],\"datatype\":\"FP32\",\"data\":[1]}]}")).contains("positive integers");
         assertThat(refusal("{\"inputs\":[{\"shape\":[100000,100000],\"datatype\":\"FP32\",\"data\":[1]}]}"))
                 .contains("larger than " + V2Tensors.MAX_VALUES);
+        assertThatThrownBy(() -> read("{\"inputs\":[{\"shape\":[100000,100000],\"datatype\":\"FP32\",\"data\":[1]}]}"))
+                .as("a declared size over the limit is 413").isInstanceOf(TooLargeException.class);
+    }
+
+    @Test
+    void judgesTheDeclaredShapeBeforeReadingTheValues() {
+        List<long[]> seen = new java.util.ArrayList<>();
+        V2Tensors.ShapeCheck refuse = (id, shape) -> {
+            seen.add(shape);
+            throw new TooLargeException("the request holds " + shape[0] + " inputs (" + id + ")");
+        };
+        // the values after the shape are garbage and the body is cut off: a reader that went on would fail on them
+        String body = "{\"id\":\"r-9\",\"inputs\":[{\"name\":\"input\",\"shape\":[600,1,8,8],\"datatype\":\"FP32\",\"data\":[1,\"x\",";
+        assertThatThrownBy(() -> V2Tensors.read(JSON.createParser(body), refuse)).isInstanceOf(TooLargeException.class)
+                .hasMessage("the request holds 600 inputs (r-9)");
+        assertThat(seen).singleElement().satisfies(shape -> assertThat(shape).containsExactly(600, 1, 8, 8));
+
+        seen.clear();
+        V2Tensors.ShapeCheck accept = (id, shape) -> seen.add(shape);
+        V2Tensors.Request dataFirst = V2Tensors.read(JSON.createParser(
+                "{\"inputs\":[{\"data\":[1,2],\"datatype\":\"FP32\",\"shape\":[1,2]}]}"), accept);
+        assertThat(dataFirst.tensor().data()).containsExactly(1f, 2f);
+        assertThat(seen).as("a shape after the data is still judged").hasSize(1);
     }
 
     @Test

@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Writes RFC 9457 problem details ({@code application/problem+json}) where no controller runs: security's refusals
  * (401, 403, 429) and the body limit (413). Same fields as Spring MVC's {@link ProblemDetail}: {@code type},
- * {@code title}, {@code status}, {@code detail}, {@code instance}.
+ * {@code title}, {@code status}, {@code detail}, {@code instance} — plus {@code error}, the same text as {@code detail}: the
+ * field the Open Inference Protocol (KServe v2) gives its errors, so v2 clients read every refusal of every service.
  */
 public final class Problems {
 
@@ -22,9 +23,12 @@ public final class Problems {
 
     private Problems() {}
 
-    /** A problem detail for a status and a message, with the request path as {@code instance}. */
+    /** A problem detail for a status and a message (also as {@code error}), with the request path as {@code instance}. */
     public static ProblemDetail of(HttpStatus status, String detail, HttpServletRequest request) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        if (detail != null) {
+            problem.setProperty("error", detail);
+        }
         if (request != null) {
             problem.setInstance(java.net.URI.create(safePath(request.getRequestURI())));
         }
