@@ -49,7 +49,8 @@ class TrainingConfiguration {
                     io.github.resilience4j.retry.Retry.of("vertex-ai", VertexAiTrainingBackend.retryConfig(v.maxAttempts(), java.time.Duration.ofSeconds(1))),
                     io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("vertex-ai"), Clock.systemUTC());
         }
-        return new DjlTrainingBackend(store, models, properties.modelsBucket(), Clock.systemUTC(), properties.checkpointsUri());
+        return new DjlTrainingBackend(store, models, properties.modelsBucket(), Clock.systemUTC(), properties.checkpointsUri(),
+                device(properties.device()));
     }
 
     @Bean(destroyMethod = "close")
@@ -101,5 +102,14 @@ class TrainingConfiguration {
                 return Integer.MAX_VALUE; // stopped first
             }
         };
+    }
+
+    /** The device local runs train on, resolved at start-up: a GPU asked for and absent stops the service, never a silent CPU. */
+    static ai.djl.Device device(String setting) {
+        try {
+            return io.sluice.models.Devices.resolve(setting);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalStateException("sluice.training.device=" + setting + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import io.sluice.models.Devices;
+
 /**
  * Settings of the training-service (prefix {@code sluice.training}).
  *
@@ -28,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  * @param backend           where runs execute: {@code local} (DJL on this machine) or {@code modelarts}
  * @param modelarts         ModelArts settings, used when {@code backend} is {@code modelarts}
  * @param vertex            Vertex AI settings, used when {@code backend} is {@code vertex-ai}
+ * @param device            where local runs train: {@code auto} (the first GPU when DJL sees one, else the CPU), {@code cpu},
+ *                          {@code gpu} or {@code gpu:N}; a GPU that is not there stops the service at start-up
  */
 @Validated
 @ConfigurationProperties("sluice.training")
@@ -40,7 +44,9 @@ public record TrainingProperties(@NotNull URI modelsBucket,
                                  @DefaultValue Map<String, ModelOverrides> models,
                                  @DefaultValue("local") @jakarta.validation.constraints.Pattern(regexp = "local|modelarts|vertex-ai") String backend,
                                  @DefaultValue @Valid ModelArts modelarts,
-                                 @DefaultValue @Valid Vertex vertex) {
+                                 @DefaultValue @Valid Vertex vertex,
+                                 @DefaultValue("auto") @NotNull @jakarta.validation.constraints.Pattern(regexp = Devices.SETTING,
+                                         message = Devices.SETTING_MESSAGE) String device) {
 
     /** Where the run journal lives. */
     public URI runsUri() {

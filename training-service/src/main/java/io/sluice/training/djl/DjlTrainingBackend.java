@@ -73,18 +73,26 @@ public final class DjlTrainingBackend implements TrainingBackend {
     private final URI modelsBucket;
     private final Clock clock;
     private final RunCheckpoints checkpoints;
+    private final Device device;
 
     /** A trainer without checkpoints: an interrupted run starts again from its first epoch. */
     public DjlTrainingBackend(ObjectStore store, ModelPackage models, URI modelsBucket, Clock clock) {
         this(store, models, modelsBucket, clock, (URI) null);
     }
 
+    /** On the device {@code auto} names: the first GPU when DJL sees one, else the CPU. */
+    public DjlTrainingBackend(ObjectStore store, ModelPackage models, URI modelsBucket, Clock clock, URI checkpoints) {
+        this(store, models, modelsBucket, clock, checkpoints, Devices.best());
+    }
+
     /**
      * @param checkpoints prefix in the object store of the runs' checkpoints ({@code <runId>/}), ending with '/': every epoch
      *                    is checkpointed there and an interrupted run resumes after its last checkpoint, on any replica;
      *                    null for no checkpoints
+     * @param device      where the networks train ({@code sluice.training.device}, resolved at start-up)
      */
-    public DjlTrainingBackend(ObjectStore store, ModelPackage models, URI modelsBucket, Clock clock, URI checkpoints) {
+    public DjlTrainingBackend(ObjectStore store, ModelPackage models, URI modelsBucket, Clock clock, URI checkpoints, Device device) {
+        this.device = device;
         this.store = store;
         this.models = models;
         this.modelsBucket = modelsBucket;
@@ -120,7 +128,6 @@ public final class DjlTrainingBackend implements TrainingBackend {
         for (int i = 0; i < train.size(); i++) {
             profile.add(train.inputs().get(i), manifest.classNames().get(train.labels()[i]));
         }
-        Device device = Devices.best();
         Engine.getInstance().setRandomSeed((int) settings.seed());
         String fingerprint = fingerprint(job, manifest, input, architecture);
         Optional<RunCheckpoints.Resumed> resumed = checkpoints == null ? Optional.empty() : checkpoints.read(job.runId(), fingerprint);

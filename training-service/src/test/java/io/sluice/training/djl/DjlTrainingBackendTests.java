@@ -52,7 +52,7 @@ class DjlTrainingBackendTests {
         training = store.bucket("training");
         modelsBucket = store.bucket("models");
         models = new ModelPackage(store, temp.resolve("cache"));
-        backend = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC());
+        backend = new DjlTrainingBackend(store, models, modelsBucket, Clock.systemUTC(), null, io.sluice.models.Devices.resolve("cpu"));
     }
 
     static ModelSettings settings(int epochs) {
