@@ -50,8 +50,8 @@ import io.sluice.platform.testkit.SluiceKafka;
 /**
  * Two monitoring replicas on a 3-broker embedded KRaft cluster (3 partitions per topic on every broker), six canary releases (two models per
  * partition) walking four steps. The first replica (its own JVM) judges step 0 of every model alone; the second joins and
- * takes some partitions, answers {@code GET /monitoring/{model}} for a model the first holds (forwarded to it), and the
- * two judge step 1 between them; the first is killed with SIGKILL as step 2's traffic arrives. The second takes its
+ * takes some partitions, answers {@code GET /monitoring/{model}} for a model the first holds (forwarded to it) while it
+ * has nothing of that model itself (it does not analyse it), and the two judge step 1 between them; the first is killed with SIGKILL as step 2's traffic arrives. The second takes its
  * partitions over (windows restored from the changelogs) and judges steps 2 and 3 of every model: each step of each model
  * gets exactly one verdict.
  */
@@ -61,6 +61,8 @@ class MonitoringReplicasIntegrationTests {
     static final int PARTITIONS = 3;
     static final int STEPS = 4;
     static final List<String> MODELS = models();
+    /** The header that marks a request as forwarded by another replica (web/OwnerForwarding). */
+    static final String FORWARDED = "X-Sluice-Forwarded";
 
     @RegisterExtension
     static SluiceKafka kafka = SluiceKafka.cluster(PARTITIONS); // 3 brokers, 3 partitions, 3 replicas
@@ -91,6 +93,11 @@ class MonitoringReplicasIntegrationTests {
             assertThat(view.statusCode()).as(view.body()).isEqualTo(200);
             assertThat(view.body()).as("answered by the replica holding %s, which judged its step 0", elsewhere)
                     .contains("\"model\":\"" + elsewhere + "\"", "\"outcome\":\"HEALTHY\"");
+
+            // the second replica does not analyse what it does not hold: asked itself (a request marked as forwarded is not
+            // forwarded again), it has nothing on that model
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                    .until(() -> get(secondPort, elsewhere, FORWARDED).statusCode() == 404);
 
             step(1);
             awaitVerdicts(1);
@@ -187,9 +194,13 @@ class MonitoringReplicasIntegrationTests {
         return new ProducerRecord<>(topic, key, kafka.codec().encode(event));
     }
 
-    private HttpResponse<String> get(int port, String model) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/monitoring/" + model))
-                .header("Authorization", "Bearer admin-secret").build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> get(int port, String model, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/monitoring/" + model))
+                .header("Authorization", "Bearer admin-secret");
+        for (String header : headers) {
+            request.header(header, "1");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The first replica in a JVM of its own (this test's class path), so it can be killed with SIGKILL. */
