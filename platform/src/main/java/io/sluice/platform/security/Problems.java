@@ -65,7 +65,8 @@ public final class Problems {
         write(response, of(status, detail, request));
     }
 
-    private static String safePath(String path) {
+    /** A path as a valid URI reference: characters outside printable ASCII (and a few more) percent-encoded. */
+    static String safePath(String path) {
         if (path == null) {
             return "/";
         }

@@ -31,7 +31,8 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
  */
 @AutoConfiguration(beforeName = {"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration",
         "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
-        "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration"})
+        "org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+        "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(SecurityFilterChain.class)
 @EnableConfigurationProperties(SecurityProperties.class)
@@ -122,5 +123,32 @@ public class SluiceSecurityAutoConfiguration {
     @Bean
     ProblemAdvice sluiceProblemAdvice() {
         return new ProblemAdvice();
+    }
+
+    /** {@code /error} as a problem detail (Spring Boot's error controller backs off). */
+    @Bean
+    @ConditionalOnMissingBean(org.springframework.boot.webmvc.error.ErrorController.class)
+    ProblemErrorController sluiceErrorController() {
+        return new ProblemErrorController();
+    }
+
+    /** Tomcat's own refusals as problem details: its error report valves on the host are replaced once the context starts. */
+    @Bean
+    @ConditionalOnClass(name = "org.apache.catalina.startup.Tomcat")
+    org.springframework.boot.web.server.WebServerFactoryCustomizer<org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory>
+            sluiceProblemErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> context.addLifecycleListener(event -> {
+            if (org.apache.catalina.Lifecycle.AFTER_START_EVENT.equals(event.getType()) && context.getParent() != null) {
+                org.apache.catalina.Pipeline pipeline = context.getParent().getPipeline();
+                for (org.apache.catalina.Valve valve : pipeline.getValves()) {
+                    if (valve instanceof org.apache.catalina.valves.ErrorReportValve && !(valve instanceof ProblemErrorReportValve)) {
+                        pipeline.removeValve(valve);
+                    }
+                }
+                if (java.util.Arrays.stream(pipeline.getValves()).noneMatch(ProblemErrorReportValve.class::isInstance)) {
+                    pipeline.addValve(new ProblemErrorReportValve());
+                }
+            }
+        }));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -181,6 +182,23 @@ class SecurityIntegrationTests {
         assertThat(tooLarge.body()).contains("\"status\":413", "larger than 1024 bytes");
         HttpResponse<String> declared = send("POST", "/echo", RouteWalk.KEYS.get(Role.CLIENT), "x".repeat(2000));
         assertThat(declared.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void answersWhatTheFirewallTomcatAndMultipartParsingRefuseAsProblemDetailsNeverA5xx() throws Exception {
+        for (String path : List.of("/things/a%0Aforged/touch", "/things/a%2Fb/touch", "/things/%3Bx/touch", "/things/a%00/touch",
+                "/things/..%2F..%2Fetc/touch", "/things/a;x=1/touch")) {
+            HttpResponse<String> refused = send("POST", path, "local-admin", "{}");
+            assertThat(refused.statusCode()).as(path).isBetween(400, 499);
+            assertThat(refused.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(refused.body()).as(path).contains("\"status\":" + refused.statusCode()).doesNotContain("<html", "Exception");
+        }
+        HttpResponse<String> multipart = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/things/a/touch"))
+                .header("Authorization", "Bearer local-admin").header("Content-Type", "multipart/form-data")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(multipart.statusCode()).isEqualTo(400);
+        assertThat(multipart.body()).contains("malformed multipart body");
     }
 
     private HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
