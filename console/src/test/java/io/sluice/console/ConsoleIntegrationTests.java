@@ -258,6 +258,7 @@ class ConsoleIntegrationTests {
     @Test
     void walksEveryRouteWithTooLittleRole(@Autowired ApplicationContext context, @Autowired RouteRoles routes) {
         RouteWalk.assertEveryMappingDeclared(context, routes);
+        RouteWalk.assertReadmeTable("console", routes);
         assertThat(new RouteWalk("http://localhost:" + port).walk(routes, true)).isPositive(); // reads are public on the local console
     }
 

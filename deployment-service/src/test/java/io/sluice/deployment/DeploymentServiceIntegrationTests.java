@@ -300,6 +300,7 @@ class DeploymentServiceIntegrationTests {
     void refusesEveryRouteWithoutACredentialOrWithTooLittleRole(@Autowired ApplicationContext context,
                                                                 @Autowired RouteRoles routes) {
         RouteWalk.assertEveryMappingDeclared(context, routes);
+        RouteWalk.assertReadmeTable("deployment", routes);
         assertThat(new RouteWalk("http://localhost:" + port).walk(routes)).isEqualTo(3 * routes.routes().size());
     }
 

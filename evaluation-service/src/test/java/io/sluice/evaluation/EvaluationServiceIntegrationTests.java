@@ -328,6 +328,7 @@ class EvaluationServiceIntegrationTests {
     void refusesEveryRouteWithoutACredentialOrWithTooLittleRole(@Autowired ApplicationContext context,
                                                                 @Autowired RouteRoles routes) {
         RouteWalk.assertEveryMappingDeclared(context, routes);
+        RouteWalk.assertReadmeTable("evaluation", routes);
         assertThat(new RouteWalk("http://localhost:" + port).walk(routes)).isEqualTo(3 * routes.routes().size());
     }
 

@@ -46,6 +46,7 @@ class InferenceSecurityIntegrationTests {
     @Test
     void refusesEveryRouteWithoutAKeyOrWithTooLittleRole(@Autowired ApplicationContext context, @Autowired RouteRoles routes) {
         RouteWalk.assertEveryMappingDeclared(context, routes);
+        RouteWalk.assertReadmeTable("inference", routes);
         assertThat(new RouteWalk("http://localhost:" + port).walk(routes)).isEqualTo(3 * (int) routes.routes().stream()
                 .filter(r -> r.access() != io.sluice.platform.security.Access.PUBLIC).count());
     }

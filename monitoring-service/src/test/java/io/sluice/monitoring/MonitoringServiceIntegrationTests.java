@@ -293,6 +293,7 @@ class MonitoringServiceIntegrationTests {
     void refusesEveryRouteWithoutACredentialOrWithTooLittleRole(@Autowired ApplicationContext context,
                                                                 @Autowired RouteRoles routes) {
         RouteWalk.assertEveryMappingDeclared(context, routes);
+        RouteWalk.assertReadmeTable("monitoring", routes);
         assertThat(new RouteWalk("http://localhost:" + port).walk(routes)).isEqualTo(3 * routes.routes().size());
     }
 }

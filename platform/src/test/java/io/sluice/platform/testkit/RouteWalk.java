@@ -144,6 +144,96 @@ public final class RouteWalk {
         assertThat(missing).as("controller routes missing from RouteRoles").isEmpty();
     }
 
+    /**
+     * The README's route table (between {@code <!-- route-table -->} and {@code <!-- /route-table -->} in the repository's
+     * top-level README.md: rows {@code | service | METHOD /path/{variable} | role |}, a blank service cell continuing the
+     * one above) lists exactly the service's declared routes, in declaration order (the first match decides) — so the
+     * table cannot drift from what the service enforces. {@code {variable}} in the table stands for {@code *}; a method
+     * of {@code ANY} for every method; rows whose route cell does not start with a method (e.g. "none") declare nothing.
+     */
+    public static void assertReadmeTable(String service, RouteRoles roles) {
+        List<String> declared = roles.routes().stream().map(route -> (route.method() == null ? "ANY" : route.method().name()) + " "
+                + route.pattern() + " " + label(route.access())).toList();
+        assertThat(readmeRoutes(service)).as("README route table rows of " + service + " (they must match its RouteRoles)")
+                .containsExactlyElementsOf(declared);
+    }
+
+    /** The README table's rows of one service as {@code METHOD pattern role}, variables as {@code *}. */
+    static List<String> readmeRoutes(String service) {
+        List<String> rows = new ArrayList<>();
+        boolean inTable = false;
+        String current = null;
+        for (String line : readme().lines().toList()) {
+            if (line.contains("<!-- route-table -->")) {
+                inTable = true;
+                continue;
+            }
+            if (line.contains("<!-- /route-table -->")) {
+                break;
+            }
+            if (!inTable || !line.startsWith("|") || line.startsWith("|---") || line.startsWith("| service")) {
+                continue;
+            }
+            String[] cells = line.split("\\|", -1);
+            if (cells.length < 4) {
+                continue;
+            }
+            String name = cells[1].replace("`", "").trim();
+            current = name.isEmpty() ? current : name;
+            String route = cells[2].replace("`", "").trim();
+            if (!service.equals(current) || !route.matches("(GET|POST|PUT|PATCH|DELETE|ANY) /.*")) {
+                continue;
+            }
+            rows.add(route.replaceAll("\\{[^/}]*}", "*") + " " + cells[3].replace("`", "").trim());
+        }
+        assertThat(inTable).as("README.md has a <!-- route-table --> section").isTrue();
+        return rows;
+    }
+
+    private static String readme() {
+        for (java.nio.file.Path dir = java.nio.file.Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            java.nio.file.Path readme = dir.resolve("README.md");
+            if (java.nio.file.Files.isRegularFile(readme) && java.nio.file.Files.isDirectory(dir.resolve("platform"))) {
+                try {
+                    return java.nio.file.Files.readString(readme);
+                } catch (IOException e) {
+                    throw new AssertionError("cannot read " + readme, e);
+                }
+            }
+        }
+        throw new AssertionError("no repository README.md above " + java.nio.file.Path.of("").toAbsolutePath());
+    }
+
+    /** How the README names an access. */
+    static String label(Access access) {
+        return switch (access) {
+            case PUBLIC -> "public";
+            case READ -> "viewer";
+            case CLIENT -> "client";
+            case WEBHOOK -> "webhook";
+            case WRITER -> "writer";
+            case ADMIN -> "admin";
+        };
+    }
+
+    /**
+     * Routes nobody declared are refused: 401 (a problem detail) without a credential, 403 with any role, admin included.
+     * For services whose only routes are the platform's (the training-service).
+     */
+    public void assertUndeclaredRefused(String... paths) {
+        List<String> failures = new ArrayList<>();
+        for (String path : paths) {
+            for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.POST)) {
+                int none = status(method, path, null);
+                int admin = status(method, path, KEYS.get(Role.ADMIN));
+                if (none != 401 || admin != 403) {
+                    failures.add(method + " " + path + ": " + none + " without a credential, " + admin + " as admin");
+                }
+            }
+        }
+        assertThat(failures).as("undeclared routes that were not refused").isEmpty();
+    }
+
     /** The pattern with every variable or wildcard segment replaced by {@code x}. */
     static String concrete(String pattern) {
         String path = pattern.replaceAll("\\{[^/}]*}", "x").replace("/**", "/x").replace("*", "x");
