@@ -26,6 +26,8 @@ import io.sluice.models.LoadedModel;
 import io.sluice.models.ModelPackage;
 import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.storage.ObjectStore;
+import io.sluice.platform.security.RouteRoles;
+import io.sluice.platform.testkit.RouteWalk;
 import io.sluice.platform.testkit.SluiceKafka;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -54,6 +57,7 @@ class TrainingServiceIntegrationTests {
         kafka.register(registry);
         Path dataDir = Files.createTempDirectory("sluice-test-training");
         registry.add("sluice.data-dir", dataDir::toString);
+        registry.add("sluice.security.keys", RouteWalk::keysProperty);
     }
 
     @LocalServerPort
@@ -153,6 +157,21 @@ class TrainingServiceIntegrationTests {
     @Test
     void exposesPrometheusMetricsTaggedWithTheService() throws Exception {
         assertThat(get("/actuator/prometheus")).contains("jvm_memory_used_bytes").contains("application=\"training-service\"");
+    }
+
+    @Test
+    void opensOnlyThePlatformsRoutesAndRefusesEveryOtherWithAProblemDetail(@Autowired ApplicationContext context,
+                                                                            @Autowired RouteRoles routes) {
+        assertThat(routes.routes()).isEmpty(); // no API of its own
+        RouteWalk.assertReadmeTable("training", routes);
+        new RouteWalk("http://localhost:" + port).assertUndeclaredRefused("/actuator", "/actuator/env", "/actuator/loggers",
+                "/actuator/heapdump", "/training", "/runs/x");
+        assertThat(context.getBeansOfType(org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping.class)
+                .values().stream().flatMap(m -> m.getHandlerMethods().keySet().stream())
+                .filter(info -> info.getPathPatternsCondition() != null)
+                .flatMap(info -> info.getPathPatternsCondition().getPatterns().stream())
+                .map(Object::toString)).as("controller routes (the training-service has none; declare any it gets)")
+                .allMatch(pattern -> pattern.equals("/error"));
     }
 
     private List<SpecificRecord> startedFor(String datasetVersion) {
