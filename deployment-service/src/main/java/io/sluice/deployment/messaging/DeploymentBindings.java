@@ -17,6 +17,7 @@ import io.sluice.deployment.domain.Releases;
 import io.sluice.events.ModelApproved;
 import io.sluice.events.OperatorCommandIssued;
 import io.sluice.platform.messaging.RetriedSends;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Feeds approvals, monitoring verdicts and operator commands of the models this replica owns into the release state machine and
@@ -58,7 +59,8 @@ class DeploymentBindings {
                 if (command != null) {
                     Releases.Outcome outcome = releases.handle(command);
                     if (outcome.decision().rejected()) {
-                        log.info("{}: {} by {} refused: {}", command.model(), command.action(), command.actor(), outcome.decision().note());
+                        log.info("{}: {} by {} refused: {}", LogSafe.text(command.model()), command.action(), LogSafe.text(command.actor()),
+                                LogSafe.text(outcome.decision().note()));
                     }
                     log(outcome, command.model());
                 }
@@ -73,9 +75,10 @@ class DeploymentBindings {
 
     private static void log(Releases.Outcome outcome, String model) {
         if (outcome.decision().events().isEmpty()) {
-            log.info("{}: nothing changes: {}", model, outcome.decision().note());
+            log.info("{}: nothing changes: {}", LogSafe.text(model), LogSafe.text(outcome.decision().note()));
         } else {
-            outcome.decision().events().forEach(e -> log.info("{}: {} ({})", model, e.getClass().getSimpleName(), e.reason()));
+            outcome.decision().events().forEach(e -> log.info("{}: {} ({})", LogSafe.text(model), e.getClass().getSimpleName(),
+                    LogSafe.text(e.reason())));
         }
     }
 }

@@ -20,6 +20,7 @@ import io.sluice.evaluation.report.MetricsReport;
 import io.sluice.platform.datasets.DatasetManifest;
 import io.sluice.platform.storage.ObjectKeys;
 import io.sluice.platform.storage.ObjectStore;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Evaluates one trained version: reads the dataset manifest, scores the challenger (and the
@@ -135,7 +136,7 @@ public final class ModelEvaluator {
                     verdict.metrics().classNames(), verdict.metrics().confusionMatrix()));
             store.put(metricsUri, MetricsReport.toJson(candidate.modelName(), candidate.version(), candidate.datasetVersion(), verdict));
         } catch (IOException | RuntimeException e) {
-            log.warn("could not write the evaluation reports of {}/{} to {}: {}", candidate.modelName(), candidate.version(), modelUri, message(e));
+            log.warn("could not write the evaluation reports of {}/{} to {}: {}", LogSafe.text(candidate.modelName()), LogSafe.text(candidate.version()), LogSafe.text(modelUri), LogSafe.text(message(e)));
             return new Outcome(verdict, null, null);
         }
         return new Outcome(verdict, metricsUri, pngUri);

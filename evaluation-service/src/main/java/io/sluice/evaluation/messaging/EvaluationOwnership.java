@@ -13,6 +13,7 @@ import io.sluice.events.codec.EventCodec;
 import io.sluice.platform.events.PartitionReplay;
 import io.sluice.platform.kafka.KafkaClients;
 import io.sluice.platform.messaging.OwnedPartitions;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Evaluation decides on the owner only: when the {@code evaluation-service} group assigns this replica partition <i>n</i> of the
@@ -64,7 +65,7 @@ public final class EvaluationOwnership implements OwnedPartitions.Owner {
                     runner.submit(e, replayed.partition());
                     resumed++;
                 } catch (RuntimeException bad) {
-                    log.warn("cannot resume the evaluation of {}/{}: {}", e.getModelName(), e.getModelVersion(), bad.toString());
+                    log.warn("cannot resume the evaluation of {}/{}: {}", LogSafe.text(e.getModelName()), LogSafe.text(e.getModelVersion()), LogSafe.text(bad));
                 }
             }
         }

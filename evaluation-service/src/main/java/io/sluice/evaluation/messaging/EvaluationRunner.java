@@ -24,6 +24,7 @@ import io.sluice.events.TrainingCompleted;
 import io.sluice.events.codec.EventCodec;
 import io.sluice.platform.events.EventHeaders;
 import io.sluice.platform.storage.ObjectKeys;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Runs evaluations off the consumer thread and publishes each decision exactly once per version:
@@ -80,7 +81,7 @@ public final class EvaluationRunner implements AutoCloseable {
         decisions.uri(event.getModelName(), event.getModelVersion()); // throws for names with '/'
         String key = event.getModelName() + "/" + event.getModelVersion();
         if (!inFlight.add(key)) {
-            log.info("{} is already being evaluated; redelivery ignored", key);
+            log.info("{} is already being evaluated; redelivery ignored", LogSafe.text(key));
             return;
         }
         try {
@@ -88,7 +89,7 @@ public final class EvaluationRunner implements AutoCloseable {
                 try {
                     run(event, partition);
                 } catch (Exception e) {
-                    log.error("evaluation of {} failed; it is retried on redelivery or restart: {}", key, e.toString(), e);
+                    log.error("evaluation of {} failed; it is retried on redelivery or restart: {}", LogSafe.text(key), LogSafe.text(e), e);
                 } finally {
                     inFlight.remove(key);
                 }
@@ -108,7 +109,7 @@ public final class EvaluationRunner implements AutoCloseable {
         if (partition < 0 || owns.test(partition)) {
             return true;
         }
-        log.info("training partition {} is owned by another replica now: {} is left to it", partition, what);
+        log.info("training partition {} is owned by another replica now: {} is left to it", partition, LogSafe.text(what));
         return false;
     }
 
@@ -116,7 +117,7 @@ public final class EvaluationRunner implements AutoCloseable {
         String name = event.getModelName();
         String version = event.getModelVersion();
         while (!projection.awaitCaughtUp(Duration.ofSeconds(30))) {
-            log.info("waiting for the model registry to catch up before evaluating {}/{}", name, version);
+            log.info("waiting for the model registry to catch up before evaluating {}/{}", LogSafe.text(name), LogSafe.text(version));
         }
         if (!owned(partition, name + "/" + version)) {
             return;
@@ -124,11 +125,11 @@ public final class EvaluationRunner implements AutoCloseable {
         Optional<DecisionStore.Stored> stored = decisions.find(name, version);
         if (stored.isPresent()) {
             if (stored.get().published()) {
-                log.info("{}/{} was already decided; redelivered TrainingCompleted {} changes nothing", name, version,
+                log.info("{}/{} was already decided; redelivered TrainingCompleted {} changes nothing", LogSafe.text(name), LogSafe.text(version),
                         event.getHeader().getEventId());
                 return;
             }
-            log.info("{}/{} was decided but the decision was not published; publishing it now", name, version);
+            log.info("{}/{} was decided but the decision was not published; publishing it now", LogSafe.text(name), LogSafe.text(version));
             publish(name, codec.decode(stored.get().event()));
             decisions.save(name, version, stored.get().event(), true);
             return;

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import io.sluice.platform.storage.ObjectKeys;
 import io.sluice.platform.storage.ObjectStore;
 import io.sluice.platform.storage.StoredObject;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Finds the datasets of the raw bucket that have a completion marker and hands those this replica
@@ -47,7 +48,7 @@ public final class CompletedDatasets {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("could not scan {} for completed datasets: {}", datasets, e.toString());
+            log.warn("could not scan {} for completed datasets: {}", datasets, LogSafe.text(e));
         }
         log.info("scan: {} completed dataset(s) of this replica's partitions in {} to check", found, datasets);
         return found;

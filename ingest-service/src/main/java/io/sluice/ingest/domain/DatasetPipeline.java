@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Completes a dataset: assemble it from storage, and unless this exact content was published
@@ -68,19 +69,19 @@ public final class DatasetPipeline {
         long started = System.nanoTime();
         DatasetAssembler.Listing listing = assembler.list(dataset);
         if (!byMarker && listing.markerIsStale()) {
-            log.info("dataset {} has files newer than its completion marker: waiting for the upload's new marker", dataset);
+            log.info("dataset {} has files newer than its completion marker: waiting for the upload's new marker", LogSafe.text(dataset));
             return Outcome.AWAITING_MARKER;
         }
         String fingerprint = listing.fingerprint();
         if (versions.lastListing(dataset).filter(fingerprint::equals).isPresent()) {
-            log.info("dataset {} is unchanged since its last published version; nothing to do", dataset);
+            log.info("dataset {} is unchanged since its last published version; nothing to do", LogSafe.text(dataset));
             return Outcome.ALREADY_PUBLISHED;
         }
         long listed = System.nanoTime();
         Assembly assembly = assembler.assemble(listing);
         long assembled = System.nanoTime();
         if (versions.published(assembly.name(), assembly.version())) {
-            log.info("dataset {} version {} was already published; nothing to do", dataset, assembly.version());
+            log.info("dataset {} version {} was already published; nothing to do", LogSafe.text(dataset), assembly.version());
             versions.recordListing(dataset, fingerprint);
             return Outcome.ALREADY_PUBLISHED;
         }
@@ -88,7 +89,7 @@ public final class DatasetPipeline {
         switch (versions.claim(assembly, claimId, clock.instant(), claimTimeout)) {
             case WON -> { }
             case ALREADY_PUBLISHED -> {
-                log.info("dataset {} version {} was published by another replica; nothing to do", dataset, assembly.version());
+                log.info("dataset {} version {} was published by another replica; nothing to do", LogSafe.text(dataset), assembly.version());
                 versions.recordListing(dataset, fingerprint);
                 return Outcome.ALREADY_PUBLISHED;
             }
@@ -113,7 +114,7 @@ public final class DatasetPipeline {
         versions.recordListing(dataset, fingerprint);
         long done = System.nanoTime();
         log.info("dataset {} version {}: {} ({} samples, {} issue(s), {} ms: listing {} ms, reading and checking {} ms, "
-                        + "writing and publishing {} ms)", dataset, assembly.version(), outcome, assembly.sampleCount(),
+                        + "writing and publishing {} ms)", LogSafe.text(dataset), assembly.version(), outcome, assembly.sampleCount(),
                 assembly.issues().size(), millis(started, done), millis(started, listed), millis(listed, assembled),
                 millis(assembled, done));
         return outcome;

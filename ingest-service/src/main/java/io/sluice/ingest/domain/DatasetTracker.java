@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Decides when a dataset is complete: at once when a completion marker arrives, otherwise after a
@@ -102,7 +103,7 @@ public final class DatasetTracker implements AutoCloseable {
             completion.complete(dataset, byMarker);
             done = true;
         } catch (Exception | LinkageError e) {
-            log.warn("completing dataset {} failed, will retry after the quiet period: {}", dataset, e.toString(), e);
+            log.warn("completing dataset {} failed, will retry after the quiet period: {}", LogSafe.text(dataset), LogSafe.text(e), e);
         }
         synchronized (this) {
             Pending p = pending.get(dataset);

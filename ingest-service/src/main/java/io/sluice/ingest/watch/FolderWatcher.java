@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.sluice.ingest.domain.ObjectEvent;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Watches a local bucket's folder tree and reports every file that appears or changes as an
@@ -71,7 +72,7 @@ public final class FolderWatcher implements AutoCloseable {
                     try {
                         handle(dir, event);
                     } catch (RuntimeException e) {
-                        log.warn("folder watcher could not handle {} in {}: {}", event.kind(), dir, e.toString());
+                        log.warn("folder watcher could not handle {} in {}: {}", event.kind(), LogSafe.text(dir), LogSafe.text(e));
                     }
                 }
                 if (!key.reset()) {
@@ -116,7 +117,7 @@ public final class FolderWatcher implements AutoCloseable {
                 }
             });
         } catch (IOException | UncheckedIOException e) {
-            log.warn("folder watcher could not walk {}: {}", start, e.toString());
+            log.warn("folder watcher could not walk {}: {}", LogSafe.text(start), LogSafe.text(e));
         }
     }
 

@@ -15,6 +15,7 @@ import org.springframework.stereotype.Component;
 import io.sluice.monitoring.domain.DriftReference;
 import io.sluice.platform.storage.ObjectKeys;
 import io.sluice.platform.storage.ObjectStore;
+import io.sluice.platform.security.LogSafe;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -57,9 +58,9 @@ public class ModelCardReferences {
             byte[] bytes = store.read(ObjectKeys.resolve(URI.create(prefix), CARD_FILE));
             return Optional.of(parse(json.readTree(bytes)));
         } catch (FileNotFoundException e) {
-            log.info("no model card under {}; drift falls back to the version's first window", modelUri);
+            log.info("no model card under {}; drift falls back to the version's first window", LogSafe.text(modelUri));
         } catch (IOException | RuntimeException e) {
-            log.warn("unreadable model card under {}: {}", modelUri, e.toString());
+            log.warn("unreadable model card under {}: {}", LogSafe.text(modelUri), LogSafe.text(e));
         }
         return Optional.empty();
     }

@@ -19,6 +19,7 @@ import io.sluice.monitoring.domain.Verdict;
 import io.sluice.monitoring.domain.VerdictGate;
 import io.sluice.monitoring.streams.MonitoringStores;
 import io.sluice.platform.events.EventHeaders;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Every analysis interval, judges each canary (or shadow) in the routing table whose partition this replica holds
@@ -67,7 +68,7 @@ class CanaryWatch {
             try {
                 analyse(release, now);
             } catch (RuntimeException e) {
-                log.warn("analysis of {} failed: {}", release.model(), e.toString(), e);
+                log.warn("analysis of {} failed: {}", LogSafe.text(release.model()), LogSafe.text(e), e);
             }
         }
     }
@@ -97,8 +98,8 @@ class CanaryWatch {
                     MonitoringEvents.header(headers, release), release, verdict, release.stepStart(), now, release.revision()));
             if (sent) {
                 gate.published(release, verdict.outcome(), now);
-                log.info("{} {} {} step {}: {} ({})", release.model(), release.hasCanary() ? "canary" : "shadow",
-                        release.candidateVersion(), release.stepIndex(), verdict.outcome(), verdict.reason());
+                log.info("{} {} {} step {}: {} ({})", LogSafe.text(release.model()), release.hasCanary() ? "canary" : "shadow",
+                        LogSafe.text(release.candidateVersion()), release.stepIndex(), verdict.outcome(), LogSafe.text(verdict.reason()));
             } // else the step stays open and the next analysis sends again
         }
     }

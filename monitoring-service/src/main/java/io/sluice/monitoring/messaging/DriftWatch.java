@@ -24,6 +24,7 @@ import io.sluice.monitoring.domain.RetrainingCooldown;
 import io.sluice.monitoring.domain.VersionStats;
 import io.sluice.monitoring.streams.MonitoringStores;
 import io.sluice.platform.events.EventHeaders;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Every drift interval, compares each production (stable) version's recent traffic — of the models whose partitions
@@ -77,7 +78,7 @@ class DriftWatch {
             try {
                 check(release, now);
             } catch (RuntimeException e) {
-                log.warn("drift check of {} failed: {}", release.model(), e.toString(), e);
+                log.warn("drift check of {} failed: {}", LogSafe.text(release.model()), LogSafe.text(e), e);
             }
         }
     }
@@ -107,8 +108,8 @@ class DriftWatch {
         }
         if (release.inFlight()) {
             // a drift never cancels a release in progress: retraining is asked for once it has ended, if the drift persists
-            log.info("{}: drift found while {} is in release; no retraining requested until the release ends", release.model(),
-                    release.candidateVersion());
+            log.info("{}: drift found while {} is in release; no retraining requested until the release ends",
+                    LogSafe.text(release.model()), LogSafe.text(release.candidateVersion()));
             return;
         }
         if (retrainings.available(release.model(), now)) {

@@ -7,6 +7,7 @@ import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Publishes events keyed by model name through Spring Cloud Stream, synchronously (the Kafka
@@ -30,13 +31,13 @@ class EventPublisher {
         try {
             sent = bridge.send(topic, MessageBuilder.withPayload(event).setHeader(KafkaHeaders.KEY, model).build());
         } catch (RuntimeException e) {
-            log.warn("could not publish {} for {} to {}, will send again: {}", event.getSchema().getName(), model, topic, e.toString());
+            log.warn("could not publish {} for {} to {}, will send again: {}", event.getSchema().getName(), LogSafe.text(model), topic, LogSafe.text(e));
             return false;
         }
         if (!sent) {
-            log.warn("could not publish {} for {} to {}, will send again", event.getSchema().getName(), model, topic);
+            log.warn("could not publish {} for {} to {}, will send again", event.getSchema().getName(), LogSafe.text(model), topic);
         } else {
-            log.info("published {} for {} to {}", event.getSchema().getName(), model, topic);
+            log.info("published {} for {} to {}", event.getSchema().getName(), LogSafe.text(model), topic);
         }
         return sent;
     }

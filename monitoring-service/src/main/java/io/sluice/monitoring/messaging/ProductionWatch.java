@@ -21,6 +21,7 @@ import io.sluice.monitoring.domain.Verdict;
 import io.sluice.monitoring.domain.VerdictGate;
 import io.sluice.monitoring.streams.MonitoringStores;
 import io.sluice.platform.events.EventHeaders;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * For {@code production-watch} after a promotion, judges the new production version's traffic (of the models whose
@@ -70,7 +71,7 @@ class ProductionWatch {
             try {
                 analyse(release, now);
             } catch (RuntimeException e) {
-                log.warn("production check of {} failed: {}", release.model(), e.toString(), e);
+                log.warn("production check of {} failed: {}", LogSafe.text(release.model()), LogSafe.text(e), e);
             }
         }
     }
@@ -110,8 +111,8 @@ class ProductionWatch {
                 && publisher.publish(properties.topics().monitoring(), release.model(), MonitoringEvents.verdict(
                         MonitoringEvents.header(headers, check), check, verdict, promotion.at(), now, -1))) {
             gate.published(check, verdict.outcome(), now);
-            log.warn("{} production {} is worse than its predecessor {}: {}", release.model(), promotion.version(),
-                    promotion.previousVersion(), verdict.reason());
+            log.warn("{} production {} is worse than its predecessor {}: {}", LogSafe.text(release.model()),
+                    LogSafe.text(promotion.version()), LogSafe.text(promotion.previousVersion()), LogSafe.text(verdict.reason()));
         }
     }
 }

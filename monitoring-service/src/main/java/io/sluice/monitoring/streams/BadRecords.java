@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.platform.messaging.DeadLetterCustomizer;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * Where records the topology cannot decode go: counted ({@code sluice_monitoring_bad_records_total}),
@@ -35,7 +36,7 @@ public final class BadRecords {
         String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         Counter.builder("sluice.monitoring.bad.records").tag("topic", record.topic())
                 .description("records the monitoring topology could not decode and skipped").register(registry).increment();
-        log.warn("skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason);
+        log.warn("skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), LogSafe.text(reason));
         try {
             ProducerRecord<byte[], byte[]> dead = new ProducerRecord<>(record.topic() + ".dlt", record.key(), record.value());
             dead.headers().add(DeadLetterCustomizer.REASON_HEADER, reason.getBytes(StandardCharsets.UTF_8));

@@ -23,6 +23,7 @@ import org.springframework.context.SmartLifecycle;
 
 import io.sluice.events.codec.EventCodec;
 import io.sluice.platform.kafka.KafkaClients;
+import io.sluice.platform.security.LogSafe;
 
 /**
  * State derived from topics on every replica: reads every partition of the topics from the
@@ -288,7 +289,7 @@ public final class TopicFollower implements SmartLifecycle, DerivedState, AutoCl
             try {
                 listener.onRecord(record);
             } catch (RuntimeException e) {
-                log.warn("{} skips {}-{}@{}: {}", name, record.topic(), record.partition(), record.offset(), e.toString());
+                log.warn("{} skips {}-{}@{}: {}", name, record.topic(), record.partition(), record.offset(), LogSafe.text(e));
             }
         }
         for (TopicPartition tp : positions.keySet()) {
@@ -313,7 +314,7 @@ public final class TopicFollower implements SmartLifecycle, DerivedState, AutoCl
             listener.onEvent(record.topic(), record.key(), event);
         } catch (RuntimeException e) {
             log.warn("{} skips {} at {}-{}@{}: {}", name, event.getSchema().getName(), record.topic(), record.partition(),
-                    record.offset(), e.toString());
+                    record.offset(), LogSafe.text(e));
         }
     }
 
