@@ -43,6 +43,7 @@ import io.sluice.platform.security.Caller;
 import io.sluice.platform.security.Role;
 import io.sluice.platform.security.RouteRoles;
 import io.sluice.platform.security.SessionTokens;
+import io.sluice.platform.testkit.CommandFuzz;
 import io.sluice.platform.testkit.RouteWalk;
 import io.sluice.platform.testkit.SluiceKafka;
 import tools.jackson.databind.JsonNode;
@@ -341,6 +342,19 @@ class ConsoleIntegrationTests {
             Thread.sleep(100);
         }
         throw new AssertionError("timed out waiting on " + path + "; last: " + last);
+    }
+
+    @Test
+    void proxiesOrRefusesAThousandFuzzedOperatorCommandsNeverWithA5xx() {
+        int before = deploymentRequests.size();
+
+        var statuses = new CommandFuzz("http://localhost:" + port).send("/api/deployments",
+                CommandFuzz.requests(1000, List.of("digits"), List.of("promote", "rollback", "pause", "resume")), "Bearer " + RouteWalk.KEYS.get(Role.ADMIN));
+
+        assertThat(statuses).as(CommandFuzz.summary(statuses)).containsKeys(200, 404);
+        // what reached the deployment service is one well-formed command each: a known action, a JSON body with a string reason
+        assertThat(deploymentRequests.subList(before, deploymentRequests.size())).isNotEmpty().allSatisfy(forwarded ->
+                assertThat(forwarded).matches("(?s)POST /deployments/[^/ ]+/(promote|rollback|pause|resume) Bearer \\S+ \\{(\"reason\":\".*\")?}"));
     }
 
     private HttpResponse<String> post(String path, String body, String cookie) throws Exception {

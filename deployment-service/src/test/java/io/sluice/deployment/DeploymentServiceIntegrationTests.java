@@ -47,6 +47,7 @@ import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.security.ApiKeys;
 import io.sluice.platform.security.Role;
 import io.sluice.platform.security.RouteRoles;
+import io.sluice.platform.testkit.CommandFuzz;
 import io.sluice.platform.testkit.RouteWalk;
 import io.sluice.platform.testkit.SluiceKafka;
 
@@ -302,6 +303,15 @@ class DeploymentServiceIntegrationTests {
         RouteWalk.assertEveryMappingDeclared(context, routes);
         RouteWalk.assertReadmeTable("deployment", routes);
         assertThat(new RouteWalk("http://localhost:" + port).walk(routes)).isEqualTo(3 * routes.routes().size());
+    }
+
+    @Test
+    void answersAThousandFuzzedOperatorCommandsWithProblemDetailsNeverA5xx() {
+        var statuses = new CommandFuzz("http://localhost:" + port).send("/deployments",
+                CommandFuzz.requests(1000, List.of(), List.of("promote", "rollback", "pause", "resume")), "Bearer admin-secret");
+
+        assertThat(statuses.keySet()).as(CommandFuzz.summary(statuses)).allSatisfy(status -> assertThat(status).isBetween(400, 499));
+        assertThat(statuses).containsKeys(400, 404);
     }
 
     static void serving(String model, String version) {
