@@ -75,6 +75,9 @@ final class ManifestChecks {
             Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class));
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+    /** Settings that take API keys in plain (hashed on start): fine locally, never in the cluster. */
+    static final List<String> PLAIN_KEYS = List.of("SLUICE_ADMIN_TOKEN", "SLUICE_INGEST_WEBHOOKS_TOKEN", "SLUICE_INFERENCE_API_KEYS");
+
     private final Map<String, ServiceSettings> services;
     private final String version;
     private final String kafkaVersion;
@@ -289,6 +292,7 @@ final class ManifestChecks {
                 problems.add(where + ": " + bucket.getKey() + " is an obs:// bucket but SLUICE_STORAGE_OBS_ENDPOINT is not set");
             }
         }
+        checkApiKeys(where, env, container, pod);
         // image, port, probes
         String image = container.getImage();
         boolean gpu = limit(container, GPU) > 0;
@@ -369,17 +373,42 @@ final class ManifestChecks {
             }
         }
         if (name.equals("console")) {
-            checkConsoleLinks(env, kubeServices);
+            checkConsoleLinks(env, kubeServices, configMaps);
         }
     }
 
-    private void checkConsoleLinks(Map<String, String> env, Map<String, Service> kubeServices) {
+    /** Plain API keys stay out of the cluster: keys are hashed in a secret file that a secret volume provides. */
+    private void checkApiKeys(String where, Map<String, String> env, Container container, PodSpec pod) {
+        for (String plain : PLAIN_KEYS) {
+            if (env.containsKey(plain)) {
+                problems.add(where + ": " + plain + " is a plain API key; put its SHA-256 in the key file (SLUICE_SECURITY_KEYS_FILE)");
+            }
+        }
+        String file = env.get("SLUICE_SECURITY_KEYS_FILE");
+        if (file == null) {
+            problems.add(where + ": configures no API keys (SLUICE_SECURITY_KEYS_FILE): only its health and metrics would answer");
+            return;
+        }
+        boolean provided = Optional.ofNullable(container.getVolumeMounts()).orElse(List.of()).stream()
+                .filter(m -> file.startsWith(m.getMountPath().endsWith("/") ? m.getMountPath() : m.getMountPath() + "/"))
+                .anyMatch(m -> Optional.ofNullable(pod.getVolumes()).orElse(List.of()).stream()
+                        .anyMatch(v -> v.getName().equals(m.getName()) && v.getSecret() != null));
+        if (!provided) {
+            problems.add(where + ": reads its API keys from " + file + ", which no secret volume provides");
+        }
+    }
+
+    private void checkConsoleLinks(Map<String, String> env, Map<String, Service> kubeServices, Map<String, ConfigMap> configMaps) {
         link(env, "SLUICE_DEPLOYMENT_URL", "deployment-service", kubeServices);
         link(env, "SLUICE_INFERENCE_URL", "inference-service", kubeServices);
         Deployment inference = byName(Deployment.class).get("inference-service");
+        // client keys are on in inference when it reads the key file (where the console's client key is hashed)
         boolean keysOn = inference != null && inference.getSpec().getTemplate().getSpec().getContainers().stream()
-                .flatMap(c -> Optional.ofNullable(c.getEnv()).orElse(List.of()).stream())
-                .anyMatch(v -> v.getName().equals("SLUICE_INFERENCE_API_KEYS"));
+                .flatMap(c -> java.util.stream.Stream.concat(Optional.ofNullable(c.getEnv()).orElse(List.of()).stream().map(EnvVar::getName),
+                        Optional.ofNullable(c.getEnvFrom()).orElse(List.of()).stream().filter(f -> f.getConfigMapRef() != null)
+                                .map(f -> configMaps.get(f.getConfigMapRef().getName())).filter(java.util.Objects::nonNull)
+                                .flatMap(m -> m.getData().keySet().stream())))
+                .anyMatch(v -> v.equals("SLUICE_SECURITY_KEYS_FILE") || v.equals("SLUICE_API_KEYS"));
         if (keysOn && !env.containsKey("SLUICE_CONSOLE_INFERENCE_API_KEY")) {
             problems.add("Deployment console: inference requires API keys but the console has none "
                     + "(SLUICE_CONSOLE_INFERENCE_API_KEY): its predict page would get 401");

@@ -54,6 +54,7 @@ class ManifestTests {
         assertThat(ingest.binds("SLUICE_TRAINING_DEFAULTS_MAX_EPOCHS")).isFalse();   // another service's setting
         assertThat(services.get("training-service").binds("SLUICE_TRAINING_MODELS_DIGITS_MAX_EPOCHS")).isTrue(); // a map entry
         assertThat(services.get("console").binds("SLUICE_CONSOLE_INFERENCE_API_KEY")).isTrue();
+        assertThat(services.get("training-service").binds("SLUICE_SECURITY_KEYS_FILE")).isTrue(); // platform's sluice.security.keys-file
         assertThat(services.get("ingest-service").port).isEqualTo(8081);
     }
 
@@ -61,8 +62,18 @@ class ManifestTests {
         return Stream.of(
                 bug("gs:// buckets without the GCS store", "config.yaml", "  SLUICE_STORAGE_GCS_ENABLED: \"true\"\n", "",
                         "SLUICE_STORAGE_GCS_ENABLED is not \"true\""),
-                bug("the webhook token under a name that binds to nothing", "ingest-service.yaml", "SLUICE_INGEST_WEBHOOKS_TOKEN",
-                        "SLUICE_INGEST_WEBHOOK_TOKEN", "SLUICE_INGEST_WEBHOOK_TOKEN binds to no configuration property"),
+                bug("the key file under a name that binds to nothing", "config.yaml", "SLUICE_SECURITY_KEYS_FILE:",
+                        "SLUICE_SECURITY_KEY_FILE:", "SLUICE_SECURITY_KEY_FILE binds to no configuration property"),
+                bug("a plain admin token", "deployment-service.yaml", "            - name: SLUICE_SESSION_SECRET\n",
+                        "            - name: SLUICE_ADMIN_TOKEN\n              valueFrom: {secretKeyRef: {name: sluice-secrets, key: admin-token}}\n"
+                                + "            - name: SLUICE_SESSION_SECRET\n", "SLUICE_ADMIN_TOKEN is a plain API key"),
+                bug("plain inference keys", "inference-service.yaml", "            - name: SLUICE_SESSION_SECRET\n",
+                        "            - name: SLUICE_INFERENCE_API_KEYS\n              value: k1,k2\n            - name: SLUICE_SESSION_SECRET\n",
+                        "SLUICE_INFERENCE_API_KEYS is a plain API key"),
+                bug("the key file not mounted", "monitoring-service.yaml", ", {name: api-keys, mountPath: /etc/sluice/keys, readOnly: true}",
+                        "", "which no secret volume provides"),
+                bug("no API keys at all", "config.yaml", "  SLUICE_SECURITY_KEYS_FILE: /etc/sluice/keys/api-keys\n", "",
+                        "configures no API keys"),
                 bug("a secret whose keys nobody can check", "ingest-service.yaml", "            - configMapRef: {name: sluice-config}\n",
                         "            - configMapRef: {name: sluice-config}\n            - secretRef: {name: sluice-secrets, optional: true}\n",
                         "envFrom secret sluice-secrets"),

@@ -13,7 +13,7 @@ import org.springframework.util.unit.DataSize;
  * @param keys              API keys as {@code name:role:<sha256 hex>}, comma- or newline-separated (env
  *                          {@code SLUICE_API_KEYS}); roles viewer, writer, admin, client, webhook
  * @param keysFile          a secret file of such entries, one a line, read again when it changes (env
- *                          {@code SLUICE_API_KEYS_FILE}); null: none
+ *                          {@code SLUICE_SECURITY_KEYS_FILE}); null: none
  * @param reloadInterval    how often the key file is looked at for changes
  * @param adminToken        a plain admin token (env {@code SLUICE_ADMIN_TOKEN}, what {@code ./sluice up} writes), named
  *                          {@code admin}; blank: none
