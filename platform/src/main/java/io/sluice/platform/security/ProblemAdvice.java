@@ -18,14 +18,14 @@ public class ProblemAdvice {
     /** A multipart body above the container's limits: 413. */
     @ExceptionHandler(org.springframework.web.multipart.MaxUploadSizeExceededException.class)
     ProblemDetail uploadTooLarge(org.springframework.web.multipart.MaxUploadSizeExceededException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, "the multipart body is larger than allowed");
+        return Problems.of(HttpStatus.CONTENT_TOO_LARGE, "the multipart body is larger than allowed", null);
     }
 
     /** A multipart body that cannot be parsed (no boundary, cut short): 400, not the 500 Spring would answer. */
     @ExceptionHandler(org.springframework.web.multipart.MultipartException.class)
     ProblemDetail badMultipart(org.springframework.web.multipart.MultipartException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "malformed multipart body: "
-                + (e.getMostSpecificCause().getMessage() == null ? "unreadable" : e.getMostSpecificCause().getMessage()));
+        return Problems.of(HttpStatus.BAD_REQUEST, "malformed multipart body: "
+                + (e.getMostSpecificCause().getMessage() == null ? "unreadable" : e.getMostSpecificCause().getMessage()), null);
     }
 
     @ExceptionHandler(RequestTooLargeException.class)

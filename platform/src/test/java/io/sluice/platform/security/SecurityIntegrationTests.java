@@ -192,7 +192,8 @@ class SecurityIntegrationTests {
             assertThat(refused.statusCode()).as(path).isBetween(400, 499);
             assertThat(refused.headers().firstValue("Content-Type")).as(path).hasValueSatisfying(
                     type -> assertThat(type).startsWith("application/problem+json"));
-            assertThat(refused.body()).as(path).contains("\"status\":" + refused.statusCode()).doesNotContain("<html", "Exception");
+            assertThat(refused.body()).as(path).contains("\"status\":" + refused.statusCode(), "\"error\":")
+                    .doesNotContain("<html", "Exception");
         }
         HttpResponse<String> multipart = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/things/a/touch"))
                 .header("Authorization", "Bearer local-admin").header("Content-Type", "multipart/form-data")
