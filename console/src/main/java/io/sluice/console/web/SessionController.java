@@ -7,7 +7,6 @@ import java.util.Optional;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
@@ -21,6 +20,7 @@ import org.springframework.web.bind.annotation.RestController;
 import io.sluice.console.ConsoleProperties;
 import io.sluice.platform.security.ApiKeys;
 import io.sluice.platform.security.Caller;
+import io.sluice.platform.security.Problems;
 import io.sluice.platform.security.SecurityProperties;
 import io.sluice.platform.security.SessionTokens;
 
@@ -59,12 +59,12 @@ class SessionController {
     @PostMapping
     ResponseEntity<?> signIn(@RequestBody(required = false) Map<String, String> body) {
         if (!sessions.enabled()) {
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                    "sign-in is off: set sluice.security.session-secret (SLUICE_SESSION_SECRET) or an admin token"));
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).body(Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
+                    "sign-in is off: set sluice.security.session-secret (SLUICE_SESSION_SECRET) or an admin token", null));
         }
         Optional<Caller> caller = keys.authenticate(body == null ? null : body.get("token"));
         if (caller.isEmpty()) {
-            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, "unknown key"));
+            return ResponseEntity.status(HttpStatus.UNAUTHORIZED).body(Problems.of(HttpStatus.UNAUTHORIZED, "unknown key", null));
         }
         ResponseCookie cookie = ResponseCookie.from(SessionTokens.COOKIE, sessions.issue(caller.get(), ttl, null)).httpOnly(true)
                 .sameSite("Strict").path("/").maxAge(ttl).build();

@@ -25,6 +25,7 @@ import io.sluice.deployment.domain.ReleaseEvent;
 import io.sluice.deployment.domain.ReleaseInput;
 import io.sluice.deployment.messaging.OperatorCommands;
 import io.sluice.platform.security.LogSafe;
+import io.sluice.platform.security.Problems;
 
 /**
  * What operators see of every release and the commands they may give, on any replica; each command is audited in the event it
@@ -122,6 +123,6 @@ class DeploymentController {
     }
 
     private static ResponseEntity<ProblemDetail> message(HttpStatus status, String message) {
-        return ResponseEntity.of(ProblemDetail.forStatusAndDetail(status, message)).build();
+        return ResponseEntity.of(Problems.of(status, message, null)).build();
     }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -23,6 +22,7 @@ import io.sluice.ingest.notifications.Notification;
 import io.sluice.ingest.notifications.NotificationParser;
 import io.sluice.platform.security.Caller;
 import io.sluice.platform.security.LogSafe;
+import io.sluice.platform.security.Problems;
 import io.sluice.platform.security.Role;
 
 /**
@@ -178,7 +178,7 @@ class NotificationController {
         if (status == HttpStatus.UNAUTHORIZED) {
             refusal.header("WWW-Authenticate", "Bearer");
         }
-        return refusal.body(ProblemDetail.forStatusAndDetail(status, reason));
+        return refusal.body(Problems.of(status, reason, null));
     }
 
     private void count(String provider, HttpStatus status) {

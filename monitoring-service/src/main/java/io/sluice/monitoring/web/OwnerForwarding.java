@@ -23,6 +23,7 @@ import org.springframework.stereotype.Component;
 
 import io.sluice.monitoring.streams.MonitoringStores;
 import io.sluice.platform.security.LogSafe;
+import io.sluice.platform.security.Problems;
 
 /**
  * Forwards {@code GET /monitoring/{model}} to the replica that holds the model's windows, with the caller's credentials
@@ -71,8 +72,8 @@ class OwnerForwarding {
 
     private static ResponseEntity<ProblemDetail> unavailable(MonitoringStores.Owner owner, String model, String why) {
         log.warn("cannot reach {}:{}, which holds {}: {}", owner.host(), owner.port(), LogSafe.text(model), why);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "the replica holding model '" + model + "' does not answer; its windows move to another replica, try again");
+        ProblemDetail problem = Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
+                "the replica holding model '" + model + "' does not answer; its windows move to another replica, try again", null);
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }

@@ -30,6 +30,6 @@ public class ProblemAdvice {
 
     @ExceptionHandler(RequestTooLargeException.class)
     ProblemDetail tooLarge(RequestTooLargeException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, e.getMessage());
+        return Problems.of(HttpStatus.CONTENT_TOO_LARGE, e.getMessage(), null);
     }
 }
