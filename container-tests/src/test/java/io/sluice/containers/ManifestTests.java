@@ -47,7 +47,9 @@ class ManifestTests {
         ServiceSettings ingest = services.get("ingest-service");
         assertThat(ingest.binds("SLUICE_INGEST_WEBHOOKS_TOKEN")).isTrue();          // sluice.ingest.webhooks.token
         assertThat(ingest.binds("SLUICE_INGEST_VALIDATION_MIN_SAMPLES_PER_CLASS")).isTrue(); // legacy dashes as underscores
-        assertThat(ingest.binds("SLUICE_BUCKETS_RAW_DATA")).isTrue();                // a key of sluice-defaults.yaml
+        assertThat(ingest.binds("SLUICE_BUCKETS_RAW_DATA")).isTrue();                // a bucket platform's Buckets serves
+        assertThat(ingest.binds("SLUICE_PROJECT")).isTrue();                         // names the buckets with SLUICE_ENV
+        assertThat(ingest.binds("SLUICE_ENV")).isTrue();
         assertThat(ingest.binds("SLUICE_KAFKA")).isTrue();                           // a placeholder
         assertThat(ingest.binds("SERVER_PORT")).isTrue();                            // Spring Boot's own metadata
         assertThat(ingest.binds("SLUICE_INGEST_WEBHOOK_TOKEN")).isFalse();

@@ -36,9 +36,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import io.sluice.platform.storage.Buckets;
+
 /**
  * What a service can be configured with, derived from the service itself: its {@code @ConfigurationProperties}
- * records (and platform's), the keys of its application.yaml and platform's sluice-defaults.yaml, the
+ * records (and platform's), the keys of its application.yaml and platform's sluice-defaults.yaml, the bucket
+ * settings platform's {@code Buckets} reads, the
  * variables those files name in placeholders ({@code ${SLUICE_KAFKA:…}}), and Spring Boot's configuration
  * metadata. An environment variable binds when Spring's own relaxed binding maps it onto one of them.
  */
@@ -85,6 +88,9 @@ final class ServiceSettings {
                 placeholders.add(matcher.group(1));
             }
             flatten("", yaml(file));
+        }
+        for (String setting : Buckets.settings()) { // served by platform's Buckets, not by a file or a record
+            leaves.add(ConfigurationPropertyName.adapt(setting, '.'));
         }
         ClassPathScanningCandidateComponentProvider scanner = new ClassPathScanningCandidateComponentProvider(false);
         scanner.addIncludeFilter(new AnnotationTypeFilter(ConfigurationProperties.class));

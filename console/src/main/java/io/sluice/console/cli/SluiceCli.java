@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
                 "  SLUICE_DEPLOYMENT_URL    deployment service (default http://localhost:8083)",
                 "  SLUICE_INFERENCE_URL     inference service (default http://localhost:8082)",
                 "  SLUICE_BUCKETS_RAW_DATA  raw-data bucket of upload: file:, gs:// or obs://",
+                "  SLUICE_PROJECT, SLUICE_ENV  name it PROJECT-ENV-raw-data when it is not set",
                 "  SLUICE_CONFIG            settings file of upload (sluice.storage.*, YAML)",
                 "",
                 "Exit codes: 0 ok, 1 failure, 2 usage error.",

@@ -25,7 +25,10 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.core.io.FileSystemResource;
 
+import io.sluice.platform.storage.Buckets;
+import io.sluice.platform.storage.Buckets.Purpose;
 import io.sluice.platform.storage.FileObjectStore;
+import io.sluice.platform.storage.InvalidBucketSettingException;
 import io.sluice.platform.storage.ObjectStoreAdapter;
 import io.sluice.platform.storage.gcs.GcsObjectStore;
 import io.sluice.platform.storage.gcs.GcsStorageProperties;
@@ -34,7 +37,8 @@ import io.sluice.platform.storage.obs.ObsStorageProperties;
 
 /**
  * Where {@code sluice upload} writes, configured with the services' property names
- * ({@code sluice.buckets.raw-data}, {@code sluice.storage.gcs.*}, {@code sluice.storage.obs.*}) from,
+ * ({@code sluice.buckets.raw-data}, or {@code sluice.project} and {@code sluice.env} named by platform's
+ * {@link Buckets}; {@code sluice.storage.gcs.*}, {@code sluice.storage.obs.*}) from,
  * highest first: command-line flags, Java system properties, environment variables (Spring's relaxed
  * names, e.g. {@code SLUICE_BUCKETS_RAW_DATA}, {@code SLUICE_STORAGE_OBS_ENDPOINT}), a config file
  * ({@code --config} or {@code SLUICE_CONFIG}, YAML or .properties, like a service's application.yaml).
@@ -45,6 +49,7 @@ import io.sluice.platform.storage.obs.ObsStorageProperties;
  */
 record StoreSettings(URI rawBucket, GcsStorageProperties gcs, ObsStorageProperties obs) {
 
+    /** platform's {@code Buckets.localName(RAW_DATA)}, as a constant for the help text. */
     static final String LOCAL_RAW_BUCKET = "sluice-local-raw-data";
 
     /**
@@ -75,20 +80,18 @@ record StoreSettings(URI rawBucket, GcsStorageProperties gcs, ObsStorageProperti
         try {
             GcsStorageProperties gcs = binder.bindOrCreate("sluice.storage.gcs", Bindable.of(GcsStorageProperties.class));
             ObsStorageProperties obs = binder.bindOrCreate("sluice.storage.obs", Bindable.of(ObsStorageProperties.class));
-            String raw = binder.bind("sluice.buckets.raw-data", String.class).orElse(null);
-            URI bucket;
-            if (raw == null || raw.isBlank()) {
-                // the local stack's bucket: only where a stack runs, so an upload never lands where nothing listens
-                Path localRoot = binder.bind("sluice.storage.local-root", Path.class)
-                        .orElseGet(() -> context.runningStack().dataDir().resolve("buckets"));
-                bucket = localRoot.resolve(LOCAL_RAW_BUCKET).toAbsolutePath().toUri();
-            } else {
-                bucket = bucketUri(raw.strip());
-            }
-            return new StoreSettings(withSlash(bucket), gcs, obs);
+            // platform's Buckets, as the services name them; the local folder only where a stack runs,
+            // so an upload never lands where nothing listens
+            String raw = Buckets.resolve(Purpose.RAW_DATA, name -> name.equals(Buckets.LOCAL_ROOT)
+                    ? binder.bind(name, Path.class).orElseGet(() -> context.runningStack().dataDir().resolve("buckets"))
+                            .toAbsolutePath().toString()
+                    : binder.bind(name, String.class).orElse(null));
+            return new StoreSettings(withSlash(bucketUri(raw)), gcs, obs);
         } catch (BindException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new CliException("invalid setting " + e.getName() + ": " + cause.getMessage());
+        } catch (InvalidBucketSettingException e) {
+            throw new CliException(e.getMessage());
         }
     }
 

@@ -39,7 +39,9 @@ import picocli.CommandLine.Parameters;
                         + "naming the file, exit 1, no marker.",
                 "",
                 "The bucket, highest first: --bucket; SLUICE_BUCKETS_RAW_DATA; sluice.buckets.raw-data in the config file "
-                        + "(--config or SLUICE_CONFIG); else file:$SLUICE_DATA_DIR/buckets/" + StoreSettings.LOCAL_RAW_BUCKET + "/.",
+                        + "(--config or SLUICE_CONFIG); else PROJECT-ENV-raw-data from SLUICE_PROJECT and SLUICE_ENV "
+                        + "(sluice.project, sluice.env; gs:// with SLUICE_STORAGE_GCS_ENABLED=true, obs:// with an OBS endpoint), "
+                        + "as the services name it; else file:$SLUICE_DATA_DIR/buckets/" + StoreSettings.LOCAL_RAW_BUCKET + "/.",
                 "",
                 "The stores take the services' settings (flags over environment over config file):",
                 "gs://  sluice.storage.gcs.project-id, .endpoint, .timeout, .max-attempts",
@@ -72,11 +74,12 @@ final class UploadCommand implements Callable<Integer> {
 
     @Option(names = "--bucket", paramLabel = "URI",
             description = "raw-data bucket: file:/PATH/, gs://BUCKET/ or obs://BUCKET/ (default: $SLUICE_BUCKETS_RAW_DATA, the "
-                    + "config file, else the local one under $SLUICE_DATA_DIR/buckets)")
+                    + "config file, PROJECT-ENV-raw-data from $SLUICE_PROJECT and $SLUICE_ENV, else the local one under "
+                    + "$SLUICE_DATA_DIR/buckets)")
     String bucket;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "YAML or .properties file with sluice.buckets.* and sluice.storage.* settings, as the services read them "
+            description = "YAML or .properties file with sluice.buckets.*, sluice.project, sluice.env and sluice.storage.* settings, as the services read them "
                     + "(default: $SLUICE_CONFIG, or none)")
     Path config;
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.sluice.platform.storage.Buckets;
 import io.sluice.platform.storage.gcs.GcsObjectStore;
 
 /** Where {@code sluice upload} writes: flags over environment over config file, with the services' property names. */
@@ -32,6 +33,7 @@ class StoreSettingsTests {
         StoreSettings settings = StoreSettings.resolve(context(Map.of("SLUICE_DATA_DIR", temp.resolve("my data").toString())), null, Map.of());
 
         assertThat(settings.rawBucket()).isEqualTo(URI.create(temp.resolve("my data/buckets/sluice-local-raw-data").toUri() + "/"));
+        assertThat(StoreSettings.LOCAL_RAW_BUCKET).isEqualTo(Buckets.localName(Buckets.Purpose.RAW_DATA));
         assertThat(settings.obs().endpoint()).isEmpty();
         assertThat(settings.gcs().timeout()).isEqualTo(Duration.ofSeconds(30));
     }
@@ -62,6 +64,20 @@ class StoreSettingsTests {
         StoreSettings env2 = StoreSettings.resolve(context(Map.of("SLUICE_CONFIG", config.toString(),
                 "SLUICE_BUCKETS_RAW_DATA", "gs://from-env/")), null, Map.of());
         assertThat(env2.rawBucket()).isEqualTo(URI.create("gs://from-env/"));
+    }
+
+    @Test
+    void namesTheRawBucketFromProjectAndEnvironmentAsTheServicesDo() {
+        StoreSettings named = StoreSettings.resolve(context(Map.of("SLUICE_PROJECT", "acme", "SLUICE_ENV", "prod",
+                "SLUICE_STORAGE_GCS_ENABLED", "true")), null, Map.of());
+        assertThat(named.rawBucket()).isEqualTo(URI.create("gs://acme-prod-raw-data/"));
+
+        StoreSettings explicit = StoreSettings.resolve(context(Map.of("SLUICE_PROJECT", "acme", "SLUICE_ENV", "prod",
+                "SLUICE_STORAGE_GCS_ENABLED", "true")), null, Map.of("sluice.buckets.raw-data", "gs://elsewhere/"));
+        assertThat(explicit.rawBucket()).isEqualTo(URI.create("gs://elsewhere/"));
+
+        assertThatThrownBy(() -> StoreSettings.resolve(context(Map.of("SLUICE_PROJECT", "acme", "SLUICE_ENV", "Prod_1")), null, Map.of()))
+                .isInstanceOf(CliException.class).hasMessageContaining("sluice.env 'Prod_1' cannot name buckets");
     }
 
     @Test

@@ -1,16 +1,20 @@
 package io.sluice.platform.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
+import io.sluice.platform.storage.InvalidBucketSettingException;
 import io.sluice.platform.storage.obs.ObsStorageProperties;
 
 /** The shared defaults as a service sees them, under the names users set. */
@@ -35,10 +39,36 @@ class SluiceDefaultsTests {
         assertThat(obs.endpoint()).isEmpty();
     }
 
+    @Test
+    void servesTheLocalBucketsUnderTheDataFolderSetLast() {
+        StandardEnvironment environment = environment(Map.of("SLUICE_DATA_DIR", "/srv/sluice"));
+        assertThat(environment.getProperty("sluice.buckets.raw-data")).isEqualTo("file:/srv/sluice/buckets/sluice-local-raw-data/");
+        // a test's data folder, added after start-up, moves the buckets with it
+        environment.getPropertySources().addFirst(new MapPropertySource("test", Map.of("sluice.data-dir", "/tmp/t")));
+        assertThat(environment.getProperty("sluice.buckets.models")).isEqualTo("file:/tmp/t/buckets/sluice-local-models/");
+    }
+
+    @Test
+    void namesBucketsFromProjectAndEnvironmentUnlessOneIsSetExplicitly() {
+        StandardEnvironment environment = environment(Map.of("SLUICE_PROJECT", "acme", "SLUICE_ENV", "prod",
+                "SLUICE_STORAGE_GCS_ENABLED", "true", "SLUICE_BUCKETS_STAGING", "gs://shared-scratch/"));
+        assertThat(Binder.get(environment).bind("sluice.buckets", Bindable.mapOf(String.class, String.class)).get())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("raw-data", "gs://acme-prod-raw-data/", "training", "gs://acme-prod-training/",
+                        "models", "gs://acme-prod-models/", "staging", "gs://shared-scratch/"));
+        assertThat(environment.resolvePlaceholders("${sluice.buckets.staging}training/")).isEqualTo("gs://shared-scratch/training/");
+    }
+
+    @Test
+    void refusesAnEnvironmentThatCannotNameBucketsAtStartUp() {
+        assertThatThrownBy(() -> environment(Map.of("SLUICE_PROJECT", "Acme Corp", "SLUICE_ENV", "prod")))
+                .isInstanceOf(InvalidBucketSettingException.class).hasMessageContaining("sluice.project 'Acme Corp' cannot name buckets");
+    }
+
     private static StandardEnvironment environment(Map<String, Object> variables) {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
-        environment.getPropertySources().addFirst(new MapPropertySource("variables", variables));
+        environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource("variables", variables));
+        ConfigurationPropertySources.attach(environment);
         new SluiceDefaultsEnvironmentPostProcessor().postProcessEnvironment(environment, new SpringApplication());
         return environment;
     }
