@@ -201,11 +201,20 @@ public final class LocalStack {
             // what a replica keeps on local disk (model cache, stream state, …) is its own, as in a pod
             env.put("SLUICE_DATA_DIR", Files.createDirectories(options.dataDir().resolve("replicas").resolve(name)).toString());
         }
+        withoutBucketNaming(env);
         env.putAll(kafkaEnvironment());
         env.put("SLUICE_ADMIN_TOKEN", token);
         String health = service.healthUrl(options.portOffset(), replica);
         return supervisor.start(name, service.module(), replica, service.port(options.portOffset(), replica), log, builder::start,
                 () -> "UP".equals(probe(health)));
+    }
+
+    /**
+     * Drops the bucket settings of the caller's shell ({@code SLUICE_PROJECT}, {@code SLUICE_ENV}, {@code SLUICE_BUCKETS_*}):
+     * the local stack keeps its buckets under its data dir, where the demo, the CLI and its printout look for them.
+     */
+    static void withoutBucketNaming(Map<String, String> env) {
+        env.keySet().removeIf(name -> name.equals("SLUICE_PROJECT") || name.equals("SLUICE_ENV") || name.startsWith("SLUICE_BUCKETS_"));
     }
 
     /**
