@@ -84,10 +84,16 @@ public class MonitoringTopology {
         return new KafkaStreamsConfiguration(config);
     }
 
-    /** Bounded close, so a shutdown with the broker already gone does not hang on the default timeouts. */
+    /**
+     * Bounded close, so a shutdown with the broker already gone does not hang on the default timeouts; a stream thread
+     * that dies of a retriable error is replaced rather than the client shut down (see {@link StreamsState}).
+     */
     @Bean
     StreamsBuilderFactoryBeanConfigurer boundedClose() {
-        return factory -> factory.setCloseTimeout(5);
+        return factory -> {
+            factory.setCloseTimeout(5);
+            factory.setStreamsUncaughtExceptionHandler(StreamsState.uncaughtExceptionHandler());
+        };
     }
 
     @Bean(destroyMethod = "close")
