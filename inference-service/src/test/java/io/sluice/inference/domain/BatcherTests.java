@@ -45,7 +45,7 @@ class BatcherTests {
         FakeModel model = new FakeModel(300);
         Batcher batcher = new Batcher("t", model, new BatchSettings(1, Duration.ZERO, 2, Duration.ofSeconds(3)));
         batcher.submit(new float[] {1, 0});
-        Thread.sleep(50); // the worker takes the first one and is busy with it
+        assertThat(model.started.tryAcquire(5, TimeUnit.SECONDS)).as("the worker takes the first one and is busy with it").isTrue();
         batcher.submit(new float[] {1, 0});
         batcher.submit(new float[] {1, 0});
         assertThatThrownBy(() -> batcher.submit(new float[] {1, 0})).isInstanceOfSatisfying(UnavailableException.class, e -> {

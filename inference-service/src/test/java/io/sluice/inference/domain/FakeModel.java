@@ -5,14 +5,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 
 /**
  * A served model for domain tests: class "high" when the first value is above 0.5, else "low", and NaN probabilities
- * when the second is above 20; records each batch's size.
+ * when the second is above 20; records each batch's size and releases a permit of {@link #started} as each forward pass begins.
  */
 final class FakeModel implements ServedModel {
 
     final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    /** One permit per forward pass begun: a test acquires one to know that the worker is busy with a batch. */
+    final Semaphore started = new Semaphore(0);
     final long delayMillis;
     volatile boolean closed;
 
@@ -46,6 +49,7 @@ final class FakeModel implements ServedModel {
     @Override
     public List<Scores> predict(List<float[]> batch) throws Exception {
         batchSizes.add(batch.size());
+        started.release();
         if (delayMillis > 0) {
             Thread.sleep(delayMillis);
         }
