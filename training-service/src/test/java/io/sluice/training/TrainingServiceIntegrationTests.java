@@ -1,6 +1,7 @@
 package io.sluice.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,6 +27,7 @@ import io.sluice.models.LoadedModel;
 import io.sluice.models.ModelPackage;
 import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.storage.ObjectStore;
+import io.sluice.training.domain.ProductionModels;
 import io.sluice.platform.security.RouteRoles;
 import io.sluice.platform.testkit.RouteWalk;
 import io.sluice.platform.testkit.SluiceKafka;
@@ -66,6 +68,9 @@ class TrainingServiceIntegrationTests {
     @Autowired
     ObjectStore store;
 
+    @Autowired
+    ProductionModels production;
+
     @Value("${sluice.buckets.raw-data}")
     URI rawBucket;
 
@@ -86,6 +91,10 @@ class TrainingServiceIntegrationTests {
         kafka.publish(SluiceTopics.DATASETS, "shapes", ready);
         kafka.publish(SluiceTopics.DATASETS, "shapes", ready);
         kafka.publish(SluiceTopics.DATASETS, "shapes", announcedAgain);
+        // a marker after the announcements: the one training worker takes runs in order, so a second run of "shapes"
+        // would start before the marker's
+        SyntheticDatasets.Written marker = SyntheticDatasets.csv(store, rawBucket, trainingBucket, "after-shapes", 40, 3);
+        kafka.publish(SluiceTopics.DATASETS, "after-shapes", datasetReady(marker, DatasetLayout.CSV));
         TrainingCompleted completed = kafka.await(SluiceTopics.TRAINING, TrainingCompleted.class,
                 e -> e.getDatasetVersion().equals(data.manifest().version()), WAIT);
 
@@ -109,7 +118,7 @@ class TrainingServiceIntegrationTests {
             assertThat(model.card().classNames()).isEqualTo(data.manifest().classNames());
             assertThat(model.card().runId()).isEqualTo(runId);
         }
-        Thread.sleep(2000); // a second run would have started by now
+        kafka.await(SluiceTopics.TRAINING, TrainingStarted.class, e -> e.getDatasetVersion().equals(marker.manifest().version()), WAIT);
         assertThat(startedFor(data.manifest().version())).hasSize(1);
     }
 
@@ -122,7 +131,8 @@ class TrainingServiceIntegrationTests {
         assertThat(first.getArchitecture()).isEqualTo("mlp");
         kafka.publish(SluiceTopics.DEPLOYMENT_STATE, "points", Events.deploymentState().setModelName("points").setRevision(3)
                 .setRoutes(List.of(new Route(first.getModelVersion(), RouteRole.STABLE, 100, first.getModelUri()))).build());
-        Thread.sleep(1000); // let the routing table arrive
+        await("the routing table arrives").atMost(WAIT).until(() -> production.stable("points")
+                .filter(model -> model.version().equals(first.getModelVersion())).isPresent());
 
         RetrainingRequested retrain = Events.retrainingRequested().setModelName("points").setDatasetName("points")
                 .setDatasetVersion(null).setCurrentVersion(first.getModelVersion()).setTrigger(TrainingTrigger.DRIFT).build();
