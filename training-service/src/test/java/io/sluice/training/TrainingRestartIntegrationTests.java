@@ -70,7 +70,13 @@ class TrainingRestartIntegrationTests {
             TrainingCompleted completed = kafka.await(SluiceTopics.TRAINING, TrainingCompleted.class,
                     e -> e.getDatasetVersion().equals(version), Duration.ofSeconds(60));
             assertThat(completed.getHistory()).extracting(EpochMetrics::getEpoch).containsExactly(1, 2, 3, 4, 5, 6);
-            Thread.sleep(2000); // a duplicate would have been published by now
+            // a marker after the completion: the datasets are read in order and the one training worker takes runs in
+            // order, so a duplicate run of "restart" (from the announcement read again) would have run before the marker's
+            SyntheticDatasets.Written marker = SyntheticDatasets.csv(store, store.bucket("sluice-local-raw-data"),
+                    store.bucket("sluice-local-training"), "after-restart", 40, 3);
+            kafka.publish(SluiceTopics.DATASETS, "after-restart", TrainingServiceIntegrationTests.datasetReady(marker, DatasetLayout.CSV));
+            kafka.await(SluiceTopics.TRAINING, TrainingStarted.class,
+                    e -> e.getDatasetVersion().equals(marker.manifest().version()), Duration.ofSeconds(60));
         }
 
         List<SpecificRecord> events = kafka.events(SluiceTopics.TRAINING);
