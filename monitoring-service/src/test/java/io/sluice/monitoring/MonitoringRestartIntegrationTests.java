@@ -76,7 +76,14 @@ class MonitoringRestartIntegrationTests {
             kafka.await(SluiceTopics.MONITORING, CanaryDegraded.class, e -> e.getModelName().equals("canary-b"), WAIT);
             kafka.await(SluiceTopics.MONITORING, CanaryDegraded.class, e -> e.getModelName().equals("prod-b"), WAIT);
             kafka.await(SluiceTopics.TRAINING, RetrainingRequested.class, e -> e.getModelName().equals("drifting-b"), WAIT);
-            Thread.sleep(3000); // a few more analysis and drift rounds
+            // ... and goes on for a few more analysis and drift rounds: models played after b's verdicts are judged in
+            // later rounds, and a round takes the models in key order (X-a before X-c) and publishes through one producer,
+            // so a repeated verdict or request for an a model would be on its topic before the c model's
+            play("c");
+            kafka.await(SluiceTopics.MONITORING, CanaryDegraded.class, e -> e.getModelName().equals("canary-c"), WAIT);
+            kafka.await(SluiceTopics.MONITORING, CanaryDegraded.class, e -> e.getModelName().equals("prod-c"), WAIT);
+            kafka.await(SluiceTopics.MONITORING, DriftDetected.class, e -> e.getModelName().equals("drifting-c"), WAIT);
+            kafka.await(SluiceTopics.TRAINING, RetrainingRequested.class, e -> e.getModelName().equals("drifting-c"), WAIT);
         }
 
         // ... and nothing again for those the first one judged (their windows are all still there)
