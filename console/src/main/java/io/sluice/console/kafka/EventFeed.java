@@ -2,12 +2,11 @@ package io.sluice.console.kafka;
 
 import java.time.Duration;
 
-import org.springframework.context.SmartLifecycle;
 
 import io.sluice.console.domain.ConsoleState;
 import io.sluice.console.events.EventViews;
 import io.sluice.events.codec.EventCodec;
-import io.sluice.platform.events.DerivedState;
+import io.sluice.platform.events.FollowedState;
 import io.sluice.platform.events.SluiceTopics;
 import io.sluice.platform.events.TopicFollower;
 import io.sluice.platform.kafka.KafkaClients;
@@ -18,7 +17,7 @@ import io.sluice.platform.kafka.KafkaClients;
  * settings, retried with backoff while the broker is away). Not current — readiness DOWN — until it caught up, and while
  * it cannot reach the broker.
  */
-public final class EventFeed implements SmartLifecycle, DerivedState {
+public final class EventFeed implements FollowedState {
 
     private final TopicFollower follower;
 
@@ -34,22 +33,7 @@ public final class EventFeed implements SmartLifecycle, DerivedState {
     }
 
     @Override
-    public Status status() {
-        return follower.status();
-    }
-
-    @Override
-    public void start() {
-        follower.start();
-    }
-
-    @Override
-    public void stop() {
-        follower.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return follower.isRunning();
+    public TopicFollower follower() {
+        return follower;
     }
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.springframework.context.SmartLifecycle;
 
 import io.sluice.deployment.domain.Release;
 import io.sluice.deployment.domain.ReleaseEvent;
@@ -16,7 +15,7 @@ import io.sluice.deployment.domain.ReleasePublisher;
 import io.sluice.deployment.domain.Releases;
 import io.sluice.deployment.domain.RoutingTable;
 import io.sluice.events.codec.EventCodec;
-import io.sluice.platform.events.DerivedState;
+import io.sluice.platform.events.FollowedState;
 import io.sluice.platform.events.TopicFollower;
 import io.sluice.platform.kafka.KafkaClients;
 
@@ -25,7 +24,7 @@ import io.sluice.platform.kafka.KafkaClients;
  * with the same {@code evolve} as the owners, so {@code GET /deployments} answers on every replica. It also remembers which
  * events each operator command caused (their causation id), so the replica that took the command can answer with the outcome.
  */
-final class ReleaseView implements SmartLifecycle, DerivedState, TopicFollower.Listener {
+final class ReleaseView implements FollowedState, TopicFollower.Listener {
 
     private static final int REMEMBERED_COMMANDS = 1024;
 
@@ -98,22 +97,7 @@ final class ReleaseView implements SmartLifecycle, DerivedState, TopicFollower.L
     }
 
     @Override
-    public Status status() {
-        return follower.status();
-    }
-
-    @Override
-    public void start() {
-        follower.start();
-    }
-
-    @Override
-    public void stop() {
-        follower.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return follower.isRunning();
+    public TopicFollower follower() {
+        return follower;
     }
 }

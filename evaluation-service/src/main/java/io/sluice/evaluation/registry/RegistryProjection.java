@@ -12,14 +12,13 @@ import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 import io.sluice.evaluation.domain.ModelRegistry;
 import io.sluice.events.ModelApproved;
 import io.sluice.events.ModelRejected;
 import io.sluice.events.TrainingCompleted;
 import io.sluice.events.codec.EventCodec;
-import io.sluice.platform.events.DerivedState;
+import io.sluice.platform.events.FollowedState;
 import io.sluice.platform.events.TopicFollower;
 import io.sluice.platform.kafka.KafkaClients;
 
@@ -31,7 +30,7 @@ import io.sluice.platform.kafka.KafkaClients;
  * is behind. Remembers which trained versions have no decision yet, so the owner of a training
  * partition can resume them.
  */
-public final class RegistryProjection implements SmartLifecycle, TopicFollower.Listener, DerivedState {
+public final class RegistryProjection implements FollowedState, TopicFollower.Listener {
 
     private static final Logger log = LoggerFactory.getLogger(RegistryProjection.class);
 
@@ -75,23 +74,8 @@ public final class RegistryProjection implements SmartLifecycle, TopicFollower.L
     }
 
     @Override
-    public Status status() {
-        return follower.status();
-    }
-
-    @Override
-    public void start() {
-        follower.start();
-    }
-
-    @Override
-    public void stop() {
-        follower.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return follower.isRunning();
+    public TopicFollower follower() {
+        return follower;
     }
 
     @Override

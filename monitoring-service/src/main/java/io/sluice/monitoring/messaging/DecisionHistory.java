@@ -3,7 +3,6 @@ package io.sluice.monitoring.messaging;
 import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import io.sluice.events.CanaryDegraded;
@@ -18,8 +17,8 @@ import io.sluice.monitoring.MonitoringProperties;
 import io.sluice.monitoring.domain.MonitoringMemory;
 import io.sluice.monitoring.domain.Promotion;
 import io.sluice.monitoring.domain.Release;
-import io.sluice.platform.events.DerivedState;
 import io.sluice.platform.events.EventHeaders;
+import io.sluice.platform.events.FollowedState;
 import io.sluice.platform.events.TopicFollower;
 import io.sluice.platform.kafka.KafkaClients;
 
@@ -32,7 +31,7 @@ import io.sluice.platform.kafka.KafkaClients;
  * request retraining inside the cooldown. Not current (readiness DOWN) while it is behind.
  */
 @Component
-class DecisionHistory implements SmartLifecycle, DerivedState, TopicFollower.Listener {
+class DecisionHistory implements FollowedState, TopicFollower.Listener {
 
     private final MonitoringMemory memory;
     private final String service;
@@ -93,22 +92,7 @@ class DecisionHistory implements SmartLifecycle, DerivedState, TopicFollower.Lis
     }
 
     @Override
-    public Status status() {
-        return follower.status();
-    }
-
-    @Override
-    public void start() {
-        follower.start();
-    }
-
-    @Override
-    public void stop() {
-        follower.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return follower.isRunning();
+    public TopicFollower follower() {
+        return follower;
     }
 }
