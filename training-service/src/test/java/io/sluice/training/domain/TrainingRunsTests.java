@@ -57,9 +57,12 @@ class TrainingRunsTests {
         assertThat(first).map(RunRecord::runId).contains("digits-aaaaaaaaaaaa-1");
         assertThat(redelivered).isEmpty();
         assertThat(republished).isEmpty();
-        Thread.sleep(200);
-        assertThat(backend.calls.get()).isEqualTo(1);
-        assertThat(events).containsExactly("started digits-aaaaaaaaaaaa-1", "completed digits-aaaaaaaaaaaa-1");
+        // one worker runs accepted runs in order: a duplicate queued behind the first would run before this marker
+        runs.accept(request("marker", "bbbbbbbbbbbbbbbb", "e3"), false);
+        awaitEvents("completed marker-bbbbbbbbbbbb-1");
+        assertThat(backend.calls.get()).isEqualTo(2);
+        assertThat(events).containsExactly("started digits-aaaaaaaaaaaa-1", "completed digits-aaaaaaaaaaaa-1",
+                "started marker-bbbbbbbbbbbb-1", "completed marker-bbbbbbbbbbbb-1");
     }
 
     @Test
