@@ -1,5 +1,6 @@
 package io.sluice.platform.events;
 
+import io.sluice.platform.security.LogSafe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -123,7 +124,7 @@ public final class PartitionReplay {
                 if (System.nanoTime() + backoff.toNanos() > deadline) {
                     throw new IllegalStateException(what + " failed for " + giveUpAfter + ": " + e, e);
                 }
-                log.warn("{} failed ({}); retrying in {} ms", what, e.toString(), backoff.toMillis());
+                log.warn("{} failed ({}); retrying in {} ms", what, LogSafe.text(e), backoff.toMillis());
                 try {
                     Thread.sleep(backoff.toMillis());
                 } catch (InterruptedException interrupted) {

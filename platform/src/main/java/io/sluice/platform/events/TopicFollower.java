@@ -212,7 +212,7 @@ public final class TopicFollower implements SmartLifecycle, DerivedState, AutoCl
                 current = false;
                 reason = "cannot read " + topics + ": " + e;
                 if (!reported) {
-                    log.warn("{}: {}; retrying with backoff until it can", name, reason);
+                    log.warn("{}: {}; retrying with backoff until it can", name, LogSafe.text(reason));
                     reported = true;
                 }
                 sleep(backoff);
@@ -276,7 +276,7 @@ public final class TopicFollower implements SmartLifecycle, DerivedState, AutoCl
             try {
                 listener.onCaughtUp();
             } catch (RuntimeException e) {
-                log.warn("{}: the caught-up callback failed: {}", name, e.toString());
+                log.warn("{}: the caught-up callback failed: {}", name, LogSafe.text(e));
             }
             log.info("{}: caught up with {}", name, topics);
             firstCatchUp.countDown();
@@ -307,7 +307,7 @@ public final class TopicFollower implements SmartLifecycle, DerivedState, AutoCl
             event = codec.decode(record.value());
         } catch (RuntimeException e) {
             log.debug("{} skips an undecodable record at {}-{}@{}: {}", name, record.topic(), record.partition(), record.offset(),
-                    e.toString());
+                    LogSafe.text(e));
             return;
         }
         try {

@@ -1,5 +1,6 @@
 package io.sluice.platform.kafka;
 
+import io.sluice.platform.security.LogSafe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ public final class TopicCreator implements SmartInitializingSingleton {
                         topics.replicationFactor(), topics.minInsyncReplicas());
             }
         } catch (Exception e) {
-            log.warn("could not create the Sluice topics on {} within {}: {}", clients.bootstrapServers(), timeout, e.toString());
+            log.warn("could not create the Sluice topics on {} within {}: {}", clients.bootstrapServers(), timeout, LogSafe.text(e));
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }

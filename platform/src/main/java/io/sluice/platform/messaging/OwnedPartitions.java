@@ -1,5 +1,6 @@
 package io.sluice.platform.messaging;
 
+import io.sluice.platform.security.LogSafe;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,7 +102,7 @@ public final class OwnedPartitions implements KafkaBindingRebalanceListener, Der
                 owned.removeAll(numbers);
             }
             failure = "rebuilding partitions " + numbers + " failed: " + e;
-            log.warn("{}: {}; pausing them and rejoining the group to try again", name, failure);
+            log.warn("{}: {}; pausing them and rejoining the group to try again", name, LogSafe.text(failure));
             // never deliver records of a partition whose state is not rebuilt: pause it and have the group assign it again
             consumer.pause(partitions);
             consumer.enforceRebalance("sluice: rebuilding the state of " + partitions + " failed");
