@@ -12,7 +12,7 @@ create() { # topic [--config k=v]...
 # one JVM per topic, a few at a time; any failure fails the script
 pids=()
 for topic in sluice.storage.notifications sluice.datasets sluice.training sluice.training.requests sluice.evaluations \
-             sluice.deployments sluice.deployment-commands \
+             sluice.deployments sluice.deployment-commands sluice.registry-commands \
              sluice.predictions sluice.feedback sluice.monitoring; do
   create "$topic" & pids+=($!)
   create "$topic.dlt" & pids+=($!)
@@ -20,4 +20,6 @@ for topic in sluice.storage.notifications sluice.datasets sluice.training sluice
 done
 create sluice.deployment-state --config cleanup.policy=compact --config min.cleanable.dirty.ratio=0.1 & pids+=($!)
 create sluice.deployment-state.dlt & pids+=($!)
+create sluice.registry --config cleanup.policy=compact --config min.cleanable.dirty.ratio=0.1 & pids+=($!)
+create sluice.registry.dlt & pids+=($!)
 for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || [ $? -eq 127 ]; done

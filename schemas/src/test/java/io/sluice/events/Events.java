@@ -156,6 +156,18 @@ public final class Events {
                 .setActor("writer#1a2b3c4d").setRole("writer").setReason("hold on");
     }
 
+    public static RegistryCommandIssued.Builder registryCommandIssued() {
+        return RegistryCommandIssued.newBuilder().setHeader(newHeader()).setModelName(MODEL).setAction(RegistryAction.SET_ALIAS)
+                .setAlias("champion").setVersion("v1").setActor("writer:ops-1").setRole("writer").setReason("pin the known good one");
+    }
+
+    public static RegistryState.Builder registryState() {
+        return RegistryState.newBuilder().setHeader(newHeader()).setModelName(MODEL)
+                .setVersions(List.of(RegistryVersion.newBuilder().setVersion("v1").setStage("PRODUCTION").setModelUri(MODEL_URI).build()))
+                .setAliases(List.of(new RegistryAlias("champion", "v1",
+                        new RegistryMark("writer:ops-1", java.time.Instant.parse("2026-01-01T00:00:00Z"), "pin", "c-1"))));
+    }
+
     public static DeploymentState.Builder deploymentState() {
         return DeploymentState.newBuilder().setHeader(newHeader()).setModelName(MODEL).setRevision(1).setPhase(ReleasePhase.CANARY)
                 .setRoutes(List.of(new Route("v1", RouteRole.STABLE, 90, MODEL_URI), new Route("v2", RouteRole.CANARY, 10, MODEL_URI)))
@@ -202,6 +214,7 @@ public final class Events {
                 modelRejected().build(), canaryStarted().build(), trafficShifted().build(), modelPromoted().build(),
                 rolledBack().build(), releaseHeld().build(), deploymentState().build(), predictionServed().build(),
                 predictionFeedback().build(), canaryHealthy().build(), canaryDegraded().build(), canaryInconclusive().build(),
-                driftDetected().build(), operatorCommandIssued().build());
+                driftDetected().build(), operatorCommandIssued().build(), registryCommandIssued().build(),
+                registryState().build());
     }
 }

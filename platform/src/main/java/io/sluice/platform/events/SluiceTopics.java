@@ -26,6 +26,10 @@ public final class SluiceTopics {
     public static final String DEPLOYMENT_STATE = "sluice.deployment-state";
     /** Operator commands (OperatorCommandIssued, key model name), executed by the replica that owns the model. */
     public static final String DEPLOYMENT_COMMANDS = "sluice.deployment-commands";
+    /** Model registry commands (RegistryCommandIssued, key model name), folded by every evaluation replica's registry. */
+    public static final String REGISTRY_COMMANDS = "sluice.registry-commands";
+    /** The model registry's whole state per model (RegistryState, key model name, compacted): outlives the event topics. */
+    public static final String REGISTRY = "sluice.registry";
     public static final String PREDICTIONS = "sluice.predictions";
     public static final String FEEDBACK = "sluice.feedback";
     public static final String MONITORING = "sluice.monitoring";
@@ -35,7 +39,7 @@ public final class SluiceTopics {
             new Topic(NOTIFICATIONS, false), new Topic(DATASETS, false), new Topic(TRAINING, false),
             new Topic(TRAINING_REQUESTS, false),
             new Topic(EVALUATIONS, false), new Topic(DEPLOYMENTS, false), new Topic(DEPLOYMENT_STATE, true),
-            new Topic(DEPLOYMENT_COMMANDS, false),
+            new Topic(DEPLOYMENT_COMMANDS, false), new Topic(REGISTRY_COMMANDS, false), new Topic(REGISTRY, true),
             new Topic(PREDICTIONS, false), new Topic(FEEDBACK, false), new Topic(MONITORING, false));
 
     /** Names of every topic and its dead-letter topic. */
