@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,26 +24,37 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
 import io.sluice.events.codec.EventDecodingException.Reason;
+import io.sluice.events.codec.registry.ConfluentRegistryClient;
 import io.sluice.events.history.SchemaHistory;
 
 /**
- * Encodes Sluice events and decodes any of them, whatever schema version wrote it. Thread-safe;
- * build one per process with {@link #singleObject()} (or {@link #registry} for registry mode).
+ * Encodes Sluice events and decodes any of them, whatever schema version wrote it and in either
+ * {@link WireFormat}. Thread-safe; a process takes its codec from {@link #of(WireSettings)} (one per
+ * settings, shared by the Spring bean and every Kafka serde), tools and tests may build their own.
  *
  * <p>Decoding picks the reader class from the writer schema's full name, so a topic that carries
  * several event types decodes each to its own class; consumers of such topics take
- * {@link SpecificRecord} and dispatch on the type.
+ * {@link SpecificRecord} and dispatch on the type. Registry-framed records need a registry to look
+ * their id up; single-object records never do.
  */
 public final class EventCodec {
+
+    private static final Duration REGISTRY_PATIENCE = Duration.ofSeconds(30);
+    private static final Map<WireSettings, EventCodec> SHARED = new ConcurrentHashMap<>();
 
     private final Map<String, Schema> readerByName;
     private final Map<Long, Schema> writerByFingerprint;
     private final Map<Schema, BinaryMessageEncoder<SpecificRecord>> encoders = new ConcurrentHashMap<>();
+    private final Map<Schema, SpecificDatumWriter<SpecificRecord>> writers = new ConcurrentHashMap<>();
     private final Map<Long, SpecificDatumReader<SpecificRecord>> readers = new ConcurrentHashMap<>();
+    private final Map<Integer, SpecificDatumReader<SpecificRecord>> readersById = new ConcurrentHashMap<>();
     private final WireFormat writeFormat;
     private final SchemaRegistry registry;
 
     private EventCodec(SchemaHistory history, WireFormat writeFormat, SchemaRegistry registry) {
+        if (writeFormat == WireFormat.CONFLUENT) {
+            Objects.requireNonNull(registry, "writing registry framing needs a registry");
+        }
         this.readerByName = history.eventNames().collect(Collectors.toUnmodifiableMap(n -> n, EventCodec::currentSchema));
         this.writerByFingerprint = new ConcurrentHashMap<>();
         history.all().forEach(this::learn);
@@ -51,9 +63,18 @@ public final class EventCodec {
         this.registry = registry;
     }
 
-    /** The default codec: single-object encoding, no registry needed. */
+    /**
+     * The process's codec for these settings, built once and shared: the format it writes, and a
+     * {@link ConfluentRegistryClient} for the registry URL when one is set.
+     */
+    public static EventCodec of(WireSettings settings) {
+        return SHARED.computeIfAbsent(settings, s -> new EventCodec(SchemaHistory.fromClasspath(), s.write(),
+                s.registry().map(url -> new ConfluentRegistryClient(url, REGISTRY_PATIENCE)).orElse(null)));
+    }
+
+    /** The default codec: single-object encoding, no registry needed (registry-framed records fail with {@code NO_REGISTRY}). */
     public static EventCodec singleObject() {
-        return new EventCodec(SchemaHistory.fromClasspath(), WireFormat.SINGLE_OBJECT, null);
+        return of(WireSettings.DEFAULT);
     }
 
     /** Single-object encoding that also reads the writer schemas of the given history (tools, tests). */
@@ -64,6 +85,16 @@ public final class EventCodec {
     /** Writes Confluent framing through the registry; still reads single-object records. */
     public static EventCodec registry(SchemaRegistry registry) {
         return new EventCodec(SchemaHistory.fromClasspath(), WireFormat.CONFLUENT, Objects.requireNonNull(registry));
+    }
+
+    /** Writes the given format; reads both, registry-framed records through the registry (may be null for single-object). */
+    public static EventCodec writing(WireFormat format, SchemaRegistry registry) {
+        return new EventCodec(SchemaHistory.fromClasspath(), format, registry);
+    }
+
+    /** The format {@link #encode} writes. */
+    public WireFormat writeFormat() {
+        return writeFormat;
     }
 
     private void learn(Schema schema) {
@@ -100,12 +131,13 @@ public final class EventCodec {
     }
 
     private byte[] encodeConfluent(SpecificRecord event, Schema schema) throws IOException {
+        // subject: the record's full name (record-name strategy), as several event types share a topic
         int id = registry.register(schema.getFullName(), schema);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(0);
         out.write(ByteBuffer.allocate(4).putInt(id).array());
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-        new SpecificDatumWriter<SpecificRecord>(schema, SpecificData.getForSchema(schema)).write(event, encoder);
+        writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, SpecificData.getForSchema(s))).write(event, encoder);
         encoder.flush();
         return out.toByteArray();
     }
@@ -150,16 +182,22 @@ public final class EventCodec {
     private SpecificRecord decodeConfluent(byte[] bytes) {
         if (registry == null) {
             throw new EventDecodingException(Reason.NO_REGISTRY,
-                    "record is registry-framed but no schema registry is configured", null);
+                    "record is registry-framed but no schema registry is configured (" + WireSettings.REGISTRY_URL + ")", null);
         }
         int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
-        Schema writer;
-        try {
-            writer = registry.schemaById(id);
-        } catch (RuntimeException e) {
-            throw new EventDecodingException(Reason.UNKNOWN_SCHEMA, "registry has no schema with id " + id, e);
+        SpecificDatumReader<SpecificRecord> reader = readersById.get(id);
+        if (reader == null) {
+            Schema writer;
+            try {
+                writer = registry.schemaById(id);
+            } catch (SchemaRegistry.UnavailableException e) {
+                throw new EventDecodingException(Reason.REGISTRY_UNAVAILABLE, "cannot look up schema id " + id + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new EventDecodingException(Reason.UNKNOWN_SCHEMA, "registry has no schema with id " + id + ": " + e.getMessage(), e);
+            }
+            reader = readersById.computeIfAbsent(id, i -> readerFor(writer));
         }
-        return read(readerFor(writer), bytes, 5);
+        return read(reader, bytes, 5);
     }
 
     private SpecificDatumReader<SpecificRecord> readerFor(Schema writer) {

@@ -7,7 +7,7 @@ package io.sluice.events.codec;
 public class EventDecodingException extends RuntimeException {
 
     /** Why decoding failed. */
-    public enum Reason { EMPTY, UNKNOWN_FORMAT, UNKNOWN_SCHEMA, NO_REGISTRY, CORRUPT_BODY, UNEXPECTED_TYPE }
+    public enum Reason { EMPTY, UNKNOWN_FORMAT, UNKNOWN_SCHEMA, NO_REGISTRY, REGISTRY_UNAVAILABLE, CORRUPT_BODY, UNEXPECTED_TYPE }
 
     private final Reason reason;
 

@@ -1,26 +1,40 @@
 package io.sluice.events.codec.kafka;
 
+import java.util.Map;
+
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import io.sluice.events.codec.EventCodec;
 import io.sluice.events.codec.EventDecodingException;
+import io.sluice.events.codec.WireSettings;
 
 /**
- * Kafka deserializer for Sluice events. It throws {@link EventDecodingException} naming the
- * reason; services wrap it in Spring Kafka's {@code ErrorHandlingDeserializer}, so an
+ * Kafka deserializer for Sluice events, single-object and registry-framed alike (the latter needs
+ * {@value WireSettings#REGISTRY_URL} in the client config). It throws {@link EventDecodingException}
+ * naming the reason; services wrap it in Spring Kafka's {@code ErrorHandlingDeserializer}, so an
  * undecodable record reaches the binding's dead-letter topic instead of stopping the consumer.
  */
 public class EventDeserializer implements Deserializer<SpecificRecord> {
 
-    private final EventCodec codec;
+    private final boolean fromConfig;
+    private EventCodec codec;
 
     public EventDeserializer() {
-        this(EventCodecs.shared());
+        this.codec = EventCodec.singleObject();
+        this.fromConfig = true;
     }
 
     public EventDeserializer(EventCodec codec) {
         this.codec = codec;
+        this.fromConfig = false;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        if (fromConfig) {
+            codec = EventCodec.of(WireSettings.from(configs::get));
+        }
     }
 
     @Override
