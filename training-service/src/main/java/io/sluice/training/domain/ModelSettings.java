@@ -67,6 +67,28 @@ public record ModelSettings(String architecture, List<Integer> filters, List<Int
         return arguments;
     }
 
+    /**
+     * These settings with a search's winning parameters applied ({@code learningRate}, {@code batchSize}, {@code hidden} as
+     * comma-separated sizes, {@code dropout}, {@code optimizer}); other keys are ignored, so a winner of an older search
+     * never breaks a run.
+     */
+    public ModelSettings withTuned(Map<String, String> tuned) {
+        if (tuned == null || tuned.isEmpty()) {
+            return this;
+        }
+        String h = tuned.get("hidden");
+        List<Integer> tunedHidden = h == null || h.isBlank() ? hidden
+                : java.util.Arrays.stream(h.split(",")).map(String::trim).map(Integer::valueOf).toList();
+        return new ModelSettings(architecture, filters, tunedHidden, doubleOr(tuned.get("dropout"), dropout),
+                tuned.getOrDefault("optimizer", optimizer), doubleOr(tuned.get("learningRate"), learningRate),
+                tuned.containsKey("batchSize") ? Integer.parseInt(tuned.get("batchSize")) : batchSize, maxEpochs, patience, seed,
+                imageSize, colorMode, horizontalFlip, warmStart);
+    }
+
+    private static double doubleOr(String value, double fallback) {
+        return value == null ? fallback : Double.parseDouble(value);
+    }
+
     private static String join(List<Integer> values) {
         return String.join(",", values.stream().map(String::valueOf).toList());
     }
