@@ -27,6 +27,8 @@ import com.google.cloud.ReadChannel;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Bucket;
+import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 
@@ -35,7 +37,9 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.sluice.platform.storage.BucketLifecycle;
 import io.sluice.platform.storage.InvalidObjectKeyException;
+import io.sluice.platform.storage.LifecycleRule;
 import io.sluice.platform.storage.ObjectKeys;
 import io.sluice.platform.storage.ObjectStoreAdapter;
 import io.sluice.platform.storage.StoredObject;
@@ -45,7 +49,7 @@ import io.sluice.platform.storage.StoredObject;
  * percent-decoded from the URI path. Every call runs under a resilience4j time limit and is retried
  * on throttling (429), server errors (5xx) and timeouts; a missing object is never retried.
  */
-public final class GcsObjectStore implements ObjectStoreAdapter, AutoCloseable {
+public final class GcsObjectStore implements ObjectStoreAdapter, BucketLifecycle, AutoCloseable {
 
     /** Files up to this size are uploaded in one request, larger ones resumably. */
     static final long SINGLE_REQUEST_LIMIT = 8L * 1024 * 1024;
@@ -219,6 +223,49 @@ public final class GcsObjectStore implements ObjectStoreAdapter, AutoCloseable {
     public boolean delete(URI object) throws IOException {
         BlobId id = blobId(object);
         return call(() -> storage.delete(id));
+    }
+
+    /** The bucket of a {@code gs://bucket/} URI; a key part is refused. */
+    static String bucketName(URI bucket) {
+        BlobId id = blobId(bucket);
+        if (!id.getName().isEmpty()) {
+            throw new InvalidObjectKeyException(String.valueOf(bucket), "a lifecycle belongs to a bucket, not to a key");
+        }
+        return id.getBucket();
+    }
+
+    @Override
+    public void applyLifecycle(URI bucket, List<LifecycleRule> rules) throws IOException {
+        String name = bucketName(bucket);
+        List<BucketInfo.LifecycleRule> wanted = rules.stream().map(rule -> new BucketInfo.LifecycleRule(
+                BucketInfo.LifecycleRule.LifecycleAction.newDeleteAction(),
+                BucketInfo.LifecycleRule.LifecycleCondition.newBuilder().setAge(rule.ageDays())
+                        .setMatchesPrefix(rule.prefix().isEmpty() ? null : List.of(rule.prefix())).build())).toList();
+        BucketInfo update = wanted.isEmpty() ? BucketInfo.newBuilder(name).deleteLifecycleRules().build()
+                : BucketInfo.newBuilder(name).setLifecycleRules(wanted).build();
+        call(() -> storage.update(update)); // a PATCH of the bucket's lifecycle field only
+    }
+
+    @Override
+    public List<LifecycleRule> lifecycle(URI bucket) throws IOException {
+        String name = bucketName(bucket);
+        Bucket found = call(() -> storage.get(name));
+        if (found == null) {
+            throw new FileNotFoundException("no bucket " + name);
+        }
+        List<LifecycleRule> rules = new ArrayList<>();
+        List<? extends BucketInfo.LifecycleRule> current = found.getLifecycleRules() == null ? List.of() : found.getLifecycleRules();
+        for (BucketInfo.LifecycleRule rule : current) {
+            BucketInfo.LifecycleRule.LifecycleCondition condition = rule.getCondition();
+            if (rule.getAction() instanceof BucketInfo.LifecycleRule.DeleteLifecycleAction && condition.getAge() != null) {
+                List<String> prefixes = condition.getMatchesPrefix() == null ? List.of() : condition.getMatchesPrefix();
+                if (prefixes.isEmpty()) {
+                    rules.add(new LifecycleRule("", condition.getAge()));
+                }
+                prefixes.forEach(prefix -> rules.add(new LifecycleRule(prefix, condition.getAge())));
+            }
+        }
+        return rules;
     }
 
     @Override

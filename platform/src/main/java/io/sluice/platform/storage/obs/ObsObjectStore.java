@@ -26,6 +26,7 @@ import com.obs.services.ObsClient;
 import com.obs.services.ObsConfiguration;
 import com.obs.services.exception.ObsException;
 import com.obs.services.model.AuthTypeEnum;
+import com.obs.services.model.LifecycleConfiguration;
 import com.obs.services.model.ListObjectsRequest;
 import com.obs.services.model.ObjectListing;
 import com.obs.services.model.ObjectMetadata;
@@ -37,7 +38,9 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.sluice.platform.storage.BucketLifecycle;
 import io.sluice.platform.storage.InvalidObjectKeyException;
+import io.sluice.platform.storage.LifecycleRule;
 import io.sluice.platform.storage.ObjectKeys;
 import io.sluice.platform.storage.ObjectStoreAdapter;
 import io.sluice.platform.storage.StoredObject;
@@ -48,7 +51,7 @@ import io.sluice.platform.storage.StoredObject;
  * retried on throttling (429), server errors (5xx) and timeouts (the SDK's own retries are off, so
  * there is one retry policy); a missing object is never retried.
  */
-public final class ObsObjectStore implements ObjectStoreAdapter, AutoCloseable {
+public final class ObsObjectStore implements ObjectStoreAdapter, BucketLifecycle, AutoCloseable {
 
     private final ObsClient client;
     private final int pageSize;
@@ -252,6 +255,49 @@ public final class ObsObjectStore implements ObjectStoreAdapter, AutoCloseable {
         }
         call(() -> client.deleteObject(at.bucket(), at.key()));
         return true;
+    }
+
+    /** The bucket of an {@code obs://bucket/} URI; a key part is refused. */
+    static String bucketName(URI bucket) {
+        Location at = locate(bucket);
+        if (!at.key().isEmpty()) {
+            throw new InvalidObjectKeyException(String.valueOf(bucket), "a lifecycle belongs to a bucket, not to a key");
+        }
+        return at.bucket();
+    }
+
+    @Override
+    public void applyLifecycle(URI bucket, List<LifecycleRule> rules) throws IOException {
+        String name = bucketName(bucket);
+        if (rules.isEmpty()) {
+            call(() -> client.deleteBucketLifecycle(name));
+            return;
+        }
+        LifecycleConfiguration configuration = new LifecycleConfiguration();
+        for (LifecycleRule wanted : rules) {
+            LifecycleConfiguration.Rule rule = configuration.new Rule(wanted.id(), wanted.prefix(), true);
+            rule.setExpiration(configuration.new Expiration(wanted.ageDays()));
+            configuration.addRule(rule);
+        }
+        call(() -> client.setBucketLifecycle(name, configuration)); // replaces the bucket's whole lifecycle configuration
+    }
+
+    @Override
+    public List<LifecycleRule> lifecycle(URI bucket) throws IOException {
+        String name = bucketName(bucket);
+        LifecycleConfiguration configuration;
+        try {
+            configuration = call(() -> client.getBucketLifecycle(name));
+        } catch (FileNotFoundException none) {
+            return List.of(); // NoSuchLifecycleConfiguration
+        }
+        List<LifecycleRule> rules = new ArrayList<>();
+        for (LifecycleConfiguration.Rule rule : configuration.getRules()) {
+            if (Boolean.TRUE.equals(rule.getEnabled()) && rule.getExpiration() != null && rule.getExpiration().getDays() != null) {
+                rules.add(new LifecycleRule(rule.getPrefix(), rule.getExpiration().getDays()));
+            }
+        }
+        return rules;
     }
 
     @Override

@@ -174,4 +174,21 @@ class GcsObjectStoreTests {
                     }
                 });
     }
+
+    @Test
+    void appliesLifecycleRulesToTheBucketThroughTheClient() throws Exception {
+        GcsObjectStore withBuckets = new GcsObjectStore(
+                com.google.cloud.storage.contrib.nio.testing.BucketKeepingStorageRpc.options().getService(), Duration.ofSeconds(10), 2);
+        URI staging = URI.create("gs://acme-prod-staging/");
+        withBuckets.applyLifecycle(staging, List.of(new io.sluice.platform.storage.LifecycleRule("", 1),
+                new io.sluice.platform.storage.LifecycleRule("runs/", 7)));
+        assertThat(withBuckets.lifecycle(staging)).containsExactly(new io.sluice.platform.storage.LifecycleRule("", 1),
+                new io.sluice.platform.storage.LifecycleRule("runs/", 7));
+
+        withBuckets.applyLifecycle(staging, List.of(new io.sluice.platform.storage.LifecycleRule("", 2)));
+        assertThat(withBuckets.lifecycle(staging)).containsExactly(new io.sluice.platform.storage.LifecycleRule("", 2));
+        assertThatThrownBy(() -> withBuckets.applyLifecycle(URI.create("gs://acme-prod-staging/runs/"), List.of()))
+                .isInstanceOf(InvalidObjectKeyException.class);
+        withBuckets.close();
+    }
 }

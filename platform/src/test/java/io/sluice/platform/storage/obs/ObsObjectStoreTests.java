@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.sluice.platform.storage.LifecycleRule;
 import io.sluice.platform.storage.ObjectKeys;
 import io.sluice.platform.storage.StoredObject;
 
@@ -114,4 +115,19 @@ class ObsObjectStoreTests {
     // No race test here: S3Mock checks If-None-Match and then writes in two steps, so two of six racing
     // creators both won against it; S3 itself (and S3-compatible stores that document conditional writes)
     // decides atomically. The race is tested for the local store and the GCS precondition.
+
+    @Test
+    void appliesLifecycleRulesToTheBucketThroughTheSdk() throws Exception {
+        URI raw = URI.create("obs://sluice-test-raw-data/");
+        assertThat(store.lifecycle(raw)).isEmpty();
+        store.applyLifecycle(raw, List.of(new LifecycleRule("", 1)));
+        assertThat(store.lifecycle(raw)).containsExactly(new LifecycleRule("", 1));
+
+        // whole-bucket rules only: S3Mock keeps a rule's prefix only in the newer <Filter> form, not the rule-level
+        // <Prefix> that OBS's API (and so its SDK) uses
+        store.applyLifecycle(raw, List.of(new LifecycleRule("", 3)));
+        assertThat(store.lifecycle(raw)).containsExactly(new LifecycleRule("", 3));
+        store.applyLifecycle(raw, List.of());
+        assertThat(store.lifecycle(raw)).isEmpty();
+    }
 }
