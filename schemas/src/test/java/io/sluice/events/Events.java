@@ -151,6 +151,25 @@ public final class Events {
                 .setActor("system").setReason("inconclusive: 12 samples < 200");
     }
 
+    public static TuningRequested.Builder tuningRequested() {
+        return TuningRequested.newBuilder().setHeader(newHeader()).setModelName(MODEL).setDatasetName(DATASET)
+                .setTrigger(TrainingTrigger.OPERATOR).setActor("writer#1a2b3c4d").setReason("sluice tune");
+    }
+
+    public static TuningTrialFinished.Builder tuningTrialFinished() {
+        return TuningTrialFinished.newBuilder().setHeader(newHeader()).setSearchId(MODEL + "-tune-0f1e2d3c4b5a")
+                .setTrialId(MODEL + "-tune-0f1e2d3c4b5a-t0").setModelName(MODEL)
+                .setParameters(Map.of("learningRate", "0.003", "batchSize", "32")).setOutcome(TrialOutcome.COMPLETED).setEpochs(9)
+                .setValidationAccuracy(0.97).setValidationLoss(0.1);
+    }
+
+    public static TuningCompleted.Builder tuningCompleted() {
+        return TuningCompleted.newBuilder().setHeader(newHeader()).setSearchId(MODEL + "-tune-0f1e2d3c4b5a").setModelName(MODEL)
+                .setDatasetName(DATASET).setDatasetVersion(DATASET_VERSION).setBackend("local").setTrials(9).setStoppedEarly(5)
+                .setBestTrialId(MODEL + "-tune-0f1e2d3c4b5a-t0").setBestParameters(Map.of("learningRate", "0.003", "batchSize", "32"))
+                .setBestValidationAccuracy(0.97).setDurationMillis(60_000);
+    }
+
     public static OperatorCommandIssued.Builder operatorCommandIssued() {
         return OperatorCommandIssued.newBuilder().setHeader(newHeader()).setModelName(MODEL).setAction(OperatorAction.PAUSE)
                 .setActor("writer#1a2b3c4d").setRole("writer").setReason("hold on");
@@ -215,6 +234,6 @@ public final class Events {
                 rolledBack().build(), releaseHeld().build(), deploymentState().build(), predictionServed().build(),
                 predictionFeedback().build(), canaryHealthy().build(), canaryDegraded().build(), canaryInconclusive().build(),
                 driftDetected().build(), operatorCommandIssued().build(), registryCommandIssued().build(),
-                registryState().build());
+                registryState().build(), tuningRequested().build(), tuningTrialFinished().build(), tuningCompleted().build());
     }
 }
