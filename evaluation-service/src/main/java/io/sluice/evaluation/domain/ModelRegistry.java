@@ -22,7 +22,26 @@ public final class ModelRegistry {
      * @param stableUri its model URI, or null
      * @param canary   version serving as canary, or null
      */
-    public record Routing(long revision, String stable, String stableUri, String canary) {}
+    public record Routing(long revision, String stable, String stableUri, String canary, List<Served> routes) {
+
+        public Routing {
+            routes = routes == null ? List.of() : List.copyOf(routes);
+        }
+
+        /** A table with only its stable and canary routes known. */
+        public Routing(long revision, String stable, String stableUri, String canary) {
+            this(revision, stable, stableUri, canary, List.of());
+        }
+    }
+
+    /**
+     * One route of the routing table: a version that serves.
+     *
+     * @param version version
+     * @param role    stable, canary or shadow, lower case
+     * @param weight  percent of the answering traffic (shadows 0: they get a copy of every request)
+     */
+    public record Served(String version, String role, int weight) {}
 
     private final Map<String, Map<String, ModelVersion>> models = new TreeMap<>();
     private final Map<String, Routing> routing = new TreeMap<>();
@@ -146,6 +165,53 @@ public final class ModelRegistry {
             default -> versionOrAlias;
         };
         return version == null ? Optional.empty() : get(modelName, version);
+    }
+
+    /**
+     * The versions of a model that must stay whatever their age, each with every reason, by version: every version the
+     * routing table routes to (serving, any role and weight), the champion, each alias target ({@code challenger}), the
+     * rollback target (the production version the champion replaced), and the lineage of each of these (the versions
+     * it was trained from, parent by parent). The one "protected versions" query: a new kind of reference (an alias, a
+     * block) adds its reasons here, and retention keeps what it names.
+     */
+    public synchronized Map<String, List<String>> protectedVersions(String modelName) {
+        Map<String, List<String>> reasons = new TreeMap<>();
+        Routing table = routing.get(modelName);
+        if (table != null) {
+            for (Served route : table.routes()) {
+                add(reasons, route.version(), "serving: " + route.role() + ", weight " + route.weight());
+            }
+            if (table.routes().isEmpty()) { // a table seen before routes were recorded
+                add(reasons, table.stable(), "serving: stable");
+                add(reasons, table.canary(), "serving: canary");
+            }
+        }
+        String champion = champion(modelName).orElse(null);
+        add(reasons, champion, "champion");
+        challenger(modelName).ifPresent(version -> add(reasons, version, "alias: challenger"));
+        if (champion != null) {
+            versions(modelName).stream().filter(v -> v.stage() == Stage.RETIRED && !v.history().isEmpty()
+                            && ("replaced by " + champion).equals(v.history().get(v.history().size() - 1).reason()))
+                    .forEach(v -> add(reasons, v.version(), "rollback target: production before " + champion));
+        }
+        for (String root : List.copyOf(reasons.keySet())) {
+            java.util.Set<String> seen = new java.util.HashSet<>(List.of(root));
+            String parent = get(modelName, root).map(ModelVersion::parentVersion).orElse(null);
+            while (parent != null && seen.add(parent)) {
+                add(reasons, parent, "lineage: ancestor of " + root);
+                parent = get(modelName, parent).map(ModelVersion::parentVersion).orElse(null);
+            }
+        }
+        return reasons;
+    }
+
+    private static void add(Map<String, List<String>> reasons, String version, String reason) {
+        if (version != null) {
+            List<String> list = reasons.computeIfAbsent(version, k -> new ArrayList<>());
+            if (!list.contains(reason)) {
+                list.add(reason);
+            }
+        }
     }
 
     private void ensure(String modelName, String version, String modelUri, Instant at) {

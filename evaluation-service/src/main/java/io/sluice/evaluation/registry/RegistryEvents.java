@@ -47,7 +47,9 @@ final class RegistryEvents {
             Route stable = route(e, RouteRole.STABLE);
             Route canary = route(e, RouteRole.CANARY);
             registry.routed(e.getModelName(), new ModelRegistry.Routing(e.getRevision(), stable == null ? null : stable.getVersion(),
-                    stable == null ? null : stable.getModelUri(), canary == null ? null : canary.getVersion()));
+                    stable == null ? null : stable.getModelUri(), canary == null ? null : canary.getVersion(),
+                    e.getRoutes().stream().map(r -> new ModelRegistry.Served(r.getVersion(), r.getRole().name().toLowerCase(java.util.Locale.ROOT),
+                            r.getWeight())).toList()));
         } else {
             return false;
         }

@@ -6,12 +6,13 @@ import org.springframework.context.annotation.Configuration;
 import io.sluice.platform.security.Access;
 import io.sluice.platform.security.RouteRoles;
 
-/** Every route of the registry API with the role it needs: all reads (viewer, or public by {@code sluice.security.public-reads}). */
+/** Every route of the registry API with the role it needs: all reads (viewer, or public by {@code sluice.security.public-reads}), retention's protected versions included. */
 @Configuration(proxyBeanMethods = false)
 class RegistryRoutes {
 
     @Bean
     RouteRoles registryRouteRoles() {
-        return RouteRoles.builder().get(Access.READ, "/models", "/models/*/versions", "/models/*/versions/*").build();
+        return RouteRoles.builder().get(Access.READ, "/models", "/models/*/versions", "/models/*/versions/*")
+                .get(Access.READ, "/retention/protected-versions").build();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -90,5 +91,32 @@ class ModelRegistryTests {
         assertThat(registry.resolve("digits", "challenger").map(ModelVersion::version)).contains("v2");
         assertThat(registry.resolve("digits", "nope")).isEmpty();
         assertThat(registry.modelNames()).containsExactly("digits");
+    }
+
+    @Test
+    void protectsServingVersionsTheChampionAliasesTheRollbackTargetAndTheirLineage() {
+        ModelRegistry registry = new ModelRegistry();
+        registry.trained(trained("v0", null, T0));
+        registry.trained(trained("v1", "v0", T0.plusSeconds(1)));
+        registry.trained(trained("v2", null, T0.plusSeconds(2)));
+        registry.trained(trained("v3", "v1", T0.plusSeconds(3)));
+        registry.trained(trained("v4", "v3", T0.plusSeconds(4)));
+        registry.trained(trained("v5", null, T0.plusSeconds(5)));
+        registry.promoted("digits", "v2", T0.plusSeconds(10), "canary healthy");
+        registry.promoted("digits", "v3", T0.plusSeconds(20), "canary healthy"); // v2 retired, replaced by v3
+        registry.routed("digits", new ModelRegistry.Routing(7, "v3", "file:/v3/", "v4", List.of(
+                new ModelRegistry.Served("v3", "stable", 90), new ModelRegistry.Served("v4", "canary", 10),
+                new ModelRegistry.Served("v5", "shadow", 0))));
+
+        Map<String, List<String>> kept = registry.protectedVersions("digits");
+
+        assertThat(kept).containsOnlyKeys("v0", "v1", "v2", "v3", "v4", "v5");
+        assertThat(kept.get("v3")).containsExactly("serving: stable, weight 90", "champion", "lineage: ancestor of v4");
+        assertThat(kept.get("v4")).containsExactly("serving: canary, weight 10", "alias: challenger");
+        assertThat(kept.get("v5")).containsExactly("serving: shadow, weight 0");
+        assertThat(kept.get("v2")).containsExactly("rollback target: production before v3");
+        assertThat(kept.get("v1")).containsExactly("lineage: ancestor of v3", "lineage: ancestor of v4");
+        assertThat(kept.get("v0")).containsExactly("lineage: ancestor of v3", "lineage: ancestor of v4");
+        assertThat(registry.protectedVersions("nobody")).isEmpty();
     }
 }
