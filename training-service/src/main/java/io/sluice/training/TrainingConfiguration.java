@@ -19,6 +19,14 @@ import io.sluice.training.domain.TrainingListener;
 import io.sluice.training.domain.TrainingRuns;
 import io.sluice.training.journal.ObjectStoreRunJournal;
 import io.sluice.training.messaging.TrainingOwner;
+import io.sluice.training.messaging.TuningWinners;
+import io.sluice.training.domain.tuning.HyperparameterSearches;
+import io.sluice.training.domain.tuning.TunedParameters;
+import io.sluice.training.domain.tuning.TuningListener;
+import io.sluice.training.journal.ObjectStoreSearchJournal;
+import io.sluice.events.codec.EventCodec;
+import io.sluice.platform.kafka.KafkaClients;
+import org.springframework.beans.factory.annotation.Value;
 
 /** Builds the domain: the run journal, the local DJL backend and the run scheduler. */
 @Configuration(proxyBeanMethods = false)
@@ -53,11 +61,40 @@ class TrainingConfiguration {
                 device(properties.device()));
     }
 
+    /** Runs train with the model's settings and, once a search of the model has a winner, the winner's parameters. */
     @Bean(destroyMethod = "close")
     TrainingRuns trainingRuns(TrainingProperties properties, ObjectStore store, TrainingBackend backend, TrainingListener listener,
-                              ProductionModels production) throws IOException {
+                              ProductionModels production, TunedParameters tuned) throws IOException {
         return new TrainingRuns(new ObjectStoreRunJournal(store, properties.runsUri()), backend, listener, production,
-                model -> TrainingModels.settingsFor(properties, model), properties.maxConcurrentRuns(), Clock.systemUTC());
+                model -> TrainingModels.settingsFor(properties, model).withTuned(tuned.of(model)), properties.maxConcurrentRuns(),
+                Clock.systemUTC());
+    }
+
+    /** The best parameters per model (filled by {@link TuningWinners} and by this replica's searches). */
+    @Bean
+    TunedParameters tunedParameters() {
+        return new TunedParameters();
+    }
+
+    /** Derives the winners from the training topic on every replica. */
+    @Bean
+    TuningWinners tuningWinners(TunedParameters tuned, EventCodec codec, KafkaClients clients,
+                                @Value("${sluice.training.topic}") String trainingTopic) {
+        return new TuningWinners(tuned, codec, clients, trainingTopic);
+    }
+
+    /**
+     * Hyperparameter searches: trials train with the local DJL trainer on {@code tuning.parallelism} threads (the available
+     * processors by default), writing their scratch versions under the state prefix, never into the models bucket.
+     */
+    @Bean(destroyMethod = "close")
+    HyperparameterSearches hyperparameterSearches(TrainingProperties properties, ObjectStore store, TuningListener listener,
+                                                  TunedParameters tuned) throws IOException {
+        TrainingBackend trials = new DjlTrainingBackend(store, new ModelPackage(store, properties.modelCacheDir()), properties.trialsUri(),
+                Clock.systemUTC(), null, device(properties.device()));
+        return new HyperparameterSearches(new ObjectStoreSearchJournal(store, properties.searchesUri()), trials, listener,
+                model -> TrainingModels.settingsFor(properties, model), properties.tuning()::spaceFor, tuned,
+                properties.tuning().effectiveParallelism(), Clock.systemUTC());
     }
 
     /**
@@ -65,8 +102,8 @@ class TrainingConfiguration {
      * restart, or when the previous owner left or died) and hands runs over before a revocation.
      */
     @Bean
-    TrainingOwner trainingOwner(TrainingRuns runs) {
-        return new TrainingOwner("trainingWork-in-0", runs, java.time.Duration.ofSeconds(30));
+    TrainingOwner trainingOwner(TrainingRuns runs, HyperparameterSearches searches) {
+        return new TrainingOwner("trainingWork-in-0", runs, searches, java.time.Duration.ofSeconds(30));
     }
 
     /** One owner per training-requests partition (platform's {@link OwnedPartitions}, the binder's rebalance listener). */
@@ -77,7 +114,7 @@ class TrainingConfiguration {
 
     /** On shutdown, stops running runs (left unfinished in the journal) before the Kafka bindings stop. */
     @Bean
-    SmartLifecycle stopRunsBeforeBindings(TrainingRuns runs) {
+    SmartLifecycle stopRunsBeforeBindings(TrainingRuns runs, HyperparameterSearches searches) {
         return new SmartLifecycle() {
             private volatile boolean running;
 
@@ -88,6 +125,7 @@ class TrainingConfiguration {
 
             @Override
             public void stop() {
+                searches.close();
                 runs.close();
                 running = false;
             }

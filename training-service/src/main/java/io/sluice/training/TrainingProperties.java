@@ -32,6 +32,8 @@ import io.sluice.models.Devices;
  * @param vertex            Vertex AI settings, used when {@code backend} is {@code vertex-ai}
  * @param device            where local runs train: {@code auto} (the first GPU when DJL sees one, else the CPU), {@code cpu},
  *                          {@code gpu} or {@code gpu:N}; a GPU that is not there stops the service at start-up
+ * @param tuning            hyperparameter searches: the search space (per model where it differs), trials at once, how often
+ *                          searches start by themselves
  */
 @Validated
 @ConfigurationProperties("sluice.training")
@@ -46,7 +48,18 @@ public record TrainingProperties(@NotNull URI modelsBucket,
                                  @DefaultValue @Valid ModelArts modelarts,
                                  @DefaultValue @Valid Vertex vertex,
                                  @DefaultValue("auto") @NotNull @jakarta.validation.constraints.Pattern(regexp = Devices.SETTING,
-                                         message = Devices.SETTING_MESSAGE) String device) {
+                                         message = Devices.SETTING_MESSAGE) String device,
+                                 @DefaultValue @Valid Tuning tuning) {
+
+    /** Where the search journal lives. */
+    public URI searchesUri() {
+        return io.sluice.platform.storage.ObjectKeys.resolve(stateBase(), "searches/");
+    }
+
+    /** Where trials write their (scratch) model versions: {@code models/<model>/<trialId>/} under it. */
+    public URI trialsUri() {
+        return io.sluice.platform.storage.ObjectKeys.resolve(stateBase(), "trials/");
+    }
 
     /** Where the run journal lives. */
     public URI runsUri() {
@@ -182,4 +195,58 @@ public record TrainingProperties(@NotNull URI modelsBucket,
     public record ModelOverrides(String dataset, String architecture, List<Integer> filters, List<Integer> hidden, Double dropout,
                                  String optimizer, Double learningRate, Integer batchSize, Integer maxEpochs, Integer patience, Long seed,
                                  List<Integer> imageSize, String colorMode, Boolean horizontalFlip, Boolean warmStart) {}
+
+    /**
+     * Hyperparameter searches ({@code sluice.training.tuning}): the search space every model starts from, per model only what
+     * differs.
+     *
+     * @param trials          trials per search
+     * @param minLearningRate smallest learning rate (sampled log-uniformly)
+     * @param maxLearningRate largest learning rate
+     * @param batchSizes      batch sizes to choose from
+     * @param hidden          hidden layer sizes to choose from, each comma-separated ("64", "128,64"); empty keeps the model's
+     * @param minEpochs       epochs of the first successive-halving rung
+     * @param maxEpochs       a trial's epoch budget
+     * @param reductionFactor η of successive halving: about 1/η of the trials at a rung go on
+     * @param seed            sampling seed
+     * @param parallelism     trials training at once; 0: the available processors
+     * @param everyRuns       start a search by itself with every N-th accepted training run of a model; 0: never
+     * @param models          per model: the settings that differ (unset fields come from the ones above)
+     */
+    public record Tuning(@DefaultValue("8") @Positive int trials,
+                         @DefaultValue("0.0001") @Positive double minLearningRate,
+                         @DefaultValue("0.1") @Positive double maxLearningRate,
+                         @DefaultValue("16,32,64") List<Integer> batchSizes,
+                         @DefaultValue List<String> hidden,
+                         @DefaultValue("1") @Positive int minEpochs,
+                         @DefaultValue("9") @Positive int maxEpochs,
+                         @DefaultValue("3") @jakarta.validation.constraints.Min(2) int reductionFactor,
+                         @DefaultValue("42") long seed,
+                         @DefaultValue("0") @jakarta.validation.constraints.PositiveOrZero int parallelism,
+                         @DefaultValue("0") @jakarta.validation.constraints.PositiveOrZero int everyRuns,
+                         @DefaultValue Map<String, TuningOverrides> models) {
+
+        /** The search space of a model: its overrides on these settings. */
+        public io.sluice.training.domain.tuning.SearchSpace spaceFor(String model) {
+            TuningOverrides o = models.getOrDefault(model, new TuningOverrides(null, null, null, null, null, null, null, null, null));
+            List<String> h = o.hidden() != null ? o.hidden() : hidden;
+            return new io.sluice.training.domain.tuning.SearchSpace(or(o.trials(), trials), or(o.minLearningRate(), minLearningRate),
+                    or(o.maxLearningRate(), maxLearningRate), or(o.batchSizes(), batchSizes),
+                    h.stream().map(sizes -> java.util.Arrays.stream(sizes.split(",")).map(String::trim).map(Integer::valueOf).toList()).toList(),
+                    or(o.minEpochs(), minEpochs), or(o.maxEpochs(), maxEpochs), or(o.reductionFactor(), reductionFactor), or(o.seed(), seed));
+        }
+
+        /** Trials at once: {@code parallelism}, or the available processors when 0. */
+        public int effectiveParallelism() {
+            return parallelism > 0 ? parallelism : Runtime.getRuntime().availableProcessors();
+        }
+
+        private static <T> T or(T override, T fallback) {
+            return override != null ? override : fallback;
+        }
+    }
+
+    /** One model's search space; null fields come from {@code sluice.training.tuning}. */
+    public record TuningOverrides(Integer trials, Double minLearningRate, Double maxLearningRate, List<Integer> batchSizes,
+                                  List<String> hidden, Integer minEpochs, Integer maxEpochs, Integer reductionFactor, Long seed) {}
 }

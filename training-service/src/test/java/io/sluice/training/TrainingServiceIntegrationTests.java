@@ -23,6 +23,11 @@ import io.sluice.events.TrainingCompleted;
 import io.sluice.events.TrainingProgressed;
 import io.sluice.events.TrainingStarted;
 import io.sluice.events.TrainingTrigger;
+import io.sluice.events.TrialOutcome;
+import io.sluice.events.TuningCompleted;
+import io.sluice.events.TuningRequested;
+import io.sluice.events.TuningTrialFinished;
+import io.sluice.platform.security.Role;
 import io.sluice.models.LoadedModel;
 import io.sluice.models.ModelPackage;
 import io.sluice.platform.events.SluiceTopics;
@@ -46,7 +51,10 @@ import org.springframework.test.context.DynamicPropertySource;
 /** Boots the training-service against an embedded KRaft broker: datasets in, training events and loadable models out. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "sluice.training.defaults.max-epochs=4", "sluice.training.defaults.learning-rate=0.01",
-        "sluice.training.defaults.batch-size=16", "sluice.training.defaults.filters=8,16", "sluice.training.defaults.hidden=32"})
+        "sluice.training.defaults.batch-size=16", "sluice.training.defaults.filters=8,16", "sluice.training.defaults.hidden=32",
+        // searches: 8 tiny trials of 3 epochs, a rung at epoch 1; learning rates from hopeless to too large, so trials differ
+        "sluice.training.tuning.trials=8", "sluice.training.tuning.max-epochs=3", "sluice.training.tuning.min-learning-rate=0.00001",
+        "sluice.training.tuning.max-learning-rate=1", "sluice.training.tuning.batch-sizes=8,16", "sluice.training.tuning.parallelism=2"})
 class TrainingServiceIntegrationTests {
 
     static final Duration WAIT = Duration.ofSeconds(60);
@@ -80,6 +88,7 @@ class TrainingServiceIntegrationTests {
     @Value("${sluice.training.model-cache-dir}")
     Path cacheDir;
 
+    private static final tools.jackson.databind.ObjectMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -149,6 +158,42 @@ class TrainingServiceIntegrationTests {
     }
 
     @Test
+    void searchesHyperparametersOnRequestStopsPoorTrialsAndTheNextRunUsesTheWinner() throws Exception {
+        SyntheticDatasets.Written data = SyntheticDatasets.csv(store, rawBucket, trainingBucket, "tuned", 40, 21);
+
+        HttpResponse<String> accepted = post("/tuning/tuned", Role.WRITER, "{\"reason\":\"find a better learning rate\"}");
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        String searchId = JSON.readTree(accepted.body()).get("searches").get(0).get("searchId").asString();
+        TuningCompleted completed = kafka.await(SluiceTopics.TRAINING, TuningCompleted.class, e -> e.getSearchId().equals(searchId), WAIT);
+
+        TuningRequested requested = kafka.await(SluiceTopics.TRAINING, TuningRequested.class, e -> e.getModelName().equals("tuned"), WAIT);
+        assertThat(requested.getActor()).isEqualTo("writer:test-writer");
+        assertThat(requested.getDatasetVersion()).isEqualTo(data.manifest().version());
+        List<TuningTrialFinished> trials = kafka.awaitEvents(SluiceTopics.TRAINING, TuningTrialFinished.class,
+                e -> e.getSearchId().equals(searchId), 8, WAIT);
+        assertThat(trials).extracting(TuningTrialFinished::getTrialId).doesNotHaveDuplicates();
+        assertThat(trials).filteredOn(t -> t.getOutcome() == TrialOutcome.STOPPED_EARLY).isNotEmpty().allMatch(t -> t.getEpochs() == 1);
+        assertThat(completed.getTrials()).isEqualTo(8);
+        assertThat(completed.getStoppedEarly()).isPositive();
+        TuningTrialFinished best = trials.stream().filter(t -> t.getTrialId().equals(completed.getBestTrialId())).findFirst().orElseThrow();
+        assertThat(completed.getBestValidationAccuracy()).isEqualTo(trials.stream().mapToDouble(TuningTrialFinished::getValidationAccuracy).max()
+                .orElseThrow());
+        assertThat(completed.getBestParameters()).containsEntry("learningRate", best.getParameters().get("learningRate"))
+                .containsEntry("batchSize", best.getParameters().get("batchSize"));
+        assertThat(completed.getHeader().getCausationId()).isEqualTo(requested.getHeader().getEventId());
+
+        // the next dataset version trains with the winner's parameters, not the defaults (learning rate 0.01, batch 16)
+        SyntheticDatasets.Written next = SyntheticDatasets.csv(store, rawBucket, trainingBucket, "tuned", 40, 22);
+        kafka.publish(SluiceTopics.DATASETS, "tuned", datasetReady(next, DatasetLayout.CSV));
+        TrainingStarted started = kafka.await(SluiceTopics.TRAINING, TrainingStarted.class,
+                e -> e.getDatasetVersion().equals(next.manifest().version()), WAIT);
+        assertThat(started.getHyperParameters()).containsEntry("learningRate", completed.getBestParameters().get("learningRate"))
+                .containsEntry("batchSize", completed.getBestParameters().get("batchSize"));
+
+        assertThat(post("/tuning/no-such-dataset", Role.WRITER, "{}").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void deadLettersADatasetWhoseNameCannotBeAModelName() {
         DatasetReady bad = Events.datasetReady().setDatasetName("../etc").build();
 
@@ -172,16 +217,12 @@ class TrainingServiceIntegrationTests {
     @Test
     void opensOnlyThePlatformsRoutesAndRefusesEveryOtherWithAProblemDetail(@Autowired ApplicationContext context,
                                                                             @Autowired RouteRoles routes) {
-        assertThat(routes.routes()).isEmpty(); // no API of its own
         RouteWalk.assertReadmeTable("training", routes);
-        new RouteWalk("http://localhost:" + port).assertUndeclaredRefused("/actuator", "/actuator/env", "/actuator/loggers",
-                "/actuator/heapdump", "/training", "/runs/x");
-        assertThat(context.getBeansOfType(org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping.class)
-                .values().stream().flatMap(m -> m.getHandlerMethods().keySet().stream())
-                .filter(info -> info.getPathPatternsCondition() != null)
-                .flatMap(info -> info.getPathPatternsCondition().getPatterns().stream())
-                .map(Object::toString)).as("controller routes (the training-service has none; declare any it gets)")
-                .allMatch(pattern -> pattern.equals("/error"));
+        RouteWalk.assertEveryMappingDeclared(context, routes);
+        RouteWalk walk = new RouteWalk("http://localhost:" + port);
+        assertThat(walk.walk(routes)).isPositive(); // POST /tuning/{dataset}: 401 without a key, 403 for a viewer
+        walk.assertUndeclaredRefused("/actuator", "/actuator/env", "/actuator/loggers", "/actuator/heapdump", "/training", "/runs/x",
+                "/tuning");
     }
 
     private List<SpecificRecord> startedFor(String datasetVersion) {
@@ -195,6 +236,12 @@ class TrainingServiceIntegrationTests {
                 .setClassNames(data.manifest().classNames()).setInputShape(data.manifest().inputShape())
                 .setHeader(Events.header().setCorrelationId(data.manifest().name() + "@" + data.manifest().version()).build())
                 .build();
+    }
+
+    private HttpResponse<String> post(String path, Role role, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + RouteWalk.KEYS.get(role)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private String get(String path) throws Exception {

@@ -73,6 +73,11 @@ public final class DjlTrainingBackend implements TrainingBackend {
     private final URI modelsBucket;
     private final Clock clock;
     private final RunCheckpoints checkpoints;
+    /**
+     * DJL's PyTorch engine allows one gradient collector per process at a time ("A PtGradientCollector is already
+     * collecting"): runs and trials training at once take turns batch by batch; loading, batching and validation overlap.
+     */
+    private static final java.util.concurrent.locks.ReentrantLock GRADIENTS = new java.util.concurrent.locks.ReentrantLock(true);
     private final Device device;
 
     /** A trainer without checkpoints: an interrupted run starts again from its first epoch. */
@@ -237,12 +242,15 @@ public final class DjlTrainingBackend implements TrainingBackend {
             int to = Math.min(order.length, from + settings.batchSize());
             try (NDManager batch = trainer.getManager().newSubManager()) {
                 NDList[] xy = batch(batch, x, labels, order, from, to, input, settings.horizontalFlip() ? random : null);
+                GRADIENTS.lock();
                 try (GradientCollector collector = trainer.newGradientCollector()) {
                     NDList logits = trainer.forward(xy[0]);
                     NDArray batchLoss = loss.evaluate(xy[1], logits);
                     collector.backward(batchLoss);
                     lossSum += batchLoss.getFloat() * (to - from);
                     correct += logits.singletonOrThrow().argMax(1).eq(xy[1].singletonOrThrow()).sum().getLong();
+                } finally {
+                    GRADIENTS.unlock();
                 }
                 trainer.step();
             }

@@ -10,12 +10,13 @@ import org.slf4j.LoggerFactory;
 
 import io.sluice.platform.messaging.OwnedPartitions;
 import io.sluice.training.domain.TrainingRuns;
+import io.sluice.training.domain.tuning.HyperparameterSearches;
 
 /**
  * The models this replica trains: those whose name lands in a partition of the training requests topic that platform's
  * {@link OwnedPartitions} says it owns. Before partitions are revoked the runs of models that move away are handed over
  * (stopped between batches, left unfinished with their checkpoint, waited for); on an assignment the journaled unfinished
- * runs of the owned models are adopted and resumed (a journal that cannot be read pauses the partitions and retries).
+ * runs and hyperparameter searches of the owned models are adopted and resumed (a journal that cannot be read pauses the partitions and retries).
  */
 public final class TrainingOwner implements OwnedPartitions.Owner {
 
@@ -23,15 +24,17 @@ public final class TrainingOwner implements OwnedPartitions.Owner {
 
     private final OwnedPartitions ownership;
     private final TrainingRuns runs;
+    private final HyperparameterSearches searches;
     private final Duration handOverWait;
 
     /**
      * @param binding      the training requests consumer binding, whose assignment decides ownership
      * @param handOverWait how long a revocation waits for handed-over runs to stop
      */
-    public TrainingOwner(String binding, TrainingRuns runs, Duration handOverWait) {
+    public TrainingOwner(String binding, TrainingRuns runs, HyperparameterSearches searches, Duration handOverWait) {
         this.ownership = new OwnedPartitions("training-runs", binding, this);
         this.runs = runs;
+        this.searches = searches;
         this.handOverWait = handOverWait;
     }
 
@@ -44,6 +47,7 @@ public final class TrainingOwner implements OwnedPartitions.Owner {
     public void assigned(Set<Integer> partitions) {
         try {
             runs.adopt(ownership::owns);
+            searches.adopt(ownership::owns);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the run journal to adopt the runs of partitions " + partitions, e);
         }
@@ -51,6 +55,7 @@ public final class TrainingOwner implements OwnedPartitions.Owner {
 
     @Override
     public void revoked(Set<Integer> partitions) {
+        searches.release(ownership::owns);
         Set<String> still = runs.release(ownership::owns, handOverWait);
         if (!still.isEmpty()) {
             log.warn("runs {} did not stop within {}; the new owner may redo their last epoch", still, handOverWait);

@@ -12,6 +12,7 @@ import org.springframework.stereotype.Component;
 
 import io.sluice.events.DatasetReady;
 import io.sluice.events.RetrainingRequested;
+import io.sluice.events.TuningRequested;
 import io.sluice.platform.storage.ObjectKeys;
 import io.sluice.platform.storage.ObjectStore;
 import io.sluice.platform.storage.StoredObject;
@@ -60,6 +61,29 @@ public class TrainingRequests {
         }
         return new TrainingRequest(safe(requested.getModelName(), "model name"), dataset, version, manifest.toString(),
                 requested.getTrigger().name(), requested.getHeader().getCorrelationId(), requested.getHeader().getEventId());
+    }
+
+    /** The model a search request is for, checked. */
+    String modelName(TuningRequested requested) {
+        return safe(requested.getModelName(), "model name");
+    }
+
+    /** A search request as the training request its trials train on (the latest ready version when it names none). */
+    TrainingRequest fromTuningRequested(TuningRequested requested) {
+        RetrainingRequested same = RetrainingRequested.newBuilder().setHeader(requested.getHeader()).setModelName(requested.getModelName())
+                .setDatasetName(requested.getDatasetName()).setDatasetVersion(requested.getDatasetVersion())
+                .setTrigger(requested.getTrigger()).setReason(requested.getReason()).build();
+        return fromRetrainingRequested(same);
+    }
+
+    /** The models trained on a dataset (names checked). */
+    public List<String> modelsTrainedOn(String dataset) {
+        return modelsFor(safe(dataset, "dataset name")).stream().map(m -> safe(m, "model name")).toList();
+    }
+
+    /** The newest ready version of a dataset: its manifest URI; IllegalArgumentException when there is none. */
+    public URI latestManifestOf(String dataset) {
+        return latestManifest(safe(dataset, "dataset name"));
     }
 
     private List<String> modelsFor(String dataset) {
