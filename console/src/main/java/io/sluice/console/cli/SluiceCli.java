@@ -72,6 +72,7 @@ public final class SluiceCli implements Runnable {
             cli.addSubcommand(action.command(), ReleaseCommand.commandLine(context, action));
         }
         cli.addSubcommand(new PredictCommand(context));
+        cli.addSubcommand(new TuneCommand(context));
         cli.setOut(context.out());
         cli.setErr(context.err());
         cli.setParameterExceptionHandler(SluiceCli::usageError);
