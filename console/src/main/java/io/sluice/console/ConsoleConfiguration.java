@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.sluice.console.domain.ConsoleState;
 import io.sluice.console.kafka.EventFeed;
+import io.sluice.events.codec.EventCodec;
 import io.sluice.platform.kafka.KafkaClients;
 import io.sluice.console.web.ConsoleTokens;
 import io.sluice.console.web.EventStreams;
@@ -26,8 +27,8 @@ class ConsoleConfiguration {
     }
 
     @Bean
-    EventFeed eventFeed(KafkaClients clients, ConsoleState state) {
-        return new EventFeed(clients, state);
+    EventFeed eventFeed(KafkaClients clients, EventCodec codec, ConsoleState state) {
+        return new EventFeed(clients, codec, state);
     }
 
     @Bean

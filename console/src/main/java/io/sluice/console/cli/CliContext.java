@@ -40,6 +40,19 @@ record CliContext(PrintWriter out, PrintWriter err, Map<String, String> env, Sto
         return Path.of(home == null || home.isBlank() ? System.getProperty("user.home") : home);
     }
 
+    /**
+     * The schema registry's Confluent-compatible API: {@code SLUICE_EVENTS_REGISTRY_URL}, else the running local stack's
+     * ({@code ./sluice up --registry}), else empty (registry-framed records then cannot be decoded).
+     */
+    String registryUrl() {
+        String found = stack().stack().map(file -> file.urls().get(SCHEMA_REGISTRY)).orElse(null);
+        String url = firstNonBlank(env.get("SLUICE_EVENTS_REGISTRY_URL"), found);
+        return url == null ? "" : url;
+    }
+
+    /** The name under which a stack in registry mode lists its registry's API in {@code stack.json}'s urls. */
+    static final String SCHEMA_REGISTRY = "schema-registry";
+
     /** Where the local stack is looked for, and whether one runs there. */
     LocalStackLocation stack() {
         return LocalStackLocation.resolve(env, userHome());

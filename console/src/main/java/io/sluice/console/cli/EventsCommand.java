@@ -17,6 +17,7 @@ import io.sluice.console.events.EventTail;
 import io.sluice.console.events.EventView;
 import io.sluice.console.events.EventViews;
 import io.sluice.events.codec.EventCodec;
+import io.sluice.events.codec.WireSettings;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,7 +100,8 @@ final class EventsCommand implements java.util.concurrent.Callable<Integer> {
         if (start != null && start.last != null && start.last < 0 || limit != null && limit <= 0 || timeout != null && timeout <= 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--last, --limit and --timeout take a positive number");
         }
-        EventCodec codec = EventCodec.singleObject();
+        // registry-framed records (a stack in registry mode) are looked up where the stack's registry serves
+        EventCodec codec = EventCodec.of(WireSettings.from(Map.of(WireSettings.REGISTRY_URL, context.registryUrl())::get));
         requireKnownTypes(codec);
         EventViews views = new EventViews(codec);
         String bootstrap = context.kafka(kafka);

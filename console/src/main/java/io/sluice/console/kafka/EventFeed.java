@@ -21,8 +21,8 @@ public final class EventFeed implements FollowedState {
 
     private final TopicFollower follower;
 
-    public EventFeed(KafkaClients clients, ConsoleState state) {
-        EventViews views = new EventViews(EventCodec.singleObject());
+    public EventFeed(KafkaClients clients, EventCodec codec, ConsoleState state) {
+        EventViews views = new EventViews(codec);
         this.follower = new TopicFollower("sluice-console", clients, SluiceTopics.namesWithDeadLetters(),
                 record -> state.accept(views.view(record)), Duration.ofSeconds(2));
     }

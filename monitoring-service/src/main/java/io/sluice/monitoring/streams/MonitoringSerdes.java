@@ -4,23 +4,19 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
+import io.sluice.events.codec.EventCodec;
 import io.sluice.events.codec.kafka.EventDeserializer;
 import io.sluice.events.codec.kafka.EventSerializer;
 import io.sluice.monitoring.domain.ModelWindow;
 import io.sluice.monitoring.domain.StatsCodec;
 
-/** Serdes of the topology: Sluice events as single-object Avro, window aggregates in {@link StatsCodec}'s format. */
+/** Serdes of the topology: Sluice events through the process's codec (either wire format), window aggregates in {@link StatsCodec}'s format. */
 final class MonitoringSerdes {
 
     private MonitoringSerdes() {}
 
-    static Serde<SpecificRecord> events() {
-        return Serdes.serdeFrom(new EventSerializer(), new EventDeserializer());
-    }
-
-    @SuppressWarnings("unchecked")
-    static <T extends SpecificRecord> Serde<T> events(Class<T> type) {
-        return (Serde<T>) (Serde<?>) events();
+    static Serde<SpecificRecord> events(EventCodec codec) {
+        return Serdes.serdeFrom(new EventSerializer(codec), new EventDeserializer(codec));
     }
 
     static Serde<ModelWindow> windows() {

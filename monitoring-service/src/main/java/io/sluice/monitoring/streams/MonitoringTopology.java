@@ -33,6 +33,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.events.PredictionFeedback;
 import io.sluice.events.PredictionOutcome;
 import io.sluice.events.PredictionServed;
+import io.sluice.events.codec.EventCodec;
 import io.sluice.monitoring.MonitoringProperties;
 import io.sluice.monitoring.domain.ModelWindow;
 import io.sluice.monitoring.domain.ServedRequest;
@@ -104,19 +105,24 @@ public class MonitoringTopology {
     }
 
     @Bean
-    KStream<String, PredictionServed> monitoringStreams(StreamsBuilder builder, MonitoringProperties properties) {
-        return build(builder, properties);
+    KStream<String, PredictionServed> monitoringStreams(StreamsBuilder builder, MonitoringProperties properties, EventCodec codec) {
+        return build(builder, properties, codec);
     }
 
-    /** Adds the topology to a builder; also used by the throughput benchmark. */
+    /** Adds the topology to a builder, events in the default wire format; used by the throughput benchmark. */
     public static KStream<String, PredictionServed> build(StreamsBuilder builder, MonitoringProperties properties) {
+        return build(builder, properties, EventCodec.singleObject());
+    }
+
+    /** Adds the topology to a builder; events are read and written through the process's codec (either wire format). */
+    public static KStream<String, PredictionServed> build(StreamsBuilder builder, MonitoringProperties properties, EventCodec codec) {
         MonitoringProperties.Topics topics = properties.topics();
         java.time.Duration retention = max(properties.retention(), properties.window().plus(properties.grace()));
 
         // predictions and feedback are both keyed by model and read by one source: partition n of each goes to task n,
         // which holds everything of the models in partition n (served windows, labels, labelled windows)
         KStream<String, SpecificRecord> telemetry = builder
-                .stream(List.of(topics.predictions(), topics.feedback()), Consumed.with(Serdes.String(), MonitoringSerdes.events())
+                .stream(List.of(topics.predictions(), topics.feedback()), Consumed.with(Serdes.String(), MonitoringSerdes.events(codec))
                         .withName("telemetry"))
                 .filter((model, event) -> model != null && (event instanceof PredictionServed
                         || event instanceof PredictionFeedback), Named.as("only-telemetry"));
@@ -126,7 +132,7 @@ public class MonitoringTopology {
         telemetry.filter((key, event) -> event instanceof PredictionFeedback feedback && !key.equals(feedback.getModelName()),
                         Named.as("feedback-keyed-by-request"))
                 .selectKey((key, event) -> ((PredictionFeedback) event).getModelName(), Named.as("feedback-by-model"))
-                .to(topics.feedback(), Produced.with(Serdes.String(), MonitoringSerdes.events()).withName("feedback-rekeyed"));
+                .to(topics.feedback(), Produced.with(Serdes.String(), MonitoringSerdes.events(codec)).withName("feedback-rekeyed"));
 
         KStream<String, PredictionServed> served = telemetry
                 .filter((model, event) -> event instanceof PredictionServed, Named.as("only-served"))
@@ -154,9 +160,9 @@ public class MonitoringTopology {
                 .process(() -> new FeedbackJoin(properties.feedbackWindow(), properties.window(), properties.grace()),
                         Named.as("feedback-join"), SERVED_LABELS, PENDING_FEEDBACK, FEEDBACK_WINDOWS);
 
-        builder.globalTable(topics.deploymentState(), Consumed.with(Serdes.String(), MonitoringSerdes.events()),
+        builder.globalTable(topics.deploymentState(), Consumed.with(Serdes.String(), MonitoringSerdes.events(codec)),
                 Materialized.<String, SpecificRecord, KeyValueStore<Bytes, byte[]>>as(DEPLOYMENT_STATE)
-                        .withKeySerde(Serdes.String()).withValueSerde(MonitoringSerdes.events()));
+                        .withKeySerde(Serdes.String()).withValueSerde(MonitoringSerdes.events(codec)));
         return served;
     }
 

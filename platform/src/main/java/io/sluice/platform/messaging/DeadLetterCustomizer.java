@@ -23,6 +23,7 @@ import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
+import io.sluice.events.codec.EventCodec;
 import io.sluice.events.codec.kafka.EventSerializer;
 import io.sluice.platform.kafka.KafkaClients;
 
@@ -38,11 +39,12 @@ public class DeadLetterCustomizer implements ListenerContainerWithDlqAndRetryCus
 
     private final KafkaTemplate<String, Object> template;
 
-    public DeadLetterCustomizer(KafkaClients clients) {
+    /** Dead letters that are events (not the raw bytes of an undecodable record) are written by {@code codec}, as the bindings write. */
+    public DeadLetterCustomizer(KafkaClients clients, EventCodec codec) {
         Map<String, Object> config = clients.producerConfig();
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-dead-letters");
         var values = new DelegatingByTypeSerializer(Map.of(byte[].class, new ByteArraySerializer(),
-                SpecificRecord.class, new EventSerializer()), true);
+                SpecificRecord.class, new EventSerializer(codec)), true);
         this.template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(config, new StringSerializer(), values));
     }
 

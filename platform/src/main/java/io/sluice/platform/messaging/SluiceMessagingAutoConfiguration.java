@@ -15,9 +15,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.messaging.converter.MessageConverter;
 
 import io.sluice.events.codec.EventCodec;
+import io.sluice.events.codec.WireSettings;
 import io.sluice.events.codec.spring.AvroEventMessageConverter;
 import io.sluice.platform.events.EventHeaders;
 import io.sluice.platform.kafka.KafkaClients;
@@ -37,10 +39,15 @@ import io.sluice.platform.kafka.TopicsProperties;
 @ConditionalOnClass(MessageConverter.class)
 public class SluiceMessagingAutoConfiguration {
 
+    /**
+     * The process's codec: {@code sluice.events.wire-format} and {@code sluice.events.registry-url} pick what it writes
+     * and where it looks registry ids up; the Kafka serdes get the same settings from sluice-defaults.yaml and so the
+     * same codec instance ({@link EventCodec#of}).
+     */
     @Bean
     @ConditionalOnMissingBean
-    EventCodec eventCodec() {
-        return EventCodec.singleObject();
+    EventCodec eventCodec(Environment environment) {
+        return EventCodec.of(WireSettings.from(environment::getProperty));
     }
 
     @Bean
@@ -84,8 +91,8 @@ public class SluiceMessagingAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnClass(name = "org.springframework.cloud.stream.binder.kafka.ListenerContainerWithDlqAndRetryCustomizer")
-        DeadLetterCustomizer sluiceDeadLetters(KafkaClients clients) {
-            return new DeadLetterCustomizer(clients);
+        DeadLetterCustomizer sluiceDeadLetters(KafkaClients clients, EventCodec codec) {
+            return new DeadLetterCustomizer(clients, codec);
         }
     }
 

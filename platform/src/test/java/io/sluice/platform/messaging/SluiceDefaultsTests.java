@@ -14,6 +14,8 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
+import io.sluice.events.codec.WireFormat;
+import io.sluice.events.codec.WireSettings;
 import io.sluice.platform.storage.InvalidBucketSettingException;
 import io.sluice.platform.storage.obs.ObsStorageProperties;
 
@@ -62,6 +64,21 @@ class SluiceDefaultsTests {
     void refusesAnEnvironmentThatCannotNameBucketsAtStartUp() {
         assertThatThrownBy(() -> environment(Map.of("SLUICE_PROJECT", "Acme Corp", "SLUICE_ENV", "prod")))
                 .isInstanceOf(InvalidBucketSettingException.class).hasMessageContaining("sluice.project 'Acme Corp' cannot name buckets");
+    }
+
+    @Test
+    void passesTheWireFormatToEveryBindingsSerdesAndTheCodecBean() {
+        StandardEnvironment environment = environment(Map.of("SLUICE_EVENTS_WIRE_FORMAT", "confluent",
+                "SLUICE_EVENTS_REGISTRY_URL", "http://registry:8088/apis/ccompat/v7"));
+        String binder = "spring.cloud.stream.kafka.binder.";
+        for (String clientProperties : new String[] {binder + "producer-properties", binder + "consumer-properties"}) {
+            assertThat(Binder.get(environment).bind(clientProperties, Bindable.mapOf(String.class, String.class)).get())
+                    .containsEntry(WireSettings.WIRE_FORMAT, "confluent")
+                    .containsEntry(WireSettings.REGISTRY_URL, "http://registry:8088/apis/ccompat/v7");
+        }
+        assertThat(new SluiceMessagingAutoConfiguration().eventCodec(environment).writeFormat()).isEqualTo(WireFormat.CONFLUENT);
+        assertThat(new SluiceMessagingAutoConfiguration().eventCodec(environment(Map.of())).writeFormat())
+                .isEqualTo(WireFormat.SINGLE_OBJECT);
     }
 
     private static StandardEnvironment environment(Map<String, Object> variables) {
