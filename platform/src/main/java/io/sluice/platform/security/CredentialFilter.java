@@ -24,17 +24,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class CredentialFilter extends OncePerRequestFilter {
 
-    private final ApiKeys keys;
-    private final SessionTokens sessions;
+    private final Credentials credentials;
     private final boolean queryToken;
     private final Predicate<HttpServletRequest> webhookRoute;
-    private final List<CredentialVerifier> verifiers;
 
-    CredentialFilter(ApiKeys keys, SessionTokens sessions, boolean queryToken, Predicate<HttpServletRequest> webhookRoute,
-                     List<CredentialVerifier> verifiers) {
-        this.verifiers = List.copyOf(verifiers);
-        this.keys = keys;
-        this.sessions = sessions;
+    CredentialFilter(Credentials credentials, boolean queryToken, Predicate<HttpServletRequest> webhookRoute) {
+        this.credentials = credentials;
         this.queryToken = queryToken;
         this.webhookRoute = webhookRoute;
     }
@@ -49,10 +44,8 @@ final class CredentialFilter extends OncePerRequestFilter {
             fromCookie = presented != null;
         }
         if (presented != null) {
-            Optional<Caller> caller = SessionTokens.isSession(presented) ? sessions.verify(presented) : keys.authenticate(presented);
-            for (int i = 0; caller.isEmpty() && !fromCookie && i < verifiers.size(); i++) {
-                caller = verifiers.get(i).verify(presented); // e.g. a Pub/Sub push's OIDC token
-            }
+            // a verifier (e.g. a Pub/Sub push's OIDC token) is never asked about a cookie
+            Optional<Caller> caller = credentials.authenticate(presented, !fromCookie);
             if (caller.isEmpty() && fromCookie) {
                 chain.doFilter(request, response); // an expired session cookie: anonymous, so the user can sign in again
                 return;

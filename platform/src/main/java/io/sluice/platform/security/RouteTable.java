@@ -22,13 +22,11 @@ final class RouteTable implements AuthorizationManager<RequestAuthorizationConte
     private record Entry(RequestMatcher matcher, RouteRoles.Route route) {}
 
     private final List<Entry> entries = new ArrayList<>();
-    private final ApiKeys keys;
-    private final boolean publicReads;
+    private final Credentials credentials;
     private final WebhookProof proof;
 
-    RouteTable(List<RouteRoles.Route> routes, ApiKeys keys, boolean publicReads, WebhookProof proof) {
-        this.keys = keys;
-        this.publicReads = publicReads;
+    RouteTable(List<RouteRoles.Route> routes, Credentials credentials, WebhookProof proof) {
+        this.credentials = credentials;
         this.proof = proof;
         for (RouteRoles.Route route : routes) {
             entries.add(new Entry(route.method() == null ? PathPatternRequestMatcher.pathPattern(route.pattern())
@@ -58,18 +56,11 @@ final class RouteTable implements AuthorizationManager<RequestAuthorizationConte
         if (route == null) {
             return new AuthorizationDecision(false);
         }
-        boolean open = switch (route.access()) {
-            case PUBLIC -> true;
-            case READ -> publicReads;
-            case CLIENT -> !keys.hasClientKeys();
-            case WEBHOOK -> proof != null && proof.carriedBy(context.getRequest());
-            case WRITER, ADMIN -> false;
-        };
-        if (open) {
+        if (route.access() == Access.WEBHOOK && proof != null && proof.carriedBy(context.getRequest())) {
             return new AuthorizationDecision(true);
         }
         Authentication current = authentication.get();
-        return new AuthorizationDecision(current != null && current.getPrincipal() instanceof Caller caller
-                && caller.role().includes(route.access().role()));
+        Caller caller = current != null && current.getPrincipal() instanceof Caller c ? c : null;
+        return new AuthorizationDecision(credentials.decide(route.access(), caller) == Credentials.Decision.ALLOWED);
     }
 }

@@ -67,17 +67,23 @@ public class SluiceSecurityAutoConfiguration {
         };
     }
 
+    /** Who a credential proves and what an access lets in: the filter chain's check, and any other entrance's (gRPC). */
+    @Bean
+    @ConditionalOnMissingBean
+    Credentials sluiceCredentials(ApiKeys keys, SessionTokens sessions, ObjectProvider<CredentialVerifier> verifiers,
+                                  SecurityProperties properties) {
+        return new Credentials(keys, sessions, verifiers.orderedStream().toList(), properties.publicReads());
+    }
+
     @Bean
     @ConditionalOnMissingBean(SecurityFilterChain.class)
-    SecurityFilterChain sluiceSecurityFilterChain(HttpSecurity http, ObjectProvider<RouteRoles> declared, ApiKeys keys,
-                                                  SessionTokens sessions, ObjectProvider<WebhookProof> proof,
-                                                  ObjectProvider<CredentialVerifier> verifiers, SecurityProperties properties)
+    SecurityFilterChain sluiceSecurityFilterChain(HttpSecurity http, ObjectProvider<RouteRoles> declared, Credentials checks,
+                                                  ObjectProvider<WebhookProof> proof, SecurityProperties properties)
             throws Exception {
         List<RouteRoles.Route> routes = new ArrayList<>(RouteRoles.platformRoutes());
         declared.orderedStream().forEach(r -> routes.addAll(r.routes()));
-        RouteTable table = new RouteTable(routes, keys, properties.publicReads(), proof.getIfAvailable());
-        CredentialFilter credentials = new CredentialFilter(keys, sessions, properties.webhookQueryToken(), table::isWebhook,
-                verifiers.orderedStream().toList());
+        RouteTable table = new RouteTable(routes, checks, proof.getIfAvailable());
+        CredentialFilter credentials = new CredentialFilter(checks, properties.webhookQueryToken(), table::isWebhook);
         http.csrf(AbstractHttpConfigurer::disable) // no ambient credentials but the console's SameSite=Strict cookie
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
@@ -102,14 +108,7 @@ public class SluiceSecurityAutoConfiguration {
         if (route == null) {
             return "a route that exists (undeclared routes are refused)";
         }
-        return switch (route.access()) {
-            case PUBLIC -> "nothing";
-            case READ -> "the viewer role";
-            case CLIENT -> "an API key";
-            case WEBHOOK -> "the webhook credential";
-            case WRITER -> "the writer role";
-            case ADMIN -> "the admin role";
-        };
+        return Credentials.needs(route.access());
     }
 
     @Bean
