@@ -182,6 +182,9 @@ public final class LocalStack {
         List<String> args = new ArrayList<>();
         if (options.portOffset() != 0 || replica > 1) {
             args.add("--server.port=" + service.port(options.portOffset(), replica));
+            if (service.module().equals("inference-service")) { // its gRPC port moves with the HTTP one
+                args.add("--sluice.inference.grpc.port=" + (Service.INFERENCE_GRPC_PORT + service.port(options.portOffset(), replica) - service.port()));
+            }
         }
         if (options.portOffset() != 0 && service.module().equals("console")) {
             args.add("--sluice.console.deployment-url=http://localhost:" + Service.named("deployment-service").port(options.portOffset()));

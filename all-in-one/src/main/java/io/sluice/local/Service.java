@@ -10,6 +10,9 @@ record Service(String module, int port) {
             new Service("deployment-service", 8083), new Service("training-service", 8084),
             new Service("evaluation-service", 8085), new Service("monitoring-service", 8086));
 
+    /** The inference-service's KServe v2 gRPC port (its {@code sluice.inference.grpc.port} default), moved as its HTTP port. */
+    static final int INFERENCE_GRPC_PORT = 8001;
+
     /** Ports between one replica and the next: replica r serves on {@code port + offset + 100 (r - 1)}. */
     static final int REPLICA_PORT_STEP = 100;
 

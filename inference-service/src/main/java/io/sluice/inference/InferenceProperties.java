@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -48,6 +50,7 @@ import io.sluice.models.Devices;
  * @param device             where versions run: {@code auto} (the first GPU when DJL sees one, else the CPU), {@code cpu},
  *                           {@code gpu} or {@code gpu:N}; a GPU that is not there stops the service at start-up
  * @param modelDevices       per model name, a device other than {@code device} (same values): spreads models over GPUs
+ * @param grpc               the KServe v2 gRPC server beside the REST API
  */
 @Validated
 @ConfigurationProperties("sluice.inference")
@@ -70,7 +73,17 @@ public record InferenceProperties(@NotNull Path modelCacheDir,
                                   @DefaultValue("auto") @NotNull @Pattern(regexp = Devices.SETTING, message = Devices.SETTING_MESSAGE)
                                   String device,
                                   @DefaultValue Map<String, @NotNull @Pattern(regexp = Devices.SETTING, message = Devices.SETTING_MESSAGE)
-                                          String> modelDevices) {
+                                          String> modelDevices,
+                                  @DefaultValue @Valid @NotNull Grpc grpc) {
+
+    /**
+     * The KServe v2 gRPC server ({@code inference.GRPCInferenceService}) beside the REST API.
+     *
+     * @param port          where it listens (default 8001, Triton's gRPC port); 0 = a free port (tests)
+     * @param shutdownGrace how long calls in flight may finish when the service stops, before they are cancelled
+     */
+    public record Grpc(@DefaultValue("8001") @Min(0) @Max(65535) int port,
+                       @DefaultValue("10s") @NotNull Duration shutdownGrace) {}
 
     public InferenceProperties {
         apiKeys = apiKeys == null ? List.of() : apiKeys.stream().filter(k -> k != null && !k.isBlank()).toList();
@@ -83,6 +96,6 @@ public record InferenceProperties(@NotNull Path modelCacheDir,
         return "InferenceProperties[modelCacheDir=" + modelCacheDir + ", maxBatchSize=" + maxBatchSize + ", maxQueueDelay="
                 + maxQueueDelay + ", queueCapacity=" + queueCapacity + ", maxQueueWait=" + maxQueueWait + ", inputGuard=" + inputGuard
                 + ", inputTolerance=" + inputTolerance + ", retainRemoved=" + retainRemoved + ", device=" + device + ", modelDevices="
-                + modelDevices + ", apiKeys=" + apiKeys.size() + " configured]";
+                + modelDevices + ", grpc=" + grpc + ", apiKeys=" + apiKeys.size() + " configured]";
     }
 }

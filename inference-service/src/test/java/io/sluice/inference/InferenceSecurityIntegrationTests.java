@@ -17,12 +17,29 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
+import io.sluice.inference.grpc.GrpcServer;
+import io.sluice.inference.grpc.v2.GRPCInferenceServiceGrpc;
+import io.sluice.inference.grpc.v2.ModelInferRequest;
+import io.sluice.inference.grpc.v2.ModelMetadataRequest;
+import io.sluice.inference.grpc.v2.ModelReadyRequest;
+import io.sluice.inference.grpc.v2.ServerLiveRequest;
+import io.sluice.inference.grpc.v2.ServerReadyRequest;
 import io.sluice.platform.security.Role;
 import io.sluice.platform.security.RouteRoles;
 import io.sluice.platform.testkit.RouteWalk;
 import io.sluice.platform.testkit.SluiceKafka;
 
-/** The inference API with client keys configured (as in {@code deploy/}): every route's role, limits, problem details. */
+/**
+ * The inference API with client keys configured (as in {@code deploy/}): every route's role, limits, problem details; every
+ * gRPC call checked by the same keys, roles and per-caller limit.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "sluice.inference.max-request-size=64KB", "sluice.inference.rate-limit-per-second=2"})
 class InferenceSecurityIntegrationTests {
@@ -85,6 +102,61 @@ class InferenceSecurityIntegrationTests {
             }
         }
         assertThat(limited).isPositive();
+    }
+
+    @Test
+    void checksEveryGrpcCallWithTheSameKeysAndRoles(@Autowired GrpcServer grpcServer) {
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost", grpcServer.port(), InsecureChannelCredentials.create()).build();
+        try {
+            ModelMetadataRequest unknown = ModelMetadataRequest.newBuilder().setName("nothing").build();
+            assertThat(stub(channel, null).serverLive(ServerLiveRequest.getDefaultInstance()).getLive()).as("open for probes").isTrue();
+            assertThat(stub(channel, null).serverReady(ServerReadyRequest.getDefaultInstance()).getReady()).isTrue();
+            assertGrpcRefused(() -> stub(channel, null).modelMetadata(unknown), Status.Code.UNAUTHENTICATED, "this needs an API key");
+            assertGrpcRefused(() -> stub(channel, "not-a-key").modelMetadata(unknown), Status.Code.UNAUTHENTICATED, "not valid");
+            assertGrpcRefused(() -> stub(channel, "not-a-key").serverLive(ServerLiveRequest.getDefaultInstance()),
+                    Status.Code.UNAUTHENTICATED, "not valid"); // a credential that proves nobody is refused everywhere, as over HTTP
+            assertGrpcRefused(() -> stub(channel, RouteWalk.KEYS.get(Role.VIEWER)).modelInfer(ModelInferRequest.newBuilder()
+                    .setModelName("nothing").build()), Status.Code.PERMISSION_DENIED, "this needs an API key");
+            Metadata apiKey = new Metadata();
+            apiKey.put(Metadata.Key.of("x-api-key", Metadata.ASCII_STRING_MARSHALLER), RouteWalk.KEYS.get(Role.CLIENT));
+            assertGrpcRefused(() -> GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(apiKey)).modelMetadata(unknown),
+                    Status.Code.NOT_FOUND, "unknown model 'nothing'"); // let in: the model is what is missing
+            int limited = 0;
+            for (int i = 0; i < 20; i++) { // the same budget as REST: 2 per second per caller
+                try {
+                    stub(channel, RouteWalk.KEYS.get(Role.WRITER)).modelReady(ModelReadyRequest.newBuilder().setName("nothing").build());
+                } catch (StatusRuntimeException e) {
+                    if (e.getStatus().getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+                        limited++;
+                        assertThat(e.getTrailers().get(Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER))).isEqualTo("1");
+                    } else {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+                    }
+                }
+            }
+            assertThat(limited).isPositive();
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private static GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub(ManagedChannel channel, String key) {
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub = GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS);
+        if (key == null) {
+            return stub;
+        }
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    private static void assertGrpcRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, Status.Code code, String text) {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(call)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).contains(text);
+        });
     }
 
     private HttpResponse<String> send(String method, String path, String key, String body) throws Exception {

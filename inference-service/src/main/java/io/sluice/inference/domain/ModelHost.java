@@ -268,6 +268,28 @@ public final class ModelHost implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Why a model (version null: every weighted version, as {@link #notReady(ModelRoutes)}) or one of its versions (stable,
+     * canary and shadow alike) cannot answer, or empty when it can.
+     *
+     * @throws UnknownModelException when the version is not in the model's routing table (a removed but retained one
+     *                               included)
+     */
+    public Optional<String> notReady(ModelRoutes routes, String version) {
+        if (version == null) {
+            return notReady(routes);
+        }
+        routes.route(version).orElseThrow(() -> new UnknownModelException("model '" + routes.model() + "' has no version '" + version + "'"));
+        // not Optional.map: a READY version maps to "no reason", which map would turn into "not loaded"
+        HostedVersion hosted = version(routes.model(), version).orElse(null);
+        String name = routes.model() + ":" + version;
+        return Optional.ofNullable(hosted == null ? name + " is not loaded" : switch (hosted.state()) {
+            case READY -> null;
+            case LOADING -> name + " is loading";
+            case FAILED -> name + " failed to load: " + hosted.reason();
+        });
+    }
+
     /** Why the service is not ready: one reason per model with weight whose weighted versions are not all loaded. */
     public List<String> notReady(java.util.Collection<ModelRoutes> tables) {
         return tables.stream().filter(routes -> !routes.weighted().isEmpty()).map(this::notReady).flatMap(Optional::stream)

@@ -24,5 +24,9 @@ public sealed interface Payload {
      * @param shape   the dimensions, the first one the number of rows
      * @param integer true for INT/UINT datatypes (image pixels then count as 0..255)
      */
-    record Tensor(float[] data, long[] shape, boolean integer) implements Payload {}
+    record Tensor(float[] data, long[] shape, boolean integer) implements Payload {
+
+        /** The most values one tensor may hold, whatever the protocol (larger: {@link TooLargeException}). */
+        public static final int MAX_VALUES = 16 * 1024 * 1024;
+    }
 }

@@ -43,6 +43,27 @@ public final class Predictions {
     }
 
     /**
+     * One KServe v2 infer call, as every protocol makes it (REST and gRPC run this one path): an unknown model is refused
+     * whatever the body, a request past the queue-wait bound is shed before its body is decoded, the declared shape is
+     * judged before its values are converted, then the tensor is routed, batched and answered with telemetry
+     * ({@link #predict}).
+     *
+     * @param version        a pinned version, or null for the routing table's choice
+     * @param routingKey     keeps a caller on one version, or null
+     * @param givenRequestId the id the call's metadata names (a header), or null; the body's id wins over it
+     * @param arrived        {@link System#nanoTime()} when the call arrived, before its body was read
+     * @throws UnknownModelException, TooLargeException, InvalidInputException, UnavailableException as {@link #predict}
+     */
+    public Answer infer(String model, String version, String routingKey, String givenRequestId, long arrived, TensorSource body) {
+        table.get(model).orElseThrow(() -> new UnknownModelException("unknown model '" + model + "'"));
+        admit(() -> RequestIds.safe(givenRequestId) ? givenRequestId : RequestIds.fresh(), model, version, arrived);
+        TensorSource.Decoded decoded = body.read((id, shape) -> checkShape(
+                new InferenceRequest(RequestIds.of(id != null ? id : givenRequestId), model, version, routingKey, null, arrived), shape));
+        String requestId = RequestIds.of(decoded.id() != null ? decoded.id() : givenRequestId);
+        return predict(new InferenceRequest(requestId, model, version, routingKey, decoded.tensor(), arrived));
+    }
+
+    /**
      * Sheds a request before its body is read when the version it would go to is already past the queue-wait bound
      * (a pinned version; otherwise every ready answering version with weight): reading and parsing a body that will be
      * refused only adds to the overload. Does nothing when a version could take it or none is ready ({@link #predict}

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.regex.Pattern;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -27,7 +25,6 @@ import org.springframework.web.multipart.MultipartFile;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.sluice.inference.domain.Answer;
-import io.sluice.inference.domain.HostedVersion;
 import io.sluice.inference.domain.InferenceRequest;
 import io.sluice.inference.domain.InvalidInputException;
 import io.sluice.inference.domain.ModelHost;
@@ -35,7 +32,9 @@ import io.sluice.inference.domain.ModelRoutes;
 import io.sluice.inference.domain.Payload;
 import io.sluice.inference.domain.Predictions;
 import io.sluice.inference.domain.RoutingTable;
+import io.sluice.inference.domain.RequestIds;
 import io.sluice.inference.domain.Scores;
+import io.sluice.inference.domain.TensorSource;
 import io.sluice.inference.domain.UnknownModelException;
 import io.sluice.inference.messaging.FeedbackPublisher;
 import io.sluice.platform.security.Problems;
@@ -57,8 +56,6 @@ class InferenceController {
     /** The protocol's 4xx for a readiness check that is false. */
     static final HttpStatus NOT_READY = HttpStatus.BAD_REQUEST;
 
-    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:#-]{0,127}");
-
     private final Predictions predictions;
     private final RoutingTable table;
     private final ModelHost host;
@@ -73,7 +70,7 @@ class InferenceController {
         this.table = table;
         this.host = host;
         this.feedback = feedback;
-        this.serverVersion = producer.contains("/") ? producer.substring(producer.indexOf('/') + 1) : producer;
+        this.serverVersion = ModelMetadata.serverVersion(producer);
     }
 
     @GetMapping("/health/live")
@@ -94,8 +91,7 @@ class InferenceController {
 
     @GetMapping({"", "/"})
     Map<String, Object> server() {
-        return Map.of("name", "sluice-inference", "version", serverVersion,
-                "extensions", List.of("model_repository_metadata", "sluice_predict", "sluice_feedback", "sluice_routing"),
+        return Map.of("name", ModelMetadata.SERVER_NAME, "version", serverVersion, "extensions", ModelMetadata.EXTENSIONS,
                 "models", table.all().keySet().stream().sorted().toList());
     }
 
@@ -107,19 +103,7 @@ class InferenceController {
     @GetMapping({"/models/{model}/ready", "/models/{model}/versions/{version}/ready"})
     ResponseEntity<?> modelReady(@PathVariable String model, @PathVariable(required = false) String version) {
         ModelRoutes routes = routes(model);
-        String reason;
-        if (version == null) {
-            reason = host.notReady(routes).orElse(null);
-        } else {
-            routes.route(version).orElseThrow(() -> new UnknownModelException("model '" + model + "' has no version '" + version + "'"));
-            // not Optional.map: a READY version maps to "no reason", which map would turn into "not loaded"
-            HostedVersion hosted = host.version(model, version).orElse(null);
-            reason = hosted == null ? model + ":" + version + " is not loaded" : switch (hosted.state()) {
-                case READY -> null;
-                case LOADING -> model + ":" + version + " is loading";
-                case FAILED -> model + ":" + version + " failed to load: " + hosted.reason();
-            };
-        }
+        String reason = host.notReady(routes, version).orElse(null);
         if (reason != null) {
             ProblemDetail problem = notReady(reason);
             problem.setProperty("name", model);
@@ -157,16 +141,13 @@ class InferenceController {
                                               @RequestHeader(name = ROUTING_KEY_HEADER, required = false) String routingKey,
                                               @RequestHeader(name = REQUEST_ID_HEADER, required = false) String requestIdHeader) {
         long arrived = System.nanoTime(); // before the body is read: reading it is part of the request's time
-        routes(model); // an unknown model is a 404 whatever the body
-        // shed before reading a body that would be refused
-        predictions.admit(() -> requestIdHeader != null && SAFE_ID.matcher(requestIdHeader).matches() ? requestIdHeader : requestId(null),
-                model, version, arrived);
-        // streamed: the tensor's numbers go straight into a float[], never through a tree of boxed values
+        // streamed: the tensor's numbers go straight into a float[], never through a tree of boxed values;
         // the declared shape is judged before the values are read: an oversized or misshaped tensor costs no parsing
-        V2Tensors.Request request = V2Tensors.read(json.createParser(body), (id, shape) -> predictions.checkShape(
-                new InferenceRequest(requestId(id != null ? id : requestIdHeader), model, version, routingKey, null, arrived), shape));
-        String requestId = requestId(request.id() != null ? request.id() : requestIdHeader);
-        Answer answer = predictions.predict(new InferenceRequest(requestId, model, version, routingKey, request.tensor(), arrived));
+        Answer answer = predictions.infer(model, version, routingKey, requestIdHeader, arrived, check -> {
+            V2Tensors.Request request = V2Tensors.read(json.createParser(body), check::check);
+            return new TensorSource.Decoded(request.id(), request.tensor());
+        });
+        String requestId = answer.requestId();
         return ResponseEntity.ok().header(VERSION_HEADER, answer.version()).header(REQUEST_ID_HEADER, requestId)
                 .contentType(MediaType.APPLICATION_JSON).body(V2Tensors.response(json, answer));
     }
@@ -220,7 +201,7 @@ class InferenceController {
     @PostMapping(path = "/models/{model}/feedback", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> feedback(@PathVariable String model, @RequestBody(required = false) Map<String, Object> body) {
         routes(model);
-        if (body == null || !(body.get("requestId") instanceof String requestId) || !SAFE_ID.matcher(requestId).matches()) {
+        if (body == null || !(body.get("requestId") instanceof String requestId) || !RequestIds.safe(requestId)) {
             throw new InvalidInputException("'requestId' must be the id of an earlier request (1-128 letters, digits, . _ : # -)");
         }
         if (!(body.get("trueLabel") instanceof String trueLabel) || trueLabel.isBlank() || trueLabel.length() > 256) {
@@ -244,16 +225,6 @@ class InferenceController {
     }
 
     private static String requestId(String given) {
-        if (given == null || given.isBlank()) {
-            // a random (version 4) UUID from the thread's own generator: UUID.randomUUID() reads the shared
-            // SecureRandom under one lock on every request; an id names a request, it guards nothing
-            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-            return new UUID(random.nextLong() & 0xFFFFFFFFFFFF0FFFL | 0x0000000000004000L,
-                    random.nextLong() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L).toString();
-        }
-        if (!SAFE_ID.matcher(given).matches()) {
-            throw new InvalidInputException("a request id must be 1-128 letters, digits, . _ : # -");
-        }
-        return given;
+        return RequestIds.of(given);
     }
 }

@@ -17,16 +17,58 @@ import io.sluice.inference.domain.UnknownModelException;
  * KServe v2 model metadata, extended with the routing table, each hosted version's state, cache location and size, and
  * the versions kept loaded after they left the table.
  */
-final class ModelMetadata {
+public final class ModelMetadata {
+
+    /** The server's name in its metadata. */
+    public static final String SERVER_NAME = "sluice-inference";
+    /** The protocol extensions the server metadata lists. */
+    public static final List<String> EXTENSIONS = List.of("model_repository_metadata", "sluice_predict", "sluice_feedback",
+            "sluice_routing");
+
+    /** The platform name the metadata gives. */
+    public static final String PLATFORM = "pytorch_djl";
+
+    /**
+     * What the protocol's metadata says of a model, whichever protocol asks.
+     *
+     * @param versions  the pinned version, or every version of the routing table
+     * @param signature the loaded version whose input and outputs are described (an answering one with weight first), or
+     *                  null while none is loaded
+     */
+    public record Summary(List<String> versions, ModelInfo signature) {}
 
     private ModelMetadata() {}
 
-    static Map<String, Object> of(ModelRoutes routes, String pinned, ModelHost host) {
+    /** The server version from {@code sluice.producer} ({@code inference-service/<version>}). */
+    public static String serverVersion(String producer) {
+        return producer.contains("/") ? producer.substring(producer.indexOf('/') + 1) : producer;
+    }
+
+    /**
+     * @throws UnknownModelException when the pinned version is not in the table
+     */
+    public static Summary summary(ModelRoutes routes, String pinned, ModelHost host) {
         if (pinned != null && routes.route(pinned).isEmpty()) {
             throw new UnknownModelException("model '" + routes.model() + "' has no version '" + pinned + "'");
         }
-        List<Map<String, Object>> versions = new ArrayList<>();
+        List<String> versions = new ArrayList<>();
         ModelInfo signature = null;
+        for (Route route : routes.routes()) {
+            if (pinned != null && !pinned.equals(route.version())) {
+                continue;
+            }
+            versions.add(route.version());
+            ModelInfo info = host.version(routes.model(), route.version()).map(HostedVersion::info).orElse(null);
+            if (info != null && (signature == null || route.role().answers() && route.weight() > 0)) {
+                signature = info;
+            }
+        }
+        return new Summary(versions, signature);
+    }
+
+    static Map<String, Object> of(ModelRoutes routes, String pinned, ModelHost host) {
+        ModelInfo signature = summary(routes, pinned, host).signature();
+        List<Map<String, Object>> versions = new ArrayList<>();
         for (Route route : routes.routes()) {
             if (pinned != null && !pinned.equals(route.version())) {
                 continue;
@@ -47,16 +89,13 @@ final class ModelMetadata {
                 version.put("device", info.device());
                 version.put("classNames", info.classNames());
                 version.put("queued", hosted.get().queued());
-                if (signature == null || route.role().answers() && route.weight() > 0) {
-                    signature = info;
-                }
             }
             versions.add(version);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", routes.model());
         body.put("versions", versions.stream().map(v -> v.get("version")).toList());
-        body.put("platform", "pytorch_djl");
+        body.put("platform", PLATFORM);
         if (signature != null) {
             List<Object> shape = new ArrayList<>();
             shape.add(-1);

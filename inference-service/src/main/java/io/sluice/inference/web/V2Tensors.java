@@ -27,7 +27,7 @@ final class V2Tensors {
 
     static final Set<String> FLOATS = Set.of("FP16", "FP32", "FP64");
     static final Set<String> INTEGERS = Set.of("INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64");
-    static final int MAX_VALUES = 16 * 1024 * 1024;
+    static final int MAX_VALUES = Payload.Tensor.MAX_VALUES;
     /** Values allocated before any are read: a declared shape alone never allocates more (the body must carry them). */
     static final int FIRST_CAPACITY = 64 * 1024;
     private static final String ONE_TENSOR = "'inputs' must be a list with exactly one tensor {name, shape, datatype, data}";

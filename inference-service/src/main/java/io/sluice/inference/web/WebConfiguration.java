@@ -38,9 +38,15 @@ class WebConfiguration {
                 .mapToObj(i -> new ApiKeys.PlainKey("api-key-" + (i + 1), Role.CLIENT, properties.apiKeys().get(i))).toList();
     }
 
+    /** Each caller's requests per second, one budget for REST and gRPC. */
     @Bean
-    FilterRegistrationBean<RequestGuard> requestGuard(InferenceProperties properties) {
-        FilterRegistrationBean<RequestGuard> registration = new FilterRegistrationBean<>(new RequestGuard(properties.rateLimitPerSecond()));
+    RateLimits callerRateLimits(InferenceProperties properties) {
+        return new RateLimits(properties.rateLimitPerSecond());
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestGuard> requestGuard(RateLimits limits) {
+        FilterRegistrationBean<RequestGuard> registration = new FilterRegistrationBean<>(new RequestGuard(limits));
         registration.setOrder(0); // after Spring Security's filter chain (-100), which has authenticated the caller
         registration.addUrlPatterns("/v2/*");
         return registration;
