@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,20 +35,21 @@ import io.sluice.platform.storage.gcs.GcsObjectStore;
 import io.sluice.platform.storage.gcs.GcsStorageProperties;
 import io.sluice.platform.storage.obs.ObsObjectStore;
 import io.sluice.platform.storage.obs.ObsStorageProperties;
+import io.sluice.platform.storage.retention.Retention;
 
 /**
- * Where {@code sluice upload} writes, configured with the services' property names
- * ({@code sluice.buckets.raw-data}, or {@code sluice.project} and {@code sluice.env} named by platform's
+ * Where {@code sluice upload} writes and {@code sluice gc} sweeps, configured with the services' property names
+ * ({@code sluice.buckets.<purpose>}, or {@code sluice.project} and {@code sluice.env} named by platform's
  * {@link Buckets}; {@code sluice.storage.gcs.*}, {@code sluice.storage.obs.*}) from,
  * highest first: command-line flags, Java system properties, environment variables (Spring's relaxed
  * names, e.g. {@code SLUICE_BUCKETS_RAW_DATA}, {@code SLUICE_STORAGE_OBS_ENDPOINT}), a config file
  * ({@code --config} or {@code SLUICE_CONFIG}, YAML or .properties, like a service's application.yaml).
  *
- * @param rawBucket the raw-data bucket URI, ending with '/'
+ * @param bucket    the bucket URI (raw-data for upload), ending with '/'
  * @param gcs       settings of the {@code gs:} store
  * @param obs       settings of the {@code obs:} store (also S3-compatible endpoints)
  */
-record StoreSettings(URI rawBucket, GcsStorageProperties gcs, ObsStorageProperties obs) {
+record StoreSettings(URI bucket, GcsStorageProperties gcs, ObsStorageProperties obs) {
 
     /** platform's {@code Buckets.localName(RAW_DATA)}, as a constant for the help text. */
     static final String LOCAL_RAW_BUCKET = "sluice-local-raw-data";
@@ -60,6 +62,45 @@ record StoreSettings(URI rawBucket, GcsStorageProperties gcs, ObsStorageProperti
      * @param flags      properties from flags (highest precedence), by their canonical names
      */
     static StoreSettings resolve(CliContext context, Path configFile, Map<String, Object> flags) {
+        return resolve(context, configFile, flags, Purpose.RAW_DATA);
+    }
+
+    /** Resolves the settings of one of the four buckets, as {@link #resolve(CliContext, Path, Map)} does the raw-data one. */
+    static StoreSettings resolve(CliContext context, Path configFile, Map<String, Object> flags, Purpose purpose) {
+        Binder binder = binder(context, configFile, flags);
+        try {
+            GcsStorageProperties gcs = binder.bindOrCreate("sluice.storage.gcs", Bindable.of(GcsStorageProperties.class));
+            ObsStorageProperties obs = binder.bindOrCreate("sluice.storage.obs", Bindable.of(ObsStorageProperties.class));
+            // platform's Buckets, as the services name them; the local folder only where a stack runs,
+            // so an upload never lands where nothing listens
+            String uri = Buckets.resolve(purpose, name -> name.equals(Buckets.LOCAL_ROOT)
+                    ? binder.bind(name, Path.class).orElseGet(() -> context.runningStack().dataDir().resolve("buckets"))
+                            .toAbsolutePath().toString()
+                    : binder.bind(name, String.class).orElse(null));
+            return new StoreSettings(withSlash(bucketUri(uri)), gcs, obs);
+        } catch (BindException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new CliException("invalid setting " + e.getName() + ": " + cause.getMessage());
+        } catch (InvalidBucketSettingException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    /** Retention ({@code sluice.retention.models}, {@code sluice.retention.staging}) from the same sources, platform's defaults otherwise. */
+    static Retention retention(CliContext context, Path configFile, Map<String, Object> flags) {
+        Binder binder = binder(context, configFile, flags);
+        try {
+            return new Retention(binder.bind(Retention.MODELS, Duration.class).orElse(Retention.DEFAULT.models()),
+                    binder.bind(Retention.STAGING, Duration.class).orElse(Retention.DEFAULT.staging()));
+        } catch (BindException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new CliException("invalid setting " + e.getName() + ": " + cause.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
+    private static Binder binder(CliContext context, Path configFile, Map<String, Object> flags) {
         MutablePropertySources sources = new MutablePropertySources();
         sources.addLast(new MapPropertySource("flags", new LinkedHashMap<>(flags)));
         sources.addLast(new MapPropertySource("system", systemProperties()));
@@ -75,24 +116,8 @@ record StoreSettings(URI rawBucket, GcsStorageProperties gcs, ObsStorageProperti
                 sources.addLast(source);
             }
         }
-        Binder binder = new Binder(ConfigurationPropertySources.from(sources), new PropertySourcesPlaceholdersResolver(sources),
+        return new Binder(ConfigurationPropertySources.from(sources), new PropertySourcesPlaceholdersResolver(sources),
                 ApplicationConversionService.getSharedInstance());
-        try {
-            GcsStorageProperties gcs = binder.bindOrCreate("sluice.storage.gcs", Bindable.of(GcsStorageProperties.class));
-            ObsStorageProperties obs = binder.bindOrCreate("sluice.storage.obs", Bindable.of(ObsStorageProperties.class));
-            // platform's Buckets, as the services name them; the local folder only where a stack runs,
-            // so an upload never lands where nothing listens
-            String raw = Buckets.resolve(Purpose.RAW_DATA, name -> name.equals(Buckets.LOCAL_ROOT)
-                    ? binder.bind(name, Path.class).orElseGet(() -> context.runningStack().dataDir().resolve("buckets"))
-                            .toAbsolutePath().toString()
-                    : binder.bind(name, String.class).orElse(null));
-            return new StoreSettings(withSlash(bucketUri(raw)), gcs, obs);
-        } catch (BindException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new CliException("invalid setting " + e.getName() + ": " + cause.getMessage());
-        } catch (InvalidBucketSettingException e) {
-            throw new CliException(e.getMessage());
-        }
     }
 
     private static Map<String, Object> systemProperties() {
@@ -147,12 +172,12 @@ record StoreSettings(URI rawBucket, GcsStorageProperties gcs, ObsStorageProperti
         return bucket.toString().endsWith("/") ? bucket : URI.create(bucket + "/");
     }
 
-    /** Opens the one store that serves the raw bucket's scheme; the caller closes it when it is {@link AutoCloseable}. */
+    /** Opens the one store that serves the bucket's scheme; the caller closes it when it is {@link AutoCloseable}. */
     ObjectStoreAdapter openStore() {
-        String scheme = rawBucket.getScheme() == null ? "" : rawBucket.getScheme();
+        String scheme = bucket.getScheme() == null ? "" : bucket.getScheme();
         return switch (scheme) {
             case "file" -> {
-                Path folder = Path.of(rawBucket);
+                Path folder = Path.of(bucket);
                 yield new FileObjectStore(folder.getParent() == null ? folder : folder.getParent());
             }
             case "gs" -> {
@@ -189,14 +214,14 @@ record StoreSettings(URI rawBucket, GcsStorageProperties gcs, ObsStorageProperti
                     throw new CliException("cannot set up the OBS client for " + obs.endpoint() + ": " + e.getMessage(), e);
                 }
             }
-            default -> throw new CliException("no object store for '" + scheme + ":' buckets (" + rawBucket
+            default -> throw new CliException("no object store for '" + scheme + ":' buckets (" + bucket
                     + "); use file:, gs:// or obs:// (obs:// with --obs-endpoint also serves S3-compatible stores)");
         };
     }
 
     private void requireBucketName() {
-        if (rawBucket.getAuthority() == null || rawBucket.getAuthority().isBlank()) {
-            throw new CliException("no bucket name in " + rawBucket + " (expected " + rawBucket.getScheme() + "://BUCKET/)");
+        if (bucket.getAuthority() == null || bucket.getAuthority().isBlank()) {
+            throw new CliException("no bucket name in " + bucket + " (expected " + bucket.getScheme() + "://BUCKET/)");
         }
     }
 }

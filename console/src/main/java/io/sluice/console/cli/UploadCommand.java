@@ -125,7 +125,7 @@ final class UploadCommand implements Callable<Integer> {
             throw new InvalidObjectKeyException(dataset, "a dataset name is one segment, without '/'");
         }
         StoreSettings settings = StoreSettings.resolve(context, config, flags());
-        URI prefix = ObjectKeys.resolve(settings.rawBucket(), "datasets/" + dataset + "/");
+        URI prefix = ObjectKeys.resolve(settings.bucket(), "datasets/" + dataset + "/");
 
         // check every key before copying anything, so a bad name never leaves half a dataset
         List<Item> items = items(source, prefix);
@@ -133,7 +133,7 @@ final class UploadCommand implements Callable<Integer> {
             throw new CliException(source + " holds no files to upload");
         }
         URI marker = ObjectKeys.resolve(prefix, MARKER);
-        boolean remote = !"file".equals(settings.rawBucket().getScheme());
+        boolean remote = !"file".equals(settings.bucket().getScheme());
         int threads = parallel != null ? parallel : remote ? 8 : 1;
 
         ObjectStoreAdapter adapter = context.stores().open(settings);
@@ -160,8 +160,8 @@ final class UploadCommand implements Callable<Integer> {
                         context.err().println("sluice upload: removed the " + MARKER + " of an earlier upload; it is written again at the end");
                     }
                 } catch (IOException | RuntimeException e) {
-                    throw new CliException("cannot use the bucket " + settings.rawBucket() + ": " + describe(e)
-                            + " (nothing was uploaded; " + hint(settings.rawBucket()) + ")", e);
+                    throw new CliException("cannot use the bucket " + settings.bucket() + ": " + describe(e)
+                            + " (nothing was uploaded; " + hint(settings.bucket()) + ")", e);
                 }
                 // a top-level manifest.json is a completion marker for ingest too: it goes after every other file
                 upload(store, items.stream().filter(i -> !i.key().equals(MANIFEST)).toList(), threads, progress, items.size());

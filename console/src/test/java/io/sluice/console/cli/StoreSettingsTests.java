@@ -32,7 +32,7 @@ class StoreSettingsTests {
         LocalStacks.running(temp.resolve("my data"), "localhost:9092", 0);
         StoreSettings settings = StoreSettings.resolve(context(Map.of("SLUICE_DATA_DIR", temp.resolve("my data").toString())), null, Map.of());
 
-        assertThat(settings.rawBucket()).isEqualTo(URI.create(temp.resolve("my data/buckets/sluice-local-raw-data").toUri() + "/"));
+        assertThat(settings.bucket()).isEqualTo(URI.create(temp.resolve("my data/buckets/sluice-local-raw-data").toUri() + "/"));
         assertThat(StoreSettings.LOCAL_RAW_BUCKET).isEqualTo(Buckets.localName(Buckets.Purpose.RAW_DATA));
         assertThat(settings.obs().endpoint()).isEmpty();
         assertThat(settings.gcs().timeout()).isEqualTo(Duration.ofSeconds(30));
@@ -50,7 +50,7 @@ class StoreSettingsTests {
                 "SLUICE_STORAGE_GCS_ENDPOINT", "http://env:1");
 
         StoreSettings fromFile = StoreSettings.resolve(context(env), null, Map.of());
-        assertThat(fromFile.rawBucket()).isEqualTo(URI.create("gs://from-config/"));
+        assertThat(fromFile.bucket()).isEqualTo(URI.create("gs://from-config/"));
         assertThat(fromFile.gcs().projectId()).isEqualTo("env-project");
         assertThat(fromFile.gcs().endpoint()).isEqualTo("http://env:1");
         assertThat(fromFile.obs().timeout()).isEqualTo(Duration.ofSeconds(5));
@@ -58,23 +58,23 @@ class StoreSettingsTests {
         StoreSettings flagged = StoreSettings.resolve(context(Map.of("SLUICE_CONFIG", config.toString(),
                 "SLUICE_BUCKETS_RAW_DATA", "gs://from-env/")), null, Map.of("sluice.buckets.raw-data", "obs://from-flag",
                 "sluice.storage.gcs.endpoint", "http://flag:1"));
-        assertThat(flagged.rawBucket()).isEqualTo(URI.create("obs://from-flag/"));
+        assertThat(flagged.bucket()).isEqualTo(URI.create("obs://from-flag/"));
         assertThat(flagged.gcs().endpoint()).isEqualTo("http://flag:1");
 
         StoreSettings env2 = StoreSettings.resolve(context(Map.of("SLUICE_CONFIG", config.toString(),
                 "SLUICE_BUCKETS_RAW_DATA", "gs://from-env/")), null, Map.of());
-        assertThat(env2.rawBucket()).isEqualTo(URI.create("gs://from-env/"));
+        assertThat(env2.bucket()).isEqualTo(URI.create("gs://from-env/"));
     }
 
     @Test
     void namesTheRawBucketFromProjectAndEnvironmentAsTheServicesDo() {
         StoreSettings named = StoreSettings.resolve(context(Map.of("SLUICE_PROJECT", "acme", "SLUICE_ENV", "prod",
                 "SLUICE_STORAGE_GCS_ENABLED", "true")), null, Map.of());
-        assertThat(named.rawBucket()).isEqualTo(URI.create("gs://acme-prod-raw-data/"));
+        assertThat(named.bucket()).isEqualTo(URI.create("gs://acme-prod-raw-data/"));
 
         StoreSettings explicit = StoreSettings.resolve(context(Map.of("SLUICE_PROJECT", "acme", "SLUICE_ENV", "prod",
                 "SLUICE_STORAGE_GCS_ENABLED", "true")), null, Map.of("sluice.buckets.raw-data", "gs://elsewhere/"));
-        assertThat(explicit.rawBucket()).isEqualTo(URI.create("gs://elsewhere/"));
+        assertThat(explicit.bucket()).isEqualTo(URI.create("gs://elsewhere/"));
 
         assertThatThrownBy(() -> StoreSettings.resolve(context(Map.of("SLUICE_PROJECT", "acme", "SLUICE_ENV", "Prod_1")), null, Map.of()))
                 .isInstanceOf(CliException.class).hasMessageContaining("sluice.env 'Prod_1' cannot name buckets");

@@ -119,7 +119,7 @@ class UploadToCloudStoresTests {
                 gcs, "upload", source.toString(), "--dataset", "asl");
 
         assertThat(run.exitCode).as(run.err()).isZero();
-        assertThat(seen.get(0).rawBucket()).isEqualTo(URI.create("gs://" + BUCKET + "/"));
+        assertThat(seen.get(0).bucket()).isEqualTo(URI.create("gs://" + BUCKET + "/"));
         assertThat(seen.get(0).gcs().projectId()).isEqualTo("sluice-test");
         URI prefix = URI.create("gs://" + BUCKET + "/datasets/asl/");
         GcsObjectStore check = new GcsObjectStore(storage, Duration.ofSeconds(10), 1);

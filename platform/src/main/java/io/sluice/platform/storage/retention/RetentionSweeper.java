@@ -119,7 +119,7 @@ public final class RetentionSweeper {
     }
 
     /** A retention in the words people use: {@code 90 days}, {@code 1 day}, {@code 6 hours}, else ISO-8601. */
-    static String describe(Duration retention) {
+    public static String describe(Duration retention) {
         if (retention.toSeconds() % 86_400 == 0) {
             long days = retention.toDays();
             return days + (days == 1 ? " day" : " days");
