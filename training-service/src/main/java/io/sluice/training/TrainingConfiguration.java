@@ -52,7 +52,8 @@ class TrainingConfiguration {
             var client = com.google.cloud.aiplatform.v1.JobServiceClient.create(com.google.cloud.aiplatform.v1.JobServiceSettings.newBuilder()
                     .setEndpoint(v.location() + "-aiplatform.googleapis.com:443").build());
             return new VertexAiTrainingBackend(client, new VertexAiTrainingBackend.Settings(v.project(), v.location(), v.imageUri(),
-                    v.machineType(), v.acceleratorType(), v.acceleratorCount(), v.spot(), v.restartOnFailure(), v.timeout(), v.pollInterval()),
+                    v.machineType(), v.acceleratorType(), v.acceleratorCount(), v.spot(), v.restartOnFailure(), v.timeout(), v.pollInterval(),
+                    v.baseOutputDirectory()),
                     models, properties.modelsBucket(),
                     io.github.resilience4j.retry.Retry.of("vertex-ai", VertexAiTrainingBackend.retryConfig(v.maxAttempts(), java.time.Duration.ofSeconds(1))),
                     io.github.resilience4j.circuitbreaker.CircuitBreaker.ofDefaults("vertex-ai"), Clock.systemUTC());

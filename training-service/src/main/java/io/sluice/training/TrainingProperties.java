@@ -89,6 +89,8 @@ public record TrainingProperties(@NotNull URI modelsBucket,
      * @param timeout          longest a job may run
      * @param pollInterval     time between state polls
      * @param maxAttempts      attempts per API call for transient errors
+     * @param baseOutputDirectory {@code gs://} folder each job gets {@code <runId>/} under as its base output directory
+     *                         (default {@code ${sluice.buckets.staging}vertex/}: temporary, swept by the staging retention)
      */
     public record Vertex(@DefaultValue("") String project,
                          @DefaultValue("europe-west4") String location,
@@ -100,7 +102,8 @@ public record TrainingProperties(@NotNull URI modelsBucket,
                          @DefaultValue("true") boolean restartOnFailure,
                          @DefaultValue("6h") java.time.Duration timeout,
                          @DefaultValue("30s") java.time.Duration pollInterval,
-                         @DefaultValue("4") @Positive int maxAttempts) {}
+                         @DefaultValue("4") @Positive int maxAttempts,
+                         @DefaultValue("") String baseOutputDirectory) {}
 
     /**
      * Huawei ModelArts training jobs.

@@ -59,9 +59,33 @@ public final class VertexAiTrainingBackend implements TrainingBackend, AutoClose
      * @param restartOnFailure  restart the job when a worker restarts
      * @param timeout           longest the job may run (Vertex AI enforces it too)
      * @param pollInterval      time between state polls
+     * @param baseOutputDirectory {@code gs://} prefix, ending with '/', under which each job gets {@code <runId>/} as its
+     *                          {@code baseOutputDirectory} (Vertex AI's {@code AIP_MODEL_DIR}, checkpoint and log folders: the
+     *                          staging bucket, whose lifecycle rule deletes them); empty, or not {@code gs://}, sets none
      */
     public record Settings(String project, String location, String imageUri, String machineType, String acceleratorType,
-                           int acceleratorCount, boolean spot, boolean restartOnFailure, Duration timeout, Duration pollInterval) {}
+                           int acceleratorCount, boolean spot, boolean restartOnFailure, Duration timeout, Duration pollInterval,
+                           String baseOutputDirectory) {
+
+        public Settings {
+            baseOutputDirectory = baseOutputDirectory == null ? "" : baseOutputDirectory.strip();
+        }
+
+        /** Settings without a base output directory. */
+        public Settings(String project, String location, String imageUri, String machineType, String acceleratorType,
+                        int acceleratorCount, boolean spot, boolean restartOnFailure, Duration timeout, Duration pollInterval) {
+            this(project, location, imageUri, machineType, acceleratorType, acceleratorCount, spot, restartOnFailure, timeout,
+                    pollInterval, "");
+        }
+
+        /** The job's output folder, or null where none is set (Vertex AI writes only to Cloud Storage). */
+        String outputDirectory(String runId) {
+            if (!baseOutputDirectory.startsWith("gs://")) {
+                return null;
+            }
+            return (baseOutputDirectory.endsWith("/") ? baseOutputDirectory : baseOutputDirectory + "/") + runId + "/";
+        }
+    }
 
     private final JobServiceClient jobs;
     private final Settings settings;
@@ -179,12 +203,18 @@ public final class VertexAiTrainingBackend implements TrainingBackend, AutoClose
         if (settings.spot()) {
             scheduling.setStrategy(Scheduling.Strategy.SPOT);
         }
+        CustomJobSpec.Builder spec = CustomJobSpec.newBuilder()
+                .addWorkerPoolSpecs(WorkerPoolSpec.newBuilder().setMachineSpec(machine).setReplicaCount(1)
+                        .setContainerSpec(ContainerSpec.newBuilder().setImageUri(settings.imageUri()).addAllArgs(args)))
+                .setScheduling(scheduling);
+        String output = settings.outputDirectory(job.runId());
+        if (output != null) {
+            // the job's scratch (AIP_MODEL_DIR, checkpoints, logs) goes to the staging bucket; the version itself to --output
+            spec.setBaseOutputDirectory(com.google.cloud.aiplatform.v1.GcsDestination.newBuilder().setOutputUriPrefix(output));
+        }
         return CustomJob.newBuilder().setDisplayName(job.runId())
                 .putLabels("sluice-model", job.request().modelName().toLowerCase(java.util.Locale.ROOT))
-                .setJobSpec(CustomJobSpec.newBuilder()
-                        .addWorkerPoolSpecs(WorkerPoolSpec.newBuilder().setMachineSpec(machine).setReplicaCount(1)
-                                .setContainerSpec(ContainerSpec.newBuilder().setImageUri(settings.imageUri()).addAllArgs(args)))
-                        .setScheduling(scheduling))
+                .setJobSpec(spec)
                 .build();
     }
 

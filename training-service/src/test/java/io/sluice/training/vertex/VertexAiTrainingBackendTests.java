@@ -74,7 +74,8 @@ class VertexAiTrainingBackendTests {
 
     VertexAiTrainingBackend backend(Duration timeout) {
         return new VertexAiTrainingBackend(client, new VertexAiTrainingBackend.Settings("sluice-prod", "europe-west4",
-                "europe-docker.pkg.dev/sluice/trainer:1", "n1-standard-8", "NVIDIA_TESLA_T4", 1, true, true, timeout, Duration.ofMillis(10)),
+                "europe-docker.pkg.dev/sluice/trainer:1", "n1-standard-8", "NVIDIA_TESLA_T4", 1, true, true, timeout, Duration.ofMillis(10),
+                "gs://sluice-prod-staging/vertex/"),
                 models, modelsBucket, Retry.of("test", VertexAiTrainingBackend.retryConfig(3, Duration.ofMillis(5))),
                 CircuitBreaker.ofDefaults("test"), Clock.systemUTC());
     }
@@ -102,6 +103,8 @@ class VertexAiTrainingBackendTests {
         assertThat(submitted.getJobSpec().getScheduling().getStrategy()).isEqualTo(Scheduling.Strategy.SPOT);
         assertThat(submitted.getJobSpec().getScheduling().getRestartJobOnWorkerRestart()).isTrue();
         assertThat(submitted.getJobSpec().getScheduling().getTimeout().getSeconds()).isEqualTo(7200);
+        assertThat(submitted.getJobSpec().getBaseOutputDirectory().getOutputUriPrefix())
+                .isEqualTo("gs://sluice-prod-staging/vertex/digits-abc-1/");
         assertThat(monitor.submitted).isEqualTo(submitted.getName());
         assertThat(outcome.backend()).isEqualTo("vertex-ai");
         assertThat(outcome.history()).extracting(EpochResult::validationAccuracy).containsExactly(0.5, 0.9);
@@ -204,5 +207,14 @@ class VertexAiTrainingBackendTests {
         public void submitted(String externalJobId) {
             submitted = externalJobId;
         }
+    }
+
+    @Test
+    void setsNoBaseOutputDirectoryOutsideCloudStorage() {
+        VertexAiTrainingBackend.Settings local = new VertexAiTrainingBackend.Settings("p", "l", "i", "m", "ACCELERATOR_TYPE_UNSPECIFIED", 0,
+                false, true, Duration.ofHours(1), Duration.ofSeconds(1), "file:/tmp/sluice-local-staging/vertex/");
+        assertThat(local.outputDirectory("run-1")).isNull();
+        assertThat(new VertexAiTrainingBackend.Settings("p", "l", "i", "m", "ACCELERATOR_TYPE_UNSPECIFIED", 0, false, true,
+                Duration.ofHours(1), Duration.ofSeconds(1)).outputDirectory("run-1")).isNull();
     }
 }
