@@ -17,6 +17,7 @@ import io.sluice.evaluation.evaluate.ModelEvaluator;
 import io.sluice.evaluation.messaging.EvaluationOwnership;
 import io.sluice.evaluation.messaging.EvaluationRunner;
 import io.sluice.evaluation.messaging.TrainingEvents;
+import io.sluice.evaluation.registry.RegistryCommands;
 import io.sluice.evaluation.registry.RegistryProjection;
 import io.sluice.events.codec.EventCodec;
 import io.sluice.models.Devices;
@@ -37,8 +38,15 @@ class EvaluationConfiguration {
 
     /** The registry on every replica; a DerivedState, so readiness waits for it (platform's derivedState health). */
     @Bean
-    RegistryProjection registryProjection(ModelRegistry registry, EventCodec codec, EvaluationProperties properties, KafkaClients clients) {
-        return new RegistryProjection(registry, codec, clients, properties.registryTopics());
+    RegistryProjection registryProjection(ModelRegistry registry, EventCodec codec, EvaluationProperties properties, KafkaClients clients,
+                                          EventHeaders headers) {
+        return new RegistryProjection(registry, codec, clients, properties.registryTopics(), properties.registryStateTopic(), headers);
+    }
+
+    /** Operators' registry commands, published for every replica's projection to fold. */
+    @Bean
+    RegistryCommands registryCommands(RegistryProjection projection, StreamBridge bridge, EventHeaders headers) {
+        return new RegistryCommands(projection, bridge, headers.producer());
     }
 
     @Bean
@@ -76,6 +84,7 @@ class EvaluationConfiguration {
         OwnedPartitions ownership = new OwnedPartitions("evaluations", null,
                 new EvaluationOwnership(projection, runner, clients, codec, trainingTopic, Duration.ofMinutes(4)));
         runner.ownership(ownership::owns);
+        projection.writes(ownership::owns); // the owner of a model's key writes its state to the compacted registry topic
         return ownership;
     }
 

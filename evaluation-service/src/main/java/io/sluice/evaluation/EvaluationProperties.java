@@ -9,6 +9,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -33,7 +34,10 @@ import io.sluice.evaluation.domain.GateSettings;
  * @param modelCache           local folder verified model copies are kept in
  * @param batchSize            test samples per forward pass (default 64)
  * @param workers              evaluations that run at once (default 1; each holds a model in memory)
- * @param registryTopics       topics the registry projection replays on start (training, evaluations, deployments, routing table)
+ * @param registryTopics       topics the registry projection replays on start (training, evaluations, deployments, routing table,
+ *                             registry commands)
+ * @param registryStateTopic   the compacted topic the registry's state per model is written to and restored from first
+ * @param commandWait          how long a registry command call waits to see its outcome before answering 202 (default 5s)
  * @param models               per-model overrides of the gate thresholds, by model name
  */
 @Validated
@@ -50,6 +54,8 @@ public record EvaluationProperties(@DefaultValue("0.95") @DecimalMin("0") @Decim
                                    @DefaultValue("64") @Positive int batchSize,
                                    @DefaultValue("1") @Positive int workers,
                                    @NotEmpty List<String> registryTopics,
+                                   @NotBlank String registryStateTopic,
+                                   @DefaultValue("5s") @NotNull java.time.Duration commandWait,
                                    @DefaultValue Map<String, @Valid ModelGates> models) {
 
     /**

@@ -302,6 +302,43 @@ class EvaluationServiceIntegrationTests {
                 : e instanceof ModelRejected r && r.getModelName().equals(model) && r.getModelVersion().equals(version)).toList();
     }
 
+    @Test
+    void pinsAnAliasBlocksAVersionAndRejectsTheBlockedVersionWithTheBlocksReason() throws Exception {
+        kafka.publish(SluiceTopics.EVALUATIONS, "guarded", Events.modelApproved().setModelName("guarded").setModelVersion("v1").build());
+        awaitHttp("/models/guarded/versions/v1", "\"stage\":\"APPROVED\"");
+
+        HttpResponse<String> pinned = post("/models/guarded/aliases/champion", Role.WRITER, "{\"version\":\"v1\",\"reason\":\"known good\"}");
+        assertThat(pinned.statusCode()).as(pinned.body()).isEqualTo(200);
+        assertThat(pinned.body()).contains("champion → v1", "\"champion\":\"v1\"");
+        assertThat(get("/models/guarded/aliases/champion")).contains("\"version\":\"v1\"", "\"pinned\":true", "\"actor\":\"writer:",
+                "\"reason\":\"known good\"");
+        assertThat(post("/models/guarded/aliases/champion", Role.VIEWER, "{\"version\":\"v1\"}").statusCode()).isEqualTo(403);
+        assertThat(post("/models/guarded/aliases/champion", Role.WRITER, "{\"version\":\"v7\"}").statusCode()).isEqualTo(404);
+        assertThat(post("/models/guarded/aliases/Bad Alias", Role.WRITER, "{\"version\":\"v1\"}").statusCode()).isEqualTo(400);
+
+        // blocked ahead of its evaluation: its TrainingCompleted is rejected with the block's reason, never approved
+        HttpResponse<String> blocked = post("/models/guarded/versions/v2/block", Role.WRITER, "{\"reason\":\"trained on leaked labels\"}");
+        assertThat(blocked.statusCode()).as(blocked.body()).isEqualTo(200);
+        HttpResponse<String> toBlocked = post("/models/guarded/aliases/next", Role.WRITER, "{\"version\":\"v2\"}");
+        assertThat(toBlocked.statusCode()).isEqualTo(409);
+        assertThat(toBlocked.body()).contains("v2 is blocked: trained on leaked labels");
+        TrainingCompleted v2 = Events.trainingCompleted().setRunId("run-guarded-v2").setModelName("guarded").setModelVersion("v2").build();
+        kafka.publish(SluiceTopics.TRAINING, v2.getRunId(), v2);
+        ModelRejected rejected = (ModelRejected) decision("guarded", "v2");
+        assertThat(rejected.getReasons()).singleElement().asString().startsWith("blocked by writer:").endsWith(": trained on leaked labels");
+        assertThat(awaitHttp("/models/guarded/versions/v2", "\"stage\":\"REJECTED\"")).contains("\"blocked\":{\"actor\":\"writer:");
+        assertThat(get("/models/guarded/audit")).contains("\"action\":\"SET_ALIAS\"", "\"action\":\"BLOCK\"", "\"applied\":true");
+        // the owner wrote the model's state to the compacted registry topic
+        kafka.await(SluiceTopics.REGISTRY, io.sluice.events.RegistryState.class, r -> r.getModelName().equals("guarded")
+                && r.getVersions().stream().anyMatch(v -> v.getBlocked() != null), WAIT);
+    }
+
+    private HttpResponse<String> post(String path, Role role, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path.replace(" ", "%20")))
+                .header("Authorization", "Bearer " + RouteWalk.KEYS.get(role)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private String awaitHttp(String path, String expected) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         String last = null;

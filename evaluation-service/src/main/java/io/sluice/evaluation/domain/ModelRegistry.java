@@ -2,15 +2,20 @@ package io.sluice.evaluation.domain;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The registry projection: every version of every model with lineage, decision and lifecycle
  * stage, built by applying the facts of training, evaluation and deployment in any order and any
- * number of times (a replay or a redelivery yields the same state). Thread-safe.
+ * number of times (a replay or a redelivery yields the same state), plus what operators set: aliases
+ * ({@code champion} pinned, custom ones), blocks and notes, each audited. A model's whole state can be exported and
+ * restored ({@link ModelState}); deployment events and commands are folded once per event id, so replaying the
+ * topics over a restored state changes nothing. Thread-safe.
  */
 public final class ModelRegistry {
 
@@ -45,6 +50,9 @@ public final class ModelRegistry {
 
     private final Map<String, Map<String, ModelVersion>> models = new TreeMap<>();
     private final Map<String, Routing> routing = new TreeMap<>();
+    private final Map<String, Map<String, ModelState.Alias>> aliases = new TreeMap<>();
+    private final Map<String, List<RegistryCommand.Audited>> audit = new TreeMap<>();
+    private final Map<String, Set<String>> applied = new TreeMap<>();
 
     /** Lineage of a trained version. */
     public record Trained(String modelName, String version, String runId, String datasetName, String datasetVersion,
@@ -54,11 +62,10 @@ public final class ModelRegistry {
     public synchronized void trained(Trained t) {
         ModelVersion current = models.computeIfAbsent(t.modelName(), k -> new TreeMap<>()).get(t.version());
         if (current == null) {
-            put(new ModelVersion(t.modelName(), t.version(), Stage.CANDIDATE, t.runId(), t.datasetName(), t.datasetVersion(),
-                    t.parentVersion(), t.modelUri(), t.at(), null, List.of(new ModelVersion.StageChange(Stage.CANDIDATE, t.at(), "trained"))));
+            put(ModelVersion.unknown(t.modelName(), t.version(), t.modelUri()).withLineage(t)
+                    .withStage(Stage.CANDIDATE, List.of(new ModelVersion.StageChange(Stage.CANDIDATE, t.at(), "trained"))));
         } else {
-            put(new ModelVersion(current.modelName(), current.version(), current.stage(), t.runId(), t.datasetName(), t.datasetVersion(),
-                    t.parentVersion(), t.modelUri(), t.at(), current.decision(), current.history()));
+            put(current.withLineage(t));
         }
     }
 
@@ -69,10 +76,7 @@ public final class ModelRegistry {
             trained(lineage);
             current = get(modelName, version).orElseThrow();
         }
-        ModelVersion withDecision = new ModelVersion(current.modelName(), current.version(), current.stage(), current.runId(),
-                current.datasetName(), current.datasetVersion(), current.parentVersion(), current.modelUri(), current.trainedAt(),
-                decision, current.history());
-        put(withDecision);
+        put(current.withDecision(decision));
         if (current.stage() == Stage.CANDIDATE) {
             move(modelName, version, decision.approved() ? Stage.APPROVED : Stage.REJECTED, decision.decidedAt(),
                     decision.approved() ? "passed every gate" : String.join("; ", decision.reasons()));
@@ -106,6 +110,136 @@ public final class ModelRegistry {
         }
     }
 
+    /**
+     * Folds a deployment event once: the change runs unless the event id was folded before (a replay over a restored state).
+     * Returns whether it ran.
+     */
+    public synchronized boolean once(String modelName, String eventId, Runnable change) {
+        if (eventId != null && applied.getOrDefault(modelName, Set.of()).contains(eventId)) {
+            return false;
+        }
+        change.run();
+        if (eventId != null) {
+            applied.computeIfAbsent(modelName, k -> new LinkedHashSet<>()).add(eventId);
+        }
+        return true;
+    }
+
+    /**
+     * Folds an operator's command in topic order: applies it when it applies now, else records it as refused; either way it
+     * is audited once (a command folded before changes nothing). Returns the audit entry.
+     */
+    public synchronized RegistryCommand.Audited command(RegistryCommand c) {
+        for (RegistryCommand.Audited done : audit.getOrDefault(c.modelName(), List.of())) {
+            if (done.command().id().equals(c.id())) {
+                return done;
+            }
+        }
+        RegistryCommand.Audited outcome = fold(c);
+        audit.computeIfAbsent(c.modelName(), k -> new ArrayList<>()).add(outcome);
+        applied.computeIfAbsent(c.modelName(), k -> new LinkedHashSet<>()).add(c.id());
+        return outcome;
+    }
+
+    /** What a command would do now, without doing it: the HTTP API answers 409 with the note when it would be refused. */
+    public synchronized Optional<String> refusal(RegistryCommand c) {
+        return refused(c);
+    }
+
+    private Optional<String> refused(RegistryCommand c) {
+        ModelVersion target = c.version() == null ? null : get(c.modelName(), c.version()).orElse(null);
+        Map<String, ModelState.Alias> set = aliases.getOrDefault(c.modelName(), Map.of());
+        return Optional.ofNullable(switch (c.action()) {
+            case SET_ALIAS -> c.alias() == null || c.version() == null ? "an alias and a version are needed"
+                    : RegistryCommand.derivedAlias(c.alias()) ? "'" + c.alias() + "' is derived by the registry and cannot be set"
+                    : target != null && target.blocked() != null ? c.version() + " is blocked: " + target.blocked().reason()
+                    : set.containsKey(c.alias()) && set.get(c.alias()).version().equals(c.version())
+                            ? c.alias() + " already points at " + c.version() : null;
+            case REMOVE_ALIAS -> set.containsKey(c.alias()) ? null : "no alias '" + c.alias() + "' is set";
+            case BLOCK -> c.version() == null ? "a version is needed"
+                    : target != null && target.blocked() != null ? c.version() + " is already blocked" : null;
+            case UNBLOCK -> target == null || target.blocked() == null ? c.version() + " is not blocked" : null;
+            case ANNOTATE -> c.version() == null ? "a version is needed" : null;
+            case UNKNOWN -> "unknown registry action";
+        });
+    }
+
+    private RegistryCommand.Audited fold(RegistryCommand c) {
+        Optional<String> refusal = refused(c);
+        if (refusal.isPresent()) {
+            return new RegistryCommand.Audited(c, false, refusal.get());
+        }
+        Mark mark = new Mark(c.actor(), c.at(), c.reason(), c.id());
+        Map<String, ModelState.Alias> set = aliases.computeIfAbsent(c.modelName(), k -> new TreeMap<>());
+        String note = switch (c.action()) {
+            case SET_ALIAS -> {
+                ModelState.Alias before = set.put(c.alias(), new ModelState.Alias(c.version(), mark));
+                yield before == null ? c.alias() + " → " + c.version() : c.alias() + " moved from " + before.version() + " to " + c.version();
+            }
+            case REMOVE_ALIAS -> "removed " + c.alias() + " (was " + set.remove(c.alias()).version() + ")";
+            case BLOCK -> {
+                ensure(c.modelName(), c.version(), null, c.at());
+                ModelVersion v = get(c.modelName(), c.version()).orElseThrow();
+                put(v.withMarks(mark, v.notes()));
+                List<String> dropped = set.entrySet().stream().filter(e -> e.getValue().version().equals(c.version()))
+                        .map(Map.Entry::getKey).toList();
+                dropped.forEach(set::remove);
+                yield "blocked " + c.version() + (dropped.isEmpty() ? "" : "; removed alias(es) " + String.join(", ", dropped));
+            }
+            case UNBLOCK -> {
+                ModelVersion v = get(c.modelName(), c.version()).orElseThrow();
+                put(v.withMarks(null, v.notes()));
+                yield "unblocked " + c.version();
+            }
+            case ANNOTATE -> {
+                ensure(c.modelName(), c.version(), null, c.at());
+                ModelVersion v = get(c.modelName(), c.version()).orElseThrow();
+                List<Mark> notes = new ArrayList<>(v.notes());
+                notes.add(mark);
+                put(v.withMarks(v.blocked(), notes));
+                yield "annotated " + c.version();
+            }
+            case UNKNOWN -> throw new IllegalStateException("refused above");
+        };
+        return new RegistryCommand.Audited(c, true, note);
+    }
+
+    /** Whether a version is blocked (never to be deployed); empty when it is not. */
+    public synchronized Optional<Mark> blocked(String modelName, String version) {
+        return get(modelName, version).map(ModelVersion::blocked);
+    }
+
+    /** Aliases operators set on a model, by name. */
+    public synchronized Map<String, ModelState.Alias> aliases(String modelName) {
+        return Map.copyOf(aliases.getOrDefault(modelName, Map.of()));
+    }
+
+    /** Every registry command folded for a model, applied or refused, oldest first. */
+    public synchronized List<RegistryCommand.Audited> audit(String modelName) {
+        return List.copyOf(audit.getOrDefault(modelName, List.of()));
+    }
+
+    /** A model's whole state, to write to the compacted registry topic. */
+    public synchronized ModelState export(String modelName) {
+        return new ModelState(modelName, versions(modelName), routing.get(modelName), new TreeMap<>(aliases.getOrDefault(modelName, Map.of())),
+                List.copyOf(audit.getOrDefault(modelName, List.of())), List.copyOf(applied.getOrDefault(modelName, Set.of())));
+    }
+
+    /** Replaces what is held about a model with a state exported earlier (read from the compacted registry topic on start). */
+    public synchronized void restore(ModelState state) {
+        Map<String, ModelVersion> byVersion = new TreeMap<>();
+        state.versions().forEach(v -> byVersion.put(v.version(), v));
+        models.put(state.modelName(), byVersion);
+        if (state.routing() == null) {
+            routing.remove(state.modelName());
+        } else {
+            routing.put(state.modelName(), state.routing());
+        }
+        aliases.put(state.modelName(), new TreeMap<>(state.aliases()));
+        audit.put(state.modelName(), new ArrayList<>(state.audit()));
+        applied.put(state.modelName(), new LinkedHashSet<>(state.appliedEventIds()));
+    }
+
     /** The routing table of a model changed; older revisions than the one held are ignored. */
     public synchronized void routed(String modelName, Routing table) {
         Routing current = routing.get(modelName);
@@ -118,6 +252,7 @@ public final class ModelRegistry {
     public synchronized List<String> modelNames() {
         java.util.SortedSet<String> names = new java.util.TreeSet<>(models.keySet());
         names.addAll(routing.keySet());
+        names.addAll(aliases.keySet());
         return List.copyOf(names);
     }
 
@@ -139,8 +274,15 @@ public final class ModelRegistry {
         return Optional.ofNullable(routing.get(modelName));
     }
 
-    /** The production version: the routing table's stable route when one was seen, else the version in stage production. */
+    /**
+     * The champion: the version an operator pinned as {@code champion}, else the routing table's stable route when one was
+     * seen, else the version in stage production. The next champion-vs-challenger comparison uses it.
+     */
     public synchronized Optional<String> champion(String modelName) {
+        ModelState.Alias pinned = aliases.getOrDefault(modelName, Map.of()).get("champion");
+        if (pinned != null) {
+            return Optional.of(pinned.version());
+        }
         Routing table = routing.get(modelName);
         if (table != null) {
             return Optional.ofNullable(table.stable());
@@ -157,13 +299,21 @@ public final class ModelRegistry {
         return versions(modelName).stream().filter(v -> v.stage() == Stage.CANARY).map(ModelVersion::version).reduce((a, b) -> b);
     }
 
-    /** Resolves {@code champion}, {@code challenger} or a plain version. */
-    public synchronized Optional<ModelVersion> resolve(String modelName, String versionOrAlias) {
-        String version = switch (versionOrAlias) {
-            case "champion" -> champion(modelName).orElse(null);
-            case "challenger" -> challenger(modelName).orElse(null);
-            default -> versionOrAlias;
+    /** The version an alias names now ({@code champion}, {@code challenger}, {@code latest} or one set by an operator), or empty. */
+    public synchronized Optional<String> alias(String modelName, String alias) {
+        return switch (alias) {
+            case "champion" -> champion(modelName);
+            case "challenger" -> challenger(modelName);
+            case "latest" -> versions(modelName).stream().filter(v -> v.trainedAt() != null).map(ModelVersion::version).reduce((a, b) -> b);
+            default -> Optional.ofNullable(aliases.getOrDefault(modelName, Map.of()).get(alias)).map(ModelState.Alias::version);
         };
+    }
+
+    /** Resolves an alias (see {@link #alias}) or a plain version. */
+    public synchronized Optional<ModelVersion> resolve(String modelName, String versionOrAlias) {
+        String version = "champion".equals(versionOrAlias) || RegistryCommand.derivedAlias(versionOrAlias)
+                || aliases.getOrDefault(modelName, Map.of()).containsKey(versionOrAlias)
+                ? alias(modelName, versionOrAlias).orElse(null) : versionOrAlias;
         return version == null ? Optional.empty() : get(modelName, version);
     }
 
@@ -189,6 +339,11 @@ public final class ModelRegistry {
         String champion = champion(modelName).orElse(null);
         add(reasons, champion, "champion");
         challenger(modelName).ifPresent(version -> add(reasons, version, "alias: challenger"));
+        aliases.getOrDefault(modelName, Map.of()).forEach((alias, set) -> {
+            if (!"champion".equals(alias)) { // a pinned champion is the champion above
+                add(reasons, set.version(), "alias: " + alias);
+            }
+        });
         if (champion != null) {
             versions(modelName).stream().filter(v -> v.stage() == Stage.RETIRED && !v.history().isEmpty()
                             && ("replaced by " + champion).equals(v.history().get(v.history().size() - 1).reason()))
@@ -216,7 +371,7 @@ public final class ModelRegistry {
 
     private void ensure(String modelName, String version, String modelUri, Instant at) {
         if (get(modelName, version).isEmpty()) {
-            put(new ModelVersion(modelName, version, Stage.CANDIDATE, null, null, null, null, modelUri, null, null, List.of()));
+            put(ModelVersion.unknown(modelName, version, modelUri));
         }
     }
 
@@ -227,8 +382,7 @@ public final class ModelRegistry {
         }
         List<ModelVersion.StageChange> history = new ArrayList<>(current.history());
         history.add(new ModelVersion.StageChange(stage, at, reason));
-        put(new ModelVersion(current.modelName(), current.version(), stage, current.runId(), current.datasetName(), current.datasetVersion(),
-                current.parentVersion(), current.modelUri(), current.trainedAt(), current.decision(), List.copyOf(history)));
+        put(current.withStage(stage, List.copyOf(history)));
     }
 
     private void put(ModelVersion version) {

@@ -17,9 +17,37 @@ import java.util.List;
  * @param trainedAt      when training completed
  * @param decision       the evaluation's decision, null until decided
  * @param history        every stage change, oldest first
+ * @param blocked        who blocked it, when and why; null when it may be deployed
+ * @param notes          operators' notes, oldest first
  */
 public record ModelVersion(String modelName, String version, Stage stage, String runId, String datasetName, String datasetVersion,
-                           String parentVersion, String modelUri, Instant trainedAt, Decision decision, List<StageChange> history) {
+                           String parentVersion, String modelUri, Instant trainedAt, Decision decision, List<StageChange> history,
+                           Mark blocked, List<Mark> notes) {
+
+    /** A version first seen now: candidate, nothing else known. */
+    static ModelVersion unknown(String modelName, String version, String modelUri) {
+        return new ModelVersion(modelName, version, Stage.CANDIDATE, null, null, null, null, modelUri, null, null, List.of(), null, List.of());
+    }
+
+    ModelVersion withLineage(ModelRegistry.Trained t) {
+        return new ModelVersion(modelName, version, stage, t.runId(), t.datasetName(), t.datasetVersion(), t.parentVersion(), t.modelUri(),
+                t.at(), decision, history, blocked, notes);
+    }
+
+    ModelVersion withDecision(Decision newDecision) {
+        return new ModelVersion(modelName, version, stage, runId, datasetName, datasetVersion, parentVersion, modelUri, trainedAt,
+                newDecision, history, blocked, notes);
+    }
+
+    ModelVersion withStage(Stage newStage, List<StageChange> newHistory) {
+        return new ModelVersion(modelName, version, newStage, runId, datasetName, datasetVersion, parentVersion, modelUri, trainedAt,
+                decision, newHistory, blocked, notes);
+    }
+
+    ModelVersion withMarks(Mark newBlocked, List<Mark> newNotes) {
+        return new ModelVersion(modelName, version, stage, runId, datasetName, datasetVersion, parentVersion, modelUri, trainedAt,
+                decision, history, newBlocked, List.copyOf(newNotes));
+    }
 
     /**
      * The evaluation's decision.

@@ -70,6 +70,7 @@ public final class EvaluationOwnership implements OwnedPartitions.Owner {
             }
         }
         log.info("owning training partitions {}: {} undecided version(s) resumed", partitions, resumed);
+        projection.flush(); // models now owned here whose state was not written yet
     }
 
     @Override

@@ -19,6 +19,8 @@ import io.sluice.evaluation.EvaluationProperties;
 import io.sluice.evaluation.domain.ModelRegistry;
 import io.sluice.evaluation.evaluate.DecisionStore;
 import io.sluice.evaluation.evaluate.ModelEvaluator;
+import io.sluice.evaluation.domain.Mark;
+import io.sluice.evaluation.domain.Verdict;
 import io.sluice.evaluation.registry.RegistryProjection;
 import io.sluice.events.TrainingCompleted;
 import io.sluice.events.codec.EventCodec;
@@ -134,11 +136,14 @@ public final class EvaluationRunner implements AutoCloseable {
             decisions.save(name, version, stored.get().event(), true);
             return;
         }
-        ModelEvaluator.Champion champion = registry.routing(name)
-                .filter(r -> r.stable() != null && r.stableUri() != null && !r.stable().equals(version))
-                .map(r -> new ModelEvaluator.Champion(r.stable(), r.stableUri())).orElse(null);
+        ModelEvaluator.Champion champion = champion(name, version);
         long started = System.nanoTime();
-        ModelEvaluator.Outcome outcome = evaluator.evaluate(Verdicts.candidate(event), champion, properties.gatesFor(name));
+        Optional<Mark> blocked = registry.blocked(name, version);
+        ModelEvaluator.Outcome outcome = blocked.isPresent()
+                // an operator marked it as never to be deployed: rejected without scoring, the block's reason visible in the event
+                ? new ModelEvaluator.Outcome(Verdict.failed("blocked by " + blocked.get().actor() + " at " + blocked.get().at() + ": "
+                        + blocked.get().reason()), null, null)
+                : evaluator.evaluate(Verdicts.candidate(event), champion, properties.gatesFor(name));
         SpecificRecord decision = Verdicts.toEvent(event, outcome, champion != null, headers);
         byte[] encoded = codec.encode(decision);
         decisions.save(name, version, encoded, false);
@@ -150,6 +155,20 @@ public final class EvaluationRunner implements AutoCloseable {
         log.info("{}/{} {} in {} ms{}", name, version, outcome.verdict().approved() ? "approved" : "rejected",
                 (System.nanoTime() - started) / 1_000_000,
                 outcome.verdict().approved() ? "" : ": " + String.join("; ", outcome.verdict().reasons()));
+    }
+
+    /**
+     * What the challenger is compared with: the registry's champion (a version an operator pinned, else the routing table's
+     * stable route) unless it is this very version; null when none is known or its model URI is not.
+     */
+    private ModelEvaluator.Champion champion(String name, String version) {
+        String champion = registry.champion(name).filter(v -> !v.equals(version)).orElse(null);
+        if (champion == null) {
+            return null;
+        }
+        String uri = registry.routing(name).filter(r -> champion.equals(r.stable())).map(ModelRegistry.Routing::stableUri)
+                .or(() -> registry.get(name, champion).map(io.sluice.evaluation.domain.ModelVersion::modelUri)).orElse(null);
+        return uri == null ? null : new ModelEvaluator.Champion(champion, uri);
     }
 
     private void publish(String modelName, SpecificRecord decision) {

@@ -7,12 +7,15 @@ import org.apache.avro.specific.SpecificRecord;
 
 import io.sluice.evaluation.domain.ModelRegistry;
 import io.sluice.evaluation.domain.ModelVersion;
+import io.sluice.evaluation.domain.RegistryCommand;
 import io.sluice.events.CanaryStarted;
 import io.sluice.events.DeploymentState;
 import io.sluice.events.EvaluationMetrics;
 import io.sluice.events.ModelApproved;
 import io.sluice.events.ModelPromoted;
 import io.sluice.events.ModelRejected;
+import io.sluice.events.RegistryAction;
+import io.sluice.events.RegistryCommandIssued;
 import io.sluice.events.RolledBack;
 import io.sluice.events.Route;
 import io.sluice.events.RouteRole;
@@ -38,11 +41,16 @@ final class RegistryEvents {
                     decision(false, e.getMetrics(), e.getGates(), e.getReasons(), e.getChampion() == null ? null : e.getChampion().getChampionVersion(),
                             e.getMetricsUri(), e.getConfusionMatrixUri(), e.getHeader().getOccurredAt()));
         } else if (event instanceof CanaryStarted e) {
-            registry.canaryStarted(e.getModelName(), e.getVersion(), e.getModelUri(), e.getHeader().getOccurredAt());
+            registry.once(e.getModelName(), e.getHeader().getEventId(),
+                    () -> registry.canaryStarted(e.getModelName(), e.getVersion(), e.getModelUri(), e.getHeader().getOccurredAt()));
         } else if (event instanceof ModelPromoted e) {
-            registry.promoted(e.getModelName(), e.getVersion(), e.getHeader().getOccurredAt(), e.getReason());
+            registry.once(e.getModelName(), e.getHeader().getEventId(),
+                    () -> registry.promoted(e.getModelName(), e.getVersion(), e.getHeader().getOccurredAt(), e.getReason()));
         } else if (event instanceof RolledBack e) {
-            registry.rolledBack(e.getModelName(), e.getVersion(), e.getRestoredVersion(), e.getHeader().getOccurredAt(), e.getReason());
+            registry.once(e.getModelName(), e.getHeader().getEventId(), () -> registry.rolledBack(e.getModelName(), e.getVersion(),
+                    e.getRestoredVersion(), e.getHeader().getOccurredAt(), e.getReason()));
+        } else if (event instanceof RegistryCommandIssued e) {
+            registry.command(command(e));
         } else if (event instanceof DeploymentState e) {
             Route stable = route(e, RouteRole.STABLE);
             Route canary = route(e, RouteRole.CANARY);
@@ -54,6 +62,34 @@ final class RegistryEvents {
             return false;
         }
         return true;
+    }
+
+    /** The domain's view of a registry command. */
+    static RegistryCommand command(RegistryCommandIssued e) {
+        RegistryCommand.Action action = switch (e.getAction()) {
+            case SET_ALIAS -> RegistryCommand.Action.SET_ALIAS;
+            case REMOVE_ALIAS -> RegistryCommand.Action.REMOVE_ALIAS;
+            case BLOCK -> RegistryCommand.Action.BLOCK;
+            case UNBLOCK -> RegistryCommand.Action.UNBLOCK;
+            case ANNOTATE -> RegistryCommand.Action.ANNOTATE;
+            case UNKNOWN -> RegistryCommand.Action.UNKNOWN;
+        };
+        return new RegistryCommand(e.getHeader().getEventId(), e.getModelName(), action, e.getAlias(), e.getVersion(), e.getActor(),
+                e.getRole(), e.getReason(), e.getHeader().getOccurredAt());
+    }
+
+    /** The event of a registry command. */
+    static RegistryCommandIssued event(RegistryCommand c, io.sluice.events.EventHeader header) {
+        RegistryAction action = switch (c.action()) {
+            case SET_ALIAS -> RegistryAction.SET_ALIAS;
+            case REMOVE_ALIAS -> RegistryAction.REMOVE_ALIAS;
+            case BLOCK -> RegistryAction.BLOCK;
+            case UNBLOCK -> RegistryAction.UNBLOCK;
+            case ANNOTATE -> RegistryAction.ANNOTATE;
+            case UNKNOWN -> RegistryAction.UNKNOWN;
+        };
+        return RegistryCommandIssued.newBuilder().setHeader(header).setModelName(c.modelName()).setAction(action).setAlias(c.alias())
+                .setVersion(c.version()).setActor(c.actor()).setRole(c.role()).setReason(c.reason()).build();
     }
 
     static ModelRegistry.Trained lineage(TrainingCompleted e) {

@@ -1,2 +1,2 @@
-/** The model registry's Kafka side: replays training, evaluation and deployment topics into the registry projection. */
+/** The model registry's Kafka side: restores the compacted registry state, replays training, evaluation, deployment and registry-command topics into the projection, writes the state back, publishes operators' registry commands. */
 package io.sluice.evaluation.registry;

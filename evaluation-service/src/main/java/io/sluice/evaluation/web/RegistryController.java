@@ -11,13 +11,15 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 import io.sluice.evaluation.domain.ModelRegistry;
+import io.sluice.evaluation.domain.ModelState;
 import io.sluice.evaluation.domain.ModelVersion;
 
 /**
  * The model registry's query API, answered from the projection rebuilt from Kafka:
  * {@code GET /models}, {@code GET /models/{name}/versions},
- * {@code GET /models/{name}/versions/{version}} where version may be the alias {@code champion}
- * (production) or {@code challenger} (canary).
+ * {@code GET /models/{name}/versions/{version}} where version may be an alias ({@code champion}: pinned, else production;
+ * {@code challenger}: canary; {@code latest}; one an operator set), {@code GET /models/{name}/aliases/{alias}},
+ * {@code GET /models/{name}/audit}.
  */
 @RestController
 class RegistryController {
@@ -56,12 +58,57 @@ class RegistryController {
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
+        body.put("aliases", aliases(registry, name));
+        body.put("pinned", registry.aliases(name).entrySet().stream().map(e -> alias(registry, name, e.getKey())).toList());
+        body.put("versions", versions);
+        return body;
+    }
+
+    /** Every alias of a model and the version it names now: champion, challenger, then those operators set. */
+    static Map<String, String> aliases(ModelRegistry registry, String name) {
         Map<String, String> aliases = new LinkedHashMap<>();
         aliases.put("champion", registry.champion(name).orElse(null));
         aliases.put("challenger", registry.challenger(name).orElse(null));
-        body.put("aliases", aliases);
-        body.put("versions", versions);
+        new java.util.TreeMap<>(registry.aliases(name)).forEach((alias, set) -> aliases.putIfAbsent(alias, set.version()));
+        return aliases;
+    }
+
+    private static Map<String, Object> alias(ModelRegistry registry, String name, String alias) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("alias", alias);
+        body.put("version", registry.alias(name, alias).orElse(null));
+        ModelState.Alias set = registry.aliases(name).get(alias);
+        body.put("pinned", set != null);
+        body.put("set", set == null ? null : set.set());
         return body;
+    }
+
+    @GetMapping("/models/{name}/aliases/{alias}")
+    Map<String, Object> alias(@PathVariable String name, @PathVariable String alias) {
+        if (registry.alias(name, alias).isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "model '" + name + "' has no alias '" + alias + "'");
+        }
+        return alias(registry, name, alias);
+    }
+
+    @GetMapping("/models/{name}/audit")
+    Map<String, Object> audit(@PathVariable String name) {
+        if (registry.versions(name).isEmpty() && registry.routing(name).isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no model named '" + name + "'");
+        }
+        return Map.of("name", name, "commands", registry.audit(name).stream().map(a -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("commandId", a.command().id());
+            entry.put("action", a.command().action());
+            entry.put("alias", a.command().alias());
+            entry.put("version", a.command().version());
+            entry.put("actor", a.command().actor());
+            entry.put("at", a.command().at());
+            entry.put("reason", a.command().reason());
+            entry.put("applied", a.applied());
+            entry.put("note", a.note());
+            return entry;
+        }).toList());
     }
 
     @GetMapping("/models/{name}/versions/{version}")

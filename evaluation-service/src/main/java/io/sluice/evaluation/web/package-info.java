@@ -1,2 +1,2 @@
-/** HTTP adapter: the model registry's read-only query API. */
+/** HTTP adapter: the model registry's query API and operators' registry commands. */
 package io.sluice.evaluation.web;

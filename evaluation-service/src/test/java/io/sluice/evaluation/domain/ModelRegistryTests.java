@@ -119,4 +119,74 @@ class ModelRegistryTests {
         assertThat(kept.get("v0")).containsExactly("lineage: ancestor of v3", "lineage: ancestor of v4");
         assertThat(registry.protectedVersions("nobody")).isEmpty();
     }
+
+    private static RegistryCommand command(String id, RegistryCommand.Action action, String alias, String version, String reason) {
+        return new RegistryCommand(id, "digits", action, alias, version, "writer:ops-1", "writer", reason, T0.plusSeconds(60));
+    }
+
+    @Test
+    void pinsTheChampionOverTheRoutingTableAndMovesAnAliasInOneCommand() {
+        ModelRegistry registry = new ModelRegistry();
+        registry.trained(trained("v1", null, T0));
+        registry.trained(trained("v2", "v1", T0.plusSeconds(1)));
+        registry.routed("digits", new ModelRegistry.Routing(3, "v2", "file:/v2/", null));
+
+        assertThat(registry.command(command("c1", RegistryCommand.Action.SET_ALIAS, "champion", "v1", "v2 regressed")).applied()).isTrue();
+        assertThat(registry.champion("digits")).contains("v1");
+        assertThat(registry.resolve("digits", "champion").map(ModelVersion::version)).contains("v1");
+
+        RegistryCommand.Audited moved = registry.command(command("c2", RegistryCommand.Action.SET_ALIAS, "champion", "v2", "fixed"));
+        assertThat(moved.note()).isEqualTo("champion moved from v1 to v2");
+        assertThat(registry.aliases("digits").get("champion").set().reason()).isEqualTo("fixed");
+
+        registry.command(command("c3", RegistryCommand.Action.REMOVE_ALIAS, "champion", null, "back to routing"));
+        assertThat(registry.champion("digits")).contains("v2"); // the routing table's stable route again
+        assertThat(registry.audit("digits")).extracting(a -> a.command().id()).containsExactly("c1", "c2", "c3");
+    }
+
+    @Test
+    void neverPointsAnAliasAtABlockedVersionAndDropsAliasesWhenItBlocks() {
+        ModelRegistry registry = new ModelRegistry();
+        registry.trained(trained("v1", null, T0));
+        registry.command(command("c1", RegistryCommand.Action.SET_ALIAS, "best", "v1", "top"));
+
+        RegistryCommand.Audited block = registry.command(command("c2", RegistryCommand.Action.BLOCK, null, "v1", "leaked labels"));
+        assertThat(block.note()).isEqualTo("blocked v1; removed alias(es) best");
+        assertThat(registry.aliases("digits")).isEmpty();
+        assertThat(registry.blocked("digits", "v1").map(Mark::reason)).contains("leaked labels");
+
+        RegistryCommand again = command("c3", RegistryCommand.Action.SET_ALIAS, "champion", "v1", "try");
+        assertThat(registry.refusal(again)).contains("v1 is blocked: leaked labels");
+        assertThat(registry.command(again).applied()).isFalse();
+        assertThat(registry.champion("digits")).isEmpty();
+
+        registry.command(command("c4", RegistryCommand.Action.UNBLOCK, null, "v1", "false alarm"));
+        assertThat(registry.blocked("digits", "v1")).isEmpty();
+        assertThat(registry.refusal(command("c5", RegistryCommand.Action.SET_ALIAS, "latest", "v1", "x"))).isPresent();
+    }
+
+    @Test
+    void foldsACommandOrADeploymentEventOnceSoAReplayOverARestoredStateChangesNothing() {
+        ModelRegistry registry = new ModelRegistry();
+        registry.trained(trained("v1", null, T0));
+        registry.once("digits", "e1", () -> registry.canaryStarted("digits", "v1", null, T0.plusSeconds(1)));
+        registry.once("digits", "e2", () -> registry.promoted("digits", "v1", T0.plusSeconds(2), "healthy"));
+        registry.command(command("c1", RegistryCommand.Action.SET_ALIAS, "gold", "v1", "first"));
+        registry.command(command("c2", RegistryCommand.Action.ANNOTATE, null, "v1", "checked"));
+        registry.command(command("c3", RegistryCommand.Action.SET_ALIAS, "gold", "v1", "same target"));
+        ModelState before = registry.export("digits");
+        assertThat(registry.protectedVersions("digits").get("v1")).contains("champion", "alias: gold"); // retention keeps alias targets
+
+        ModelRegistry restored = new ModelRegistry();
+        restored.restore(before);
+        restored.trained(trained("v1", null, T0));
+        assertThat(restored.once("digits", "e1", () -> restored.canaryStarted("digits", "v1", null, T0.plusSeconds(1)))).isFalse();
+        restored.once("digits", "e2", () -> restored.promoted("digits", "v1", T0.plusSeconds(2), "healthy"));
+        restored.command(command("c1", RegistryCommand.Action.SET_ALIAS, "gold", "v1", "first"));
+        restored.command(command("c2", RegistryCommand.Action.ANNOTATE, null, "v1", "checked"));
+
+        assertThat(restored.export("digits")).isEqualTo(before);
+        assertThat(before.audit()).extracting(RegistryCommand.Audited::applied).containsExactly(true, true, false);
+        assertThat(restored.get("digits", "v1").orElseThrow().notes()).hasSize(1);
+    }
 }
