@@ -90,10 +90,14 @@ class TrainingConfiguration {
      */
     @Bean(destroyMethod = "close")
     HyperparameterSearches hyperparameterSearches(TrainingProperties properties, ObjectStore store, TuningListener listener,
-                                                  TunedParameters tuned) throws IOException {
+                                                  TunedParameters tuned, TrainingBackend backend) throws IOException {
         TrainingBackend trials = new DjlTrainingBackend(store, new ModelPackage(store, properties.modelCacheDir()), properties.trialsUri(),
                 Clock.systemUTC(), null, device(properties.device()));
-        return new HyperparameterSearches(new ObjectStoreSearchJournal(store, properties.searchesUri()), trials, listener,
+        // with backend vertex-ai a search is one HyperparameterTuningJob (Vertex AI runs and stops the trials)
+        io.sluice.training.domain.tuning.RemoteSearch remote = backend instanceof VertexAiTrainingBackend vertex
+                ? new io.sluice.training.vertex.VertexAiSearch(vertex, properties.trialsUri(), properties.tuning().effectiveParallelism())
+                : null;
+        return new HyperparameterSearches(new ObjectStoreSearchJournal(store, properties.searchesUri()), trials, remote, listener,
                 model -> TrainingModels.settingsFor(properties, model), properties.tuning()::spaceFor, tuned,
                 properties.tuning().effectiveParallelism(), Clock.systemUTC());
     }

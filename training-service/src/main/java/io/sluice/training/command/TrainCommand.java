@@ -92,7 +92,7 @@ public final class TrainCommand {
             return usage(e.getMessage());
         }
         try {
-            return train(adapters, root, parts, runId, dataset, settings);
+            return train(adapters, root, parts, runId, dataset, settings, hypertuneFile(env));
         } finally {
             if (cloudStores == null) {
                 adapters.forEach(TrainCommand::closeQuietly);
@@ -100,15 +100,28 @@ public final class TrainCommand {
         }
     }
 
+    /**
+     * Where a Vertex AI tuning trial reports its metric (what Google's {@code cloudml-hypertune} library writes): the file in
+     * {@code CLOUD_ML_HP_METRIC_FILE}, else {@code /tmp/hypertune/output.metrics} when {@code CLOUD_ML_TRIAL_ID} says this
+     * is a trial; null otherwise.
+     */
+    static Path hypertuneFile(Map<String, String> env) {
+        String file = env.get("CLOUD_ML_HP_METRIC_FILE");
+        if (file != null && !file.isBlank()) {
+            return Path.of(file);
+        }
+        return env.containsKey("CLOUD_ML_TRIAL_ID") ? Path.of("/tmp/hypertune/output.metrics") : null;
+    }
+
     private static int train(List<ObjectStoreAdapter> adapters, Path root, Matcher parts, String runId, String dataset,
-                             ModelSettings settings) {
+                             ModelSettings settings, Path hypertune) {
         ObjectStore store = new ObjectStores(adapters);
         DjlTrainingBackend backend = new DjlTrainingBackend(store, new ModelPackage(store, root.resolve(".model-cache")),
                 URI.create(parts.group(1)), Clock.systemUTC());
         TrainingRequest request = new TrainingRequest(parts.group(2), parts.group(2), "unknown", dataset, "OPERATOR", runId, runId);
         try {
             TrainingOutcome outcome = backend.train(new TrainingJob(runId, request, parts.group(3), settings, Optional.empty(), null),
-                    new ConsoleMonitor());
+                    new ConsoleMonitor(hypertune));
             System.out.printf("wrote %s (best epoch %d, validation accuracy %.4f)%n", outcome.modelUri(), outcome.bestEpoch(),
                     outcome.best().validationAccuracy());
             return 0;
@@ -157,8 +170,14 @@ public final class TrainCommand {
         return 2;
     }
 
-    /** Prints each epoch. */
+    /** Prints each epoch, and reports its validation accuracy to the hypertune metrics file of a Vertex AI tuning trial. */
     private static final class ConsoleMonitor implements TrainingMonitor {
+
+        private final Path hypertune;
+
+        ConsoleMonitor(Path hypertune) {
+            this.hypertune = hypertune;
+        }
 
         @Override
         public void started(String backend, String device, String architecture, Map<String, String> hyperParameters, String parentVersion) {
@@ -169,6 +188,17 @@ public final class TrainCommand {
         public void epoch(EpochResult r, int maxEpochs, double samplesPerSecond, Double etaSeconds) {
             System.out.printf("epoch %d/%d loss %.4f acc %.4f val_loss %.4f val_acc %.4f (%.0f samples/s)%n", r.epoch(), maxEpochs,
                     r.trainLoss(), r.trainAccuracy(), r.validationLoss(), r.validationAccuracy(), samplesPerSecond);
+            if (hypertune != null) {
+                String line = String.format(java.util.Locale.ROOT, "{\"timestamp\": %.3f, \"trial\": \"%s\", \"%s\": %s, \"global_step\": %d}%n",
+                        System.currentTimeMillis() / 1000.0, System.getenv().getOrDefault("CLOUD_ML_TRIAL_ID", "0"),
+                        io.sluice.training.vertex.VertexAiSearch.METRIC, Double.toString(r.validationAccuracy()), r.epoch());
+                try {
+                    java.nio.file.Files.createDirectories(hypertune.toAbsolutePath().getParent());
+                    java.nio.file.Files.writeString(hypertune, line, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                } catch (java.io.IOException e) {
+                    System.err.println("cannot report the metric to " + hypertune + ": " + e.getMessage());
+                }
+            }
         }
 
         @Override

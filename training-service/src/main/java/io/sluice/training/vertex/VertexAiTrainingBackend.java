@@ -227,7 +227,16 @@ public final class VertexAiTrainingBackend implements TrainingBackend, AutoClose
         }
     }
 
-    private <T> T call(String what, Supplier<T> call) throws TrainingFailure {
+    JobServiceClient jobs() {
+        return jobs;
+    }
+
+    Settings settings() {
+        return settings;
+    }
+
+    /** One API call through the retry and circuit breaker; refusals become actionable failures. */
+    <T> T call(String what, Supplier<T> call) throws TrainingFailure {
         try {
             return breaker.executeSupplier(Retry.decorateSupplier(retry, call));
         } catch (CallNotPermittedException e) {

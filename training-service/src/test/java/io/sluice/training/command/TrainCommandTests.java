@@ -42,6 +42,23 @@ class TrainCommandTests {
     }
 
     @Test
+    void reportsTheValidationAccuracyOfEveryEpochToTheHypertuneFileOfAVertexAiTrial() throws Exception {
+        FileObjectStore store = new FileObjectStore(temp);
+        SyntheticDatasets.Written data = SyntheticDatasets.csv(store, store.bucket("raw"), store.bucket("training"), "points", 30, 4);
+        Path metrics = temp.resolve("hypertune/output.metrics");
+
+        int status = TrainCommand.run(new String[] {"--dataset", data.manifestUri().toString(), "--output",
+                ModelPackage.modelUri(store.bucket("models"), "points", "trial").toString(), "--storage-root", temp.toString(),
+                "--maxEpochs=2", "--patience=5", "--learningRate=0.01"}, Map.of("CLOUD_ML_HP_METRIC_FILE", metrics.toString()), List.of());
+
+        assertThat(status).isZero();
+        assertThat(java.nio.file.Files.readAllLines(metrics)).hasSize(2).allMatch(line -> line.contains("\"val_accuracy\": "))
+                .satisfies(lines -> assertThat(lines.get(1)).contains("\"global_step\": 2"));
+        assertThat(TrainCommand.hypertuneFile(Map.of("CLOUD_ML_TRIAL_ID", "3"))).isEqualTo(Path.of("/tmp/hypertune/output.metrics"));
+        assertThat(TrainCommand.hypertuneFile(Map.of())).isNull();
+    }
+
+    @Test
     void trainsADatasetInCloudStorageIntoAGsVersionPrefix() throws Exception {
         try (GcsObjectStore gcs = new GcsObjectStore(LocalStorageHelper.getOptions().getService(), Duration.ofSeconds(30), 1)) {
             SyntheticDatasets.Written data = SyntheticDatasets.csv(gcs, URI.create("gs://sluice-raw/"), URI.create("gs://sluice-training/"),

@@ -8,12 +8,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.grpc.GrpcTransportChannel;
 import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.aiplatform.v1.CancelCustomJobRequest;
 import com.google.cloud.aiplatform.v1.CreateCustomJobRequest;
+import com.google.cloud.aiplatform.v1.CreateHyperparameterTuningJobRequest;
+import com.google.cloud.aiplatform.v1.GetHyperparameterTuningJobRequest;
+import com.google.cloud.aiplatform.v1.HyperparameterTuningJob;
+import com.google.cloud.aiplatform.v1.Trial;
 import com.google.cloud.aiplatform.v1.CustomJob;
 import com.google.cloud.aiplatform.v1.GetCustomJobRequest;
 import com.google.cloud.aiplatform.v1.JobServiceClient;
@@ -32,8 +37,8 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 
 /**
- * An in-process gRPC server implementing the Vertex AI JobService methods the backend uses
- * (CreateCustomJob, GetCustomJob, CancelCustomJob), with scripted states, injected UNAVAILABLE
+ * An in-process gRPC server implementing the Vertex AI JobService methods the backends use
+ * (CreateCustomJob, GetCustomJob, CancelCustomJob, CreateHyperparameterTuningJob, GetHyperparameterTuningJob), with scripted states, injected UNAVAILABLE
  * errors, and a hook standing in for the job's container. The real {@link JobServiceClient} talks to it.
  */
 final class FakeJobService implements AutoCloseable {
@@ -47,6 +52,9 @@ final class FakeJobService implements AutoCloseable {
     volatile List<JobState> states = List.of(JobState.JOB_STATE_PENDING, JobState.JOB_STATE_RUNNING, JobState.JOB_STATE_SUCCEEDED);
     volatile String error;
     volatile Consumer<CustomJob> onSucceeded = job -> {};
+    final Map<String, HyperparameterTuningJob> tuningJobs = new ConcurrentHashMap<>();
+    /** The trials a tuning job ran, given the job as submitted. */
+    volatile Function<HyperparameterTuningJob, List<Trial>> trials = job -> List.of();
 
     private final Server server;
     private final ManagedChannel channel;
@@ -60,6 +68,10 @@ final class FakeJobService implements AutoCloseable {
                         ServerCalls.asyncUnaryCall(this::get))
                 .addMethod(unary("CancelCustomJob", CancelCustomJobRequest.getDefaultInstance(), Empty.getDefaultInstance()),
                         ServerCalls.asyncUnaryCall(this::cancel))
+                .addMethod(unary("CreateHyperparameterTuningJob", CreateHyperparameterTuningJobRequest.getDefaultInstance(),
+                        HyperparameterTuningJob.getDefaultInstance()), ServerCalls.asyncUnaryCall(this::createTuning))
+                .addMethod(unary("GetHyperparameterTuningJob", GetHyperparameterTuningJobRequest.getDefaultInstance(),
+                        HyperparameterTuningJob.getDefaultInstance()), ServerCalls.asyncUnaryCall(this::getTuning))
                 .build();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
@@ -125,6 +137,43 @@ final class FakeJobService implements AutoCloseable {
             job = next.build();
             jobs.put(request.getName(), job);
         }
+        observer.onNext(job);
+        observer.onCompleted();
+    }
+
+    private void createTuning(CreateHyperparameterTuningJobRequest request, StreamObserver<HyperparameterTuningJob> observer) {
+        calls.add("create tuning " + request.getParent());
+        if (failed(observer)) {
+            return;
+        }
+        String name = request.getParent() + "/hyperparameterTuningJobs/" + Math.abs(UUID.randomUUID().getMostSignificantBits());
+        HyperparameterTuningJob job = request.getHyperparameterTuningJob().toBuilder().setName(name).setState(JobState.JOB_STATE_QUEUED)
+                .build();
+        tuningJobs.put(name, job);
+        polls.put(name, new AtomicInteger());
+        observer.onNext(job);
+        observer.onCompleted();
+    }
+
+    /** Follows {@link #states}; on success the job carries the trials {@link #trials} ran (standing in for Vertex AI's study). */
+    private void getTuning(GetHyperparameterTuningJobRequest request, StreamObserver<HyperparameterTuningJob> observer) {
+        calls.add("get tuning " + request.getName());
+        if (failed(observer)) {
+            return;
+        }
+        HyperparameterTuningJob job = tuningJobs.get(request.getName());
+        if (job == null) {
+            observer.onError(io.grpc.Status.NOT_FOUND.asRuntimeException());
+            return;
+        }
+        List<JobState> script = states;
+        JobState state = script.get(Math.min(polls.get(request.getName()).getAndIncrement(), script.size() - 1));
+        HyperparameterTuningJob.Builder next = job.toBuilder().setState(state);
+        if (state == JobState.JOB_STATE_SUCCEEDED && job.getTrialsCount() == 0) {
+            next.addAllTrials(trials.apply(job));
+        }
+        job = next.build();
+        tuningJobs.put(request.getName(), job);
         observer.onNext(job);
         observer.onCompleted();
     }

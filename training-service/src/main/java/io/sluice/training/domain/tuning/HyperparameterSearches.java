@@ -46,6 +46,7 @@ public final class HyperparameterSearches implements AutoCloseable {
 
     private final SearchJournal journal;
     private final TrainingBackend backend;
+    private final RemoteSearch remote;
     private final TuningListener listener;
     private final Function<String, ModelSettings> settings;
     private final Function<String, SearchSpace> spaces;
@@ -67,8 +68,18 @@ public final class HyperparameterSearches implements AutoCloseable {
     public HyperparameterSearches(SearchJournal journal, TrainingBackend backend, TuningListener listener,
                                   Function<String, ModelSettings> settings, Function<String, SearchSpace> spaces, TunedParameters tuned,
                                   int parallelism, Clock clock) throws IOException {
+        this(journal, backend, null, listener, settings, spaces, tuned, parallelism, clock);
+    }
+
+    /**
+     * @param remote runs each search as one cloud job instead of training trials here (null: local trials)
+     */
+    public HyperparameterSearches(SearchJournal journal, TrainingBackend backend, RemoteSearch remote, TuningListener listener,
+                                  Function<String, ModelSettings> settings, Function<String, SearchSpace> spaces, TunedParameters tuned,
+                                  int parallelism, Clock clock) throws IOException {
         this.journal = journal;
         this.backend = backend;
+        this.remote = remote;
         this.listener = listener;
         this.settings = settings;
         this.spaces = spaces;
@@ -99,7 +110,7 @@ public final class HyperparameterSearches implements AutoCloseable {
             return Optional.empty();
         }
         SearchRecord record = new SearchRecord(searchId, request, spaces.apply(request.modelName()), SearchRecord.State.QUEUED,
-                clock.instant(), clock.instant(), List.of(), null, null);
+                clock.instant(), clock.instant(), List.of(), null, null, null);
         journal.save(record);
         searches.put(searchId, record);
         schedule(searchId);
@@ -163,6 +174,10 @@ public final class HyperparameterSearches implements AutoCloseable {
             }
             save(search.with(SearchRecord.State.RUNNING, clock.instant(), null, null));
             ModelSettings base = settings.apply(search.request().modelName());
+            if (remote != null) {
+                runRemotely(searchId, base, start);
+                return;
+            }
             List<Future<?>> running = new ArrayList<>();
             for (int i = 0; i < space.trials(); i++) {
                 if (!search.finishedTrial(i)) {
@@ -173,7 +188,7 @@ public final class HyperparameterSearches implements AutoCloseable {
             for (Future<?> trial : running) {
                 trial.get();
             }
-            finish(searchId, clock.millis() - start);
+            finish(searchId, clock.millis() - start, backend.name(), space.trials());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | IOException | RuntimeException e) {
@@ -183,9 +198,39 @@ public final class HyperparameterSearches implements AutoCloseable {
         }
     }
 
-    private synchronized void finish(String searchId, long durationMillis) throws IOException {
+    /** The whole search as one cloud job: its trials are published as they are when it ends, then the winner. */
+    private void runRemotely(String searchId, ModelSettings base, long start) throws IOException {
         SearchRecord search = searches.get(searchId);
-        if (search == null || closing || released.contains(searchId) || search.trials().size() < search.space().trials()) {
+        List<TrialResult> results;
+        try {
+            results = remote.search(search, base, jobId -> {
+                try {
+                    save(searches.get(searchId).withExternalJob(jobId, clock.instant()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("cannot journal the tuning job of search " + searchId, e);
+                }
+            }, () -> closing || released.contains(searchId));
+        } catch (RunStoppedException e) {
+            LOG.info(() -> "search " + searchId + " left to its cloud job; re-attached on the next start");
+            return;
+        } catch (TrainingFailure e) {
+            synchronized (this) {
+                listener.failed(search, e.getMessage());
+                save(searches.get(searchId).with(SearchRecord.State.FAILED, clock.instant(), null, e.getMessage()));
+            }
+            return;
+        }
+        for (TrialResult trial : results) {
+            if (!searches.get(searchId).finishedTrial(trial.index())) {
+                record(searchId, trial);
+            }
+        }
+        finish(searchId, clock.millis() - start, remote.name(), results.size());
+    }
+
+    private synchronized void finish(String searchId, long durationMillis, String backendName, int expected) throws IOException {
+        SearchRecord search = searches.get(searchId);
+        if (search == null || closing || released.contains(searchId) || search.trials().size() < expected || expected == 0) {
             return; // some trial stopped for shutdown or handover: resumed later
         }
         Optional<TrialResult> best = search.best();
@@ -198,8 +243,9 @@ public final class HyperparameterSearches implements AutoCloseable {
         TrialResult winner = best.get();
         Map<String, String> parameters = new LinkedHashMap<>();
         SearchSpace.TUNED.stream().filter(winner.parameters()::containsKey).forEach(k -> parameters.put(k, winner.parameters().get(k)));
-        listener.completed(search, winner, parameters, backend.name(), durationMillis);
+        // offered before it is published: whoever sees the winner event and asks this replica to train gets its parameters
         tuned.offer(search.request().modelName(), searchId, parameters, clock.instant());
+        listener.completed(search, winner, parameters, backendName, durationMillis);
         save(search.with(SearchRecord.State.COMPLETED, clock.instant(), winner.trialId(), null));
         LOG.info(() -> "search " + searchId + " won by " + winner.trialId() + " " + parameters + " at validation accuracy "
                 + winner.validationAccuracy());

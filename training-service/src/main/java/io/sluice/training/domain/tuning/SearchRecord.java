@@ -20,9 +20,10 @@ import io.sluice.training.domain.TrainingRequest;
  * @param trials     finished trials, in the order they finished
  * @param winner     the winning trial id once the winner is published, else null
  * @param detail     why it failed, or null
+ * @param externalJobId the cloud tuning job the search was submitted as (a restart re-attaches to it), or null for local trials
  */
 public record SearchRecord(String searchId, TrainingRequest request, SearchSpace space, State state, Instant acceptedAt, Instant updatedAt,
-                           List<TrialResult> trials, String winner, String detail) {
+                           List<TrialResult> trials, String winner, String detail, String externalJobId) {
 
     /** Where a search stands. */
     public enum State {
@@ -40,11 +41,15 @@ public record SearchRecord(String searchId, TrainingRequest request, SearchSpace
     public SearchRecord withTrial(TrialResult trial, Instant now) {
         List<TrialResult> more = new ArrayList<>(trials);
         more.add(trial);
-        return new SearchRecord(searchId, request, space, State.RUNNING, acceptedAt, now, more, winner, detail);
+        return new SearchRecord(searchId, request, space, State.RUNNING, acceptedAt, now, more, winner, detail, externalJobId);
     }
 
     public SearchRecord with(State newState, Instant now, String newWinner, String newDetail) {
-        return new SearchRecord(searchId, request, space, newState, acceptedAt, now, trials, newWinner, newDetail);
+        return new SearchRecord(searchId, request, space, newState, acceptedAt, now, trials, newWinner, newDetail, externalJobId);
+    }
+
+    public SearchRecord withExternalJob(String jobId, Instant now) {
+        return new SearchRecord(searchId, request, space, state, acceptedAt, now, trials, winner, detail, jobId);
     }
 
     /** The best trial that trained at least one epoch. */
