@@ -48,7 +48,9 @@ async function refreshSession() {
   $('signout').hidden = !session.signedIn;
   $('signin').hidden = session.signedIn;
   document.querySelectorAll('[data-needs=admin]').forEach(b => { b.disabled = role !== 'ADMIN'; });
+  document.querySelectorAll('[data-needs=writer]').forEach(b => { b.disabled = !canWrite(); });
 }
+const canWrite = () => role === 'WRITER' || role === 'ADMIN';
 $('signin').addEventListener('submit', async (e) => {
   e.preventDefault();
   try {
@@ -192,13 +194,54 @@ function modelCard(m) {
     trafficChart(m.traffic, Object.fromEntries(routes.map(r => [r.version, r.role.toLowerCase()]))),
     el('h3', {}, 'Last verdicts'),
     m.verdicts.length ? el('table', {}, el('tbody', {}, m.verdicts.slice(0, 8).flatMap(verdictRows))) : el('p', { class: 'muted' }, 'No verdicts yet.'),
+    registrySection(m),
     el('h3', {}, 'Evaluated versions'),
     m.versions.length ? el('table', {}, el('tbody', {}, m.versions.slice().reverse().map(v => el('tr', {},
-      el('td', {}, v.event.modelVersion), el('td', {}, el('span', { class: 'badge ' + (v.event.type === 'ModelApproved' ? 'good' : 'bad') }, v.event.type)),
+      el('td', {}, v.event.modelVersion), el('td', {}, el('span', { class: 'badge ' + (v.event.type === 'ModelApproved' ? 'good' : 'bad') }, v.event.type),
+        blockOf(m, v.event.modelVersion) ? el('span', { class: 'badge bad', title: 'blocked by ' + blockOf(m, v.event.modelVersion).actor + ': ' + blockOf(m, v.event.modelVersion).reason }, 'blocked') : null),
       el('td', {}, 'accuracy ' + pct(v.event.metrics && v.event.metrics.accuracy)),
       el('td', {}, v.event.confusionMatrixUri ? el('a', { href: '/api/artifact?uri=' + encodeURIComponent(v.event.confusionMatrixUri), target: '_blank' }, 'confusion matrix') : ''),
       el('td', {}, el('a', { href: '#', onclick: (e) => { e.preventDefault(); openRun(v.event.header.correlationId); } }, 'timeline')))))) : el('p', { class: 'muted' }, 'None yet.'));
 }
+/** The registry's aliases (who set them and why), blocked versions, and the writer's buttons to change them. */
+function registrySection(m) {
+  const reg = m.registry && m.registry.event;
+  const aliases = reg ? reg.aliases : [];
+  const blocked = reg ? reg.versions.filter(v => v.blocked) : [];
+  const button = (label, title, onclick) => el('button', { 'data-needs': 'writer', disabled: !canWrite(), title: canWrite() ? title : 'sign in as writer', onclick }, label);
+  return el('div', { class: 'registry' },
+    el('h3', {}, 'Registry'),
+    el('p', { class: 'aliases' }, 'Aliases: ', aliases.length ? aliases.map(a => el('span', { class: 'badge alias', title: 'set by ' + a.set.actor + ' at ' + time(a.set.at) + ': ' + a.set.reason }, a.alias + ' → ' + a.version))
+      : el('span', { class: 'muted' }, 'none set (champion follows the routing table)')),
+    blocked.length ? el('p', { class: 'blocked' }, 'Blocked: ', blocked.map(v => el('span', { class: 'badge bad', title: 'by ' + v.blocked.actor + ': ' + v.blocked.reason }, v.version))) : null,
+    el('div', { class: 'actions' },
+      button('set alias', 'point an alias at a version (champion pins it)', () => setAlias(m.modelName)),
+      button('block version', 'never deploy a version', () => blockVersion(m.modelName))));
+}
+const blockOf = (m, version) => { const v = m.registry && m.registry.event.versions.find(x => x.version === version); return v ? v.blocked : null; };
+async function registryCommand(model, path, body) {
+  try {
+    await api('/api/registry/' + encodeURIComponent(model) + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  } catch (e) { alert('registry change failed: ' + e.message); }
+  loadModels();
+}
+function setAlias(model) {
+  const alias = prompt('Alias for ' + model + ' (champion pins the champion):', 'champion');
+  if (!alias) return;
+  const version = prompt(alias + ' → which version?');
+  if (!version) return;
+  const reason = prompt('Why?', '');
+  if (reason === null) return;
+  registryCommand(model, '/aliases/' + encodeURIComponent(alias), { version, reason });
+}
+function blockVersion(model) {
+  const version = prompt('Block which version of ' + model + '? It will never be deployed.');
+  if (!version) return;
+  const reason = prompt('Why is ' + version + ' blocked?');
+  if (!reason) return;
+  registryCommand(model, '/versions/' + encodeURIComponent(version) + '/block', { reason });
+}
+
 /** A verdict and, on click, its evidence: every check with statistic, threshold and sample sizes. */
 function verdictRows(v) {
   const num = (x) => x === null || x === undefined ? '–' : Number(x).toPrecision(4);

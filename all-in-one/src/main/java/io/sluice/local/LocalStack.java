@@ -189,6 +189,7 @@ public final class LocalStack {
         if (options.portOffset() != 0 && service.module().equals("console")) {
             args.add("--sluice.console.deployment-url=http://localhost:" + Service.named("deployment-service").port(options.portOffset()));
             args.add("--sluice.console.inference-url=http://localhost:" + Service.named("inference-service").port(options.portOffset()));
+            args.add("--sluice.console.evaluation-url=http://localhost:" + Service.named("evaluation-service").port(options.portOffset()));
         }
         if (replica > 1) { // the buckets are shared by every replica
             args.add("--sluice.storage.local-root=" + options.dataDir().resolve("buckets"));

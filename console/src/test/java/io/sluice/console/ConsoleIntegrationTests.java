@@ -71,6 +71,7 @@ class ConsoleIntegrationTests {
         registry.add("sluice.security.keys", RouteWalk::keysProperty);
         registry.add("sluice.console.deployment-url", () -> "http://127.0.0.1:" + deploymentService.getAddress().getPort());
         registry.add("sluice.console.inference-url", () -> "http://127.0.0.1:" + deploymentService.getAddress().getPort());
+        registry.add("sluice.console.evaluation-url", () -> "http://127.0.0.1:" + deploymentService.getAddress().getPort());
         registry.add("sluice.console.inference-api-key", () -> "inference-key");
     }
 
@@ -202,13 +203,14 @@ class ConsoleIntegrationTests {
         kafka.publish(SluiceTopics.EVALUATIONS, model, Events.modelApproved().setModelName(model).setModelVersion("v2")
                 .setConfusionMatrixUri("file:/tmp/cm.png").build());
         kafka.publish(SluiceTopics.PREDICTIONS, model, Events.predictionServed().setModelName(model).setModelVersion("v2").build());
+        kafka.publish(SluiceTopics.REGISTRY, model, Events.registryState().setModelName(model).build());
         for (int epoch = 1; epoch <= 3; epoch++) {
             kafka.publish(SluiceTopics.TRAINING, "run-" + model, Events.trainingProgressed().setRunId("run-" + model).setModelName(model)
                     .setMetrics(Events.epoch(epoch, 0.5 + epoch / 10.0)).build());
         }
 
         JsonNode models = await("/api/models", all -> all.valueStream().anyMatch(m -> model.equals(m.get("modelName").asString())
-                && m.get("traffic").has("v2")));
+                && m.get("traffic").has("v2") && !m.get("registry").isNull()));
         JsonNode mine = models.valueStream().filter(m -> model.equals(m.get("modelName").asString())).findFirst().orElseThrow();
         assertThat(mine.at("/deployment/event/stepIndex").asInt()).isEqualTo(1);
         assertThat(mine.at("/deployment/event/routes").valueStream().map(r -> r.get("version").asString() + ":" + r.get("weight").asInt()))
@@ -216,6 +218,8 @@ class ConsoleIntegrationTests {
         assertThat(mine.at("/verdicts/0/event/type").asString()).isEqualTo("CanaryHealthy");
         assertThat(mine.at("/versions/0/event/confusionMatrixUri").asString()).isEqualTo("file:/tmp/cm.png");
         assertThat(mine.at("/traffic/v2/0/count").asInt()).isEqualTo(1);
+        assertThat(mine.at("/registry/event/aliases/0/alias").asString()).isEqualTo("champion");
+        assertThat(mine.at("/registry/event/aliases/0/set/actor").asString()).isEqualTo("writer:ops-1");
 
         JsonNode training = await("/api/training?model=" + model, runs -> runs.size() == 1 && runs.get(0).get("epochs").size() == 3);
         assertThat(training.get(0).get("epochs").valueStream().map(e -> e.get("epoch").asInt())).containsExactly(1, 2, 3);
@@ -241,6 +245,25 @@ class ConsoleIntegrationTests {
         assertThat(forwarded).startsWith("POST /deployments/digits/promote Bearer s1.").endsWith(" {\"reason\":\"ship it\"}")
                 .doesNotContain(ADMIN_TOKEN); // the signed-in user's session, never the console's admin token
         assertThat(sessions.verify(forwarded.split(" ")[3])).contains(new Caller("admin", Role.ADMIN, "console"));
+    }
+
+    @Test
+    void forwardsAWritersRegistryCommandToTheEvaluationServiceAsThatWriter() throws Exception {
+        HttpResponse<String> signIn = post("/api/session", "{\"token\":\"" + RouteWalk.KEYS.get(Role.WRITER) + "\"}", null);
+        String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+
+        HttpResponse<String> pinned = post("/api/registry/digits/aliases/champion", "{\"version\":\"v1\",\"reason\":\"known good\",\"x\":1}", cookie);
+        HttpResponse<String> blocked = post("/api/registry/digits/versions/v2/block", "{\"reason\":\"leaked\"}", cookie);
+
+        assertThat(pinned.statusCode()).isEqualTo(200);
+        assertThat(blocked.statusCode()).isEqualTo(200);
+        assertThat(post("/api/registry/digits/versions/v2/explode", "{}", cookie).statusCode()).isEqualTo(404);
+        List<String> forwarded = deploymentRequests.stream().filter(r -> r.startsWith("POST /models/digits/")).toList();
+        assertThat(forwarded).hasSize(2);
+        assertThat(forwarded.get(0)).startsWith("POST /models/digits/aliases/champion Bearer s1.")
+                .endsWith(" {\"version\":\"v1\",\"reason\":\"known good\"}");
+        assertThat(forwarded.get(1)).startsWith("POST /models/digits/versions/v2/block Bearer s1.").endsWith(" {\"reason\":\"leaked\"}");
+        assertThat(sessions.verify(forwarded.get(0).split(" ")[3]).orElseThrow().role()).isEqualTo(Role.WRITER);
     }
 
     @Test

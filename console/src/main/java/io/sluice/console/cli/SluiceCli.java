@@ -75,6 +75,7 @@ public final class SluiceCli implements Runnable {
         cli.addSubcommand(new PredictCommand(context));
         cli.addSubcommand(new TuneCommand(context));
         cli.addSubcommand(new GcCommand(context, java.time.Clock.systemUTC()));
+        cli.addSubcommand("models", ModelsCommand.commandLine(context));
         cli.setOut(context.out());
         cli.setErr(context.err());
         cli.setParameterExceptionHandler(SluiceCli::usageError);

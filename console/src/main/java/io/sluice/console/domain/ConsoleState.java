@@ -111,6 +111,7 @@ public final class ConsoleState {
         ModelState state = models.computeIfAbsent(model, ModelState::new);
         switch (view.topic()) {
             case "sluice.deployment-state" -> state.deployment = view;
+            case "sluice.registry" -> state.registry = view;
             case "sluice.monitoring" -> bounded(state.verdicts, view);
             case "sluice.deployments" -> bounded(state.releases, view);
             case "sluice.evaluations" -> {
@@ -206,9 +207,13 @@ public final class ConsoleState {
     public record RunSummary(String correlationId, String datasetName, String modelName, int events, String firstType,
                              String lastType, Instant firstAt, Instant lastAt) {}
 
-    /** A model's deployment, releases, verdicts, evaluated versions and traffic, as JSON-ready trees. */
+    /**
+     * A model's deployment, releases, verdicts, evaluated versions, traffic and registry state (aliases operators set,
+     * blocked versions, notes: the last {@code RegistryState}, or null), as JSON-ready trees.
+     */
     public record ModelView(String modelName, Map<String, Object> deployment, List<Map<String, Object>> releases,
-                            List<Map<String, Object>> verdicts, List<Map<String, Object>> versions, Map<String, List<TrafficBucket>> traffic) {}
+                            List<Map<String, Object>> verdicts, List<Map<String, Object>> versions, Map<String, List<TrafficBucket>> traffic,
+                            Map<String, Object> registry) {}
 
     /** Predictions of one version in one time bucket. */
     public record TrafficBucket(Instant start, long count, long errors, double meanLatencyMillis, double maxLatencyMillis) {}
@@ -216,6 +221,7 @@ public final class ConsoleState {
     private static final class ModelState {
         final String name;
         EventView deployment;
+        EventView registry;
         final Deque<EventView> releases = new ArrayDeque<>();
         final Deque<EventView> verdicts = new ArrayDeque<>();
         final Map<String, EventView> versions = new LinkedHashMap<>();
@@ -255,7 +261,7 @@ public final class ConsoleState {
             List<Map<String, Object>> versionList = new ArrayList<>();
             versions.values().forEach(v -> versionList.add(v.toTree()));
             return new ModelView(name, deployment == null ? null : deployment.toTree(), releases.stream().map(EventView::toTree).toList(),
-                    verdicts.stream().map(EventView::toTree).toList(), versionList, series);
+                    verdicts.stream().map(EventView::toTree).toList(), versionList, series, registry == null ? null : registry.toTree());
         }
     }
 

@@ -9,7 +9,7 @@ import io.sluice.platform.security.RouteRoles;
 /**
  * Every route of the console with what it needs (platform's security enforces it): the page and sign-in are open,
  * the API reads need a viewer (open when {@code sluice.security.public-reads=true}, the local default), predictions
- * a writer, release commands an admin.
+ * and registry commands a writer, release commands an admin.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsoleRoutes {
@@ -21,7 +21,8 @@ class ConsoleRoutes {
                 .add(null, Access.PUBLIC, "/api/session")
                 .get(Access.READ, "/api/events", "/api/events/stream", "/api/runs", "/api/timeline/*", "/api/models", "/api/training",
                         "/api/artifact")
-                .post(Access.WRITER, "/api/predict/*")
+                .post(Access.WRITER, "/api/predict/*", "/api/registry/*/aliases/*", "/api/registry/*/aliases/*/remove",
+                        "/api/registry/*/versions/*/*")
                 .post(Access.ADMIN, "/api/deployments/*/*")
                 .build();
     }

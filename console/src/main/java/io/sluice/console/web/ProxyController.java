@@ -30,7 +30,8 @@ import io.sluice.platform.security.Caller;
 import io.sluice.platform.security.SessionTokens;
 
 /**
- * The console's buttons: release commands go to the deployment service, predictions to the inference service, each
+ * The console's buttons: release commands go to the deployment service, registry commands (aliases, blocks, notes) to
+ * the evaluation service, predictions to the inference service, each
  * with a short-lived signed session of the signed-in user (never a key of the console's own), so those services check
  * that user's role themselves and the deployment audit names them ({@code admin:alice via console}). Replies are
  * passed through with their status; an unreachable service is a 502 problem detail.
@@ -40,6 +41,7 @@ import io.sluice.platform.security.SessionTokens;
 class ProxyController {
 
     static final Set<String> ACTIONS = Set.of("promote", "rollback", "pause", "resume");
+    static final Set<String> REGISTRY_ACTIONS = Set.of("block", "unblock", "annotate");
 
     /** How long a forwarded session lives: one call. */
     private static final Duration FORWARDED = Duration.ofMinutes(1);
@@ -70,6 +72,41 @@ class ProxyController {
         URI uri = URI.create(base(properties.deploymentUrl()) + "/deployments/" + encode(model) + "/" + action);
         return forward(HttpRequest.newBuilder(uri).header("Authorization", forwarded(user))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(payload)), "deployment");
+    }
+
+    @PostMapping("/registry/{model}/aliases/{alias}")
+    ResponseEntity<String> setAlias(@PathVariable String model, @PathVariable String alias, @RequestBody(required = false) Map<String, Object> body,
+                                    Authentication user) {
+        return registry("/models/" + encode(model) + "/aliases/" + encode(alias), body, user);
+    }
+
+    @PostMapping("/registry/{model}/aliases/{alias}/remove")
+    ResponseEntity<String> removeAlias(@PathVariable String model, @PathVariable String alias,
+                                       @RequestBody(required = false) Map<String, Object> body, Authentication user) {
+        return registry("/models/" + encode(model) + "/aliases/" + encode(alias) + "/remove", body, user);
+    }
+
+    @PostMapping("/registry/{model}/versions/{version}/{action}")
+    ResponseEntity<String> changeVersion(@PathVariable String model, @PathVariable String version, @PathVariable String action,
+                                         @RequestBody(required = false) Map<String, Object> body, Authentication user) {
+        if (!REGISTRY_ACTIONS.contains(action)) {
+            return problem(HttpStatus.NOT_FOUND, "no registry action " + action + "; one of " + REGISTRY_ACTIONS);
+        }
+        return registry("/models/" + encode(model) + "/versions/" + encode(version) + "/" + action, body, user);
+    }
+
+    /** Forwards a registry command with only its {@code version} and {@code reason} (strings), as the signed-in user. */
+    private ResponseEntity<String> registry(String path, Map<String, Object> body, Authentication user) {
+        Map<String, String> payload = new java.util.LinkedHashMap<>();
+        for (String field : new String[] {"version", "reason"}) {
+            Object value = body == null ? null : body.get(field);
+            if (value != null) {
+                payload.put(field, value.toString());
+            }
+        }
+        URI uri = URI.create(base(properties.evaluationUrl()) + path);
+        return forward(HttpRequest.newBuilder(uri).header("Authorization", forwarded(user))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(EventJson.write(payload))), "evaluation");
     }
 
     @PostMapping(path = "/predict/{model}", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)

@@ -176,4 +176,58 @@ class ServiceCommandsTests {
         assertThat(neither.err()).contains("give either FILE or --row CSV");
         assertThat(requests).hasSize(1);
     }
+
+    @Test
+    void modelsCommandsPostEachRegistryChangeWithTheTokenAndReason() {
+        Map<String, String> env = Map.of("SLUICE_TOKEN", "w-token", "SLUICE_EVALUATION_URL", url());
+        reply = "{\"commandId\":\"c-1\",\"message\":\"champion → v1\"}";
+
+        CliRun set = CliRun.run(env, "models", "alias", "set", "digits", "champion", "v1", "--reason", "known good");
+        CliRun block = CliRun.run(env, "models", "block", "digits", "v2", "-r", "leaked labels");
+        CliRun note = CliRun.run(env, "models", "annotate", "digits", "v1", "checked by risk");
+        CliRun remove = CliRun.run(env, "models", "alias", "remove", "digits", "gold");
+
+        assertThat(List.of(set, block, note, remove)).allSatisfy(run -> assertThat(run.exitCode).as(run.err()).isZero());
+        assertThat(set.out()).contains("alias set digits champion: done (champion → v1)");
+        assertThat(requests).hasSize(4);
+        assertThat(requests.get(0)).startsWith("POST /models/digits/aliases/champion auth=Bearer w-token type=application/json")
+                .contains("\"version\":\"v1\"", "\"reason\":\"known good\"");
+        assertThat(requests.get(1)).startsWith("POST /models/digits/versions/v2/block ").contains("\"reason\":\"leaked labels\"");
+        assertThat(requests.get(2)).startsWith("POST /models/digits/versions/v1/annotate ").contains("\"reason\":\"checked by risk\"");
+        assertThat(requests.get(3)).startsWith("POST /models/digits/aliases/gold/remove ");
+    }
+
+    @Test
+    void modelsBlockNeedsAReasonAndARefusalIsExplained() {
+        Map<String, String> env = Map.of("SLUICE_TOKEN", "w-token", "SLUICE_EVALUATION_URL", url());
+        CliRun missing = CliRun.run(env, "models", "block", "digits", "v2");
+        assertThat(missing.exitCode).isEqualTo(2);
+        assertThat(missing.err()).contains("block needs --reason");
+        assertThat(requests).isEmpty();
+
+        status = 409;
+        reply = "{\"type\":\"about:blank\",\"title\":\"Conflict\",\"status\":409,\"detail\":\"v2 is blocked: leaked labels\"}";
+        CliRun refused = CliRun.run(env, "models", "alias", "set", "digits", "champion", "v2");
+        assertThat(refused.exitCode).isEqualTo(1);
+        assertThat(refused.err()).contains("alias set digits champion refused: 409 v2 is blocked: leaked labels");
+    }
+
+    @Test
+    void modelsShowPrintsAliasesWithWhoPinnedThemBlocksAndNotes() {
+        reply = """
+                {"name":"digits","aliases":{"champion":"v1","challenger":null,"gold":"v1"},
+                 "pinned":[{"alias":"champion","version":"v1","pinned":true,"set":{"actor":"writer:ops-1","reason":"known good"}}],
+                 "versions":[{"version":"v1","stage":"PRODUCTION","decision":{"accuracy":0.97},"blocked":null,
+                              "notes":[{"actor":"writer:ops-1","at":"2026-01-01T00:00:00Z","reason":"checked"}]},
+                             {"version":"v2","stage":"REJECTED","decision":null,
+                              "blocked":{"actor":"admin:root","reason":"leaked labels"},"notes":[]}]}""";
+
+        CliRun run = CliRun.run(Map.of("SLUICE_TOKEN", "t", "SLUICE_EVALUATION_URL", url()), "models", "show", "digits");
+
+        assertThat(run.exitCode).as(run.err()).isZero();
+        assertThat(requests).singleElement().asString().startsWith("GET /models/digits/versions auth=Bearer t");
+        assertThat(run.out()).contains("aliases: champion v1 (set by writer:ops-1: known good), gold v1")
+                .contains("accuracy 0.970").contains("BLOCKED by admin:root: leaked labels")
+                .contains("note (writer:ops-1, 2026-01-01T00:00:00Z): checked");
+    }
 }
