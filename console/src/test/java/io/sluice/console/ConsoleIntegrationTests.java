@@ -321,6 +321,7 @@ class ConsoleIntegrationTests {
                     .setHeader(causedBy(upload)).build());
             kafka.publish(SluiceTopics.DEPLOYMENT_STATE, model, Events.deploymentState().setModelName(model).build());
             kafka.publish(SluiceTopics.MONITORING, model, Events.canaryDegraded().setModelName(model).build());
+            kafka.publish(SluiceTopics.REGISTRY, model, Events.registryState().setModelName(model).build());
 
             String row = "[...document.querySelectorAll('#events tr.record')].find(r => r.textContent.includes('" + dataset + "')"
                     + " && r.dataset.type === 'DatasetReady')";
@@ -342,6 +343,8 @@ class ConsoleIntegrationTests {
             chromium.await("the verdict's evidence", card + ".innerText.includes('threshold')", wait);
             chromium.await("admin buttons disabled for an anonymous viewer",
                     "[...document.querySelectorAll('#model-list button[data-needs=admin]')].every(b => b.disabled)", wait);
+            chromium.await("the registry's pinned alias, its buttons disabled for a viewer", card + ".innerText.includes('champion → v1')"
+                    + " && [..." + card + ".querySelectorAll('button[data-needs=writer]')].every(b => b.disabled)", wait);
         }
     }
 
