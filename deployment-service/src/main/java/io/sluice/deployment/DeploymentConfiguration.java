@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -14,6 +15,9 @@ import io.sluice.deployment.domain.ReleasePolicy;
 import io.sluice.deployment.domain.ReleasePublisher;
 import io.sluice.deployment.domain.Releases;
 import io.sluice.deployment.domain.Strategy;
+import io.sluice.deployment.messaging.RegistryBlocks;
+import io.sluice.events.codec.EventCodec;
+import io.sluice.platform.kafka.KafkaClients;
 
 /** Builds the release state machine from the settings. */
 @Configuration(proxyBeanMethods = false)
@@ -35,9 +39,15 @@ class DeploymentConfiguration {
                 properties.stepDeadline(), properties.verdictMemory());
     }
 
+    /** Versions blocked in the model registry (the compacted registry topic, on every replica): never released. */
     @Bean
-    ReleaseMachine releaseMachine(ReleasePolicy policy, Clock clock) {
-        return new ReleaseMachine(policy, () -> UUID.randomUUID().toString(), clock::instant);
+    RegistryBlocks registryBlocks(KafkaClients clients, EventCodec codec, @Value("${sluice.deployment.registry-topic}") String topic) {
+        return new RegistryBlocks(clients, codec, topic);
+    }
+
+    @Bean
+    ReleaseMachine releaseMachine(ReleasePolicy policy, Clock clock, RegistryBlocks blocks) {
+        return new ReleaseMachine(policy, () -> UUID.randomUUID().toString(), clock::instant, blocks);
     }
 
     /** The releases this replica owns (rebuilt per assigned partition). */

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
+import io.sluice.deployment.messaging.RegistryBlocks;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -31,6 +32,8 @@ import io.sluice.events.ModelApproved;
 import io.sluice.events.ModelPromoted;
 import io.sluice.events.OperatorAction;
 import io.sluice.events.OperatorCommandIssued;
+import io.sluice.events.RegistryMark;
+import io.sluice.events.RegistryVersion;
 import io.sluice.events.ReleaseHeld;
 import io.sluice.events.ReleasePhase;
 import io.sluice.events.ReleaseStrategy;
@@ -312,6 +315,25 @@ class DeploymentServiceIntegrationTests {
 
         assertThat(statuses.keySet()).as(CommandFuzz.summary(statuses)).allSatisfy(status -> assertThat(status).isBetween(400, 499));
         assertThat(statuses).containsKeys(400, 404);
+    }
+
+    @Test
+    void refusesToReleaseAVersionBlockedInTheModelRegistryWithAReleaseHeldSayingWhy(@Autowired RegistryBlocks blocks) throws Exception {
+        kafka.publish(SluiceTopics.REGISTRY, "guarded", Events.registryState().setModelName("guarded").setVersions(List.of(
+                RegistryVersion.newBuilder().setVersion("v2").setStage("APPROVED").setBlocked(new RegistryMark("writer:ops-1",
+                        java.time.Instant.parse("2026-01-01T00:00:00Z"), "leaked labels", "c-1")).build())).build());
+        serving("guarded", "v1");
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (blocks.blocked("guarded", "v2").isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20); // polls the registry view, which follows the topic on its own thread
+        }
+
+        approve("guarded", "v2");
+
+        ReleaseHeld refused = kafka.await(SluiceTopics.DEPLOYMENTS, ReleaseHeld.class, e -> e.getModelName().equals("guarded"), WAIT);
+        assertThat(refused.getVersion()).isEqualTo("v2");
+        assertThat(refused.getReason()).isEqualTo("not released: v2 is blocked in the model registry by writer:ops-1: leaked labels");
+        assertThat(get("/deployments/guarded", "admin-secret").body()).contains("\"stableVersion\":\"v1\"", "\"canaryVersion\":null");
     }
 
     static void serving(String model, String version) {

@@ -33,6 +33,7 @@ public final class ReleaseMachine {
     private final ReleasePolicy policy;
     private final Supplier<String> ids;
     private final Supplier<Instant> clock;
+    private final Blocks blocks;
 
     /** A machine with random event ids that stamps events with the system clock. */
     public ReleaseMachine(ReleasePolicy policy) {
@@ -44,9 +45,18 @@ public final class ReleaseMachine {
      * @param clock when a decision is taken: every event it leads to carries this time
      */
     public ReleaseMachine(ReleasePolicy policy, Supplier<String> ids, Supplier<Instant> clock) {
+        this(policy, ids, clock, Blocks.NONE);
+    }
+
+    /**
+     * @param blocks versions blocked in the model registry: an approval of one is refused with a {@code ReleaseHeld} saying why,
+     *               and a running candidate that gets blocked is rolled back at the next deadline check
+     */
+    public ReleaseMachine(ReleasePolicy policy, Supplier<String> ids, Supplier<Instant> clock, Blocks blocks) {
         this.policy = policy;
         this.ids = ids;
         this.clock = clock;
+        this.blocks = blocks;
     }
 
     public ReleasePolicy policy() {
@@ -70,6 +80,11 @@ public final class ReleaseMachine {
     private Decision approve(Release state, Approved in) {
         if (state.handled(in.eventId())) {
             return Decision.ignored("duplicate approval " + in.eventId());
+        }
+        java.util.Optional<String> block = blocks.blocked(state.model(), in.version());
+        if (block.isPresent()) { // never released: the refusal is an event, so nobody wonders why nothing moved
+            return Decision.of(new Held(meta(in.correlationId(), in.eventId()), state.model(), in.version(), -1, true, ReleaseEvent.SYSTEM,
+                    "not released: " + in.version() + " is blocked in the model registry " + block.get()));
         }
         Candidate running = state.candidate();
         if (running != null && running.version().equals(in.version())) {
@@ -216,6 +231,11 @@ public final class ReleaseMachine {
 
     private Decision tick(Release state, Tick in) {
         Candidate candidate = state.candidate();
+        java.util.Optional<String> block = candidate == null ? java.util.Optional.empty() : blocks.blocked(state.model(), candidate.version());
+        if (block.isPresent()) { // blocked while in release (paused or held too): out of traffic
+            return Decision.of(new RolledBack(meta("registry:" + state.model(), null), state.model(), candidate.version(), stableVersion(state),
+                    ReleaseEvent.SYSTEM, "blocked in the model registry " + block.get() + ": taken out of traffic", null, List.of()));
+        }
         if (candidate == null || candidate.paused() || candidate.holdReason() != null
                 || in.now().isBefore(candidate.stepSince().plus(policy.stepDeadline()))) {
             return Decision.ignored(null);

@@ -338,6 +338,32 @@ class ReleaseMachineTests {
         assertThat(published.lastTable(Inputs.MODEL).routes()).containsExactly(new Route("v1", RouteRole.STABLE, 100, Inputs.uri("v1")));
     }
 
+    @Test
+    void refusesToReleaseABlockedVersionWithAHeldEventAndRollsBackACandidateBlockedMidway() {
+        Map<String, String> blocked = new java.util.concurrent.ConcurrentHashMap<>();
+        Releases guarded = new Releases(new ReleaseMachine(policy, () -> java.util.UUID.randomUUID().toString(), () -> in.now,
+                (model, version) -> java.util.Optional.ofNullable(blocked.get(version))), published);
+        guarded.handle(in.approved("v1"));
+        blocked.put("v2", "by writer:ops-1: leaked labels");
+
+        guarded.handle(in.approved("v2"));
+
+        Held refused = published.events(Held.class).get(0);
+        assertThat(refused.version()).isEqualTo("v2");
+        assertThat(refused.reason()).isEqualTo("not released: v2 is blocked in the model registry by writer:ops-1: leaked labels");
+        assertThat(published.events(Started.class)).extracting(Started::version).containsExactly("v1");
+        assertThat(published.lastTable(Inputs.MODEL).routes()).containsExactly(new Route("v1", RouteRole.STABLE, 100, Inputs.uri("v1")));
+
+        guarded.handle(in.approved("v3"));
+        assertThat(weights()).containsExactly(90, 10);
+        blocked.put("v3", "by admin:root: wrong dataset");
+        List<ReleaseEvent> ticked = guarded.tick(in.advance(Duration.ofSeconds(5)));
+
+        assertThat(ticked).singleElement().isInstanceOf(RolledBack.class);
+        assertThat(ticked.get(0).reason()).isEqualTo("blocked in the model registry by admin:root: wrong dataset: taken out of traffic");
+        assertThat(published.lastTable(Inputs.MODEL).routes()).containsExactly(new Route("v1", RouteRole.STABLE, 100, Inputs.uri("v1")));
+    }
+
     private ReleaseMachine machine() {
         return new ReleaseMachine(policy, () -> java.util.UUID.randomUUID().toString(), () -> in.now);
     }
