@@ -37,12 +37,17 @@ public final class LocalStack {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<Supervisor.Child> brokers = new ArrayList<>();
     private final List<Supervisor.Child> services = new ArrayList<>();
+    private final List<Supervisor.Child> registries = new ArrayList<>();
     private volatile boolean stopping;
     private Supervisor supervisor;
     private KafkaCluster cluster;
     private String bootstrapServers;
     /** The stack that already runs Kafka for this data dir or port, when this one only adds services to it. */
     private String attachedTo;
+    /** The registry this stack started ({@code --registry}), null otherwise. */
+    private SchemaRegistryServer registry;
+    /** The registry's Confluent-compatible API the services use: this stack's, or the running stack's when attached; null for none. */
+    private String registryUrl;
 
     private final StackFiles files;
 
@@ -111,10 +116,21 @@ public final class LocalStack {
         supervisor = new Supervisor(Backoff.DEFAULT, files::report, this::writeStackFile);
         if (attachedTo != null) {
             bootstrapServers = attachedTo;
+            registryUrl = LocalStackFile.read(options.dataDir()).filter(LocalStackFile::running)
+                    .map(file -> file.urls().get(REGISTRY_URL_NAME)).orElse(null);
+            if (options.registry() && registryUrl == null) {
+                throw new IOException("--registry: the stack that runs Kafka at " + attachedTo + " has no schema registry; start it with --registry");
+            }
             System.out.println("sluice: Kafka already runs at " + attachedTo + "; starting only " + selected.stream().map(Service::module).toList()
                     + " beside it (it stays with the stack that started it)");
         } else {
+            if (options.registry()) {
+                startRegistry(logs); // boots while Kafka starts
+            }
             startKafka(logs, started);
+            if (registry != null) {
+                awaitRegistry(started);
+            }
         }
         for (Service service : selected) {
             Path jar = images.get(service).join();
@@ -156,6 +172,39 @@ public final class LocalStack {
                     + "; stop it (another ./sluice up?) or choose --kafka-port");
         }
         return null;
+    }
+
+    /** The name of the registry's API in {@code stack.json}'s urls (what the CLI's {@code sluice events} looks up). */
+    static final String REGISTRY_URL_NAME = "schema-registry";
+
+    private void startRegistry(Path logs) throws IOException {
+        Path distribution = SchemaRegistryServer.distribution(options.home()).orElseThrow(() -> new IOException(
+                "--registry needs the registry the build unpacks into " + options.home().resolve(SchemaRegistryServer.DISTRIBUTION)
+                        + "; build it with ./mvnw -B -q install -DskipTests"));
+        Path java = SchemaRegistryServer.findJava(System.getenv()).orElseThrow(() -> new IOException(
+                "--registry needs Java " + SchemaRegistryServer.MIN_JAVA + " or newer for the schema registry; set SLUICE_REGISTRY_JAVA_HOME"));
+        registry = new SchemaRegistryServer(java, distribution, SchemaRegistryServer.PORT + options.portOffset(),
+                options.dataDir().resolve("schema-registry"));
+        registryUrl = registry.api();
+        Path log = logs.resolve("schema-registry.log");
+        System.out.println("sluice: starting the schema registry (Apicurio, " + java + ") on " + registry.api() + ", schemas in "
+                + registry.storage());
+        registries.add(supervisor.start("schema-registry", "schema-registry", 1, registry.port(), log, () -> registry.launch(log),
+                registry::answers));
+    }
+
+    private void awaitRegistry(long started) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + options.healthTimeout().toNanos();
+        Supervisor.Child child = registries.get(0);
+        while (child.state() != Supervisor.State.UP) {
+            if (System.nanoTime() > deadline || child.state() == Supervisor.State.FAILED) {
+                throw new IOException("the schema registry did not answer at " + registry.api() + " within "
+                        + options.healthTimeout().toSeconds() + " s; see " + child.log);
+            }
+            Thread.sleep(500);
+        }
+        System.out.printf("sluice: schema registry ready; every service writes events in Confluent framing through it (%.1f s)%n",
+                seconds(started));
     }
 
     private void startKafka(Path logs, long started) throws IOException, InterruptedException {
@@ -207,6 +256,12 @@ public final class LocalStack {
         }
         withoutBucketNaming(env);
         env.putAll(kafkaEnvironment());
+        if (registryUrl != null) { // a stack in registry mode: readers look ids up there, and with --registry writers use it
+            env.put("SLUICE_EVENTS_REGISTRY_URL", registryUrl);
+        }
+        if (options.registry()) {
+            env.put("SLUICE_EVENTS_WIRE_FORMAT", "confluent");
+        }
         env.put("SLUICE_ADMIN_TOKEN", token);
         String health = service.healthUrl(options.portOffset(), replica);
         return supervisor.start(name, service.module(), replica, service.port(options.portOffset(), replica), log, builder::start,
@@ -281,6 +336,9 @@ public final class LocalStack {
         }
         out.append("\n  console      http://localhost:").append(Service.named("console").port(options.portOffset())).append("\n");
         out.append("  admin token  ").append(token).append("   (also in ").append(options.dataDir().resolve("admin-token")).append(")\n");
+        if (registryUrl != null) {
+            out.append("  registry     ").append(registryUrl).append(options.registry() ? "   (events in Confluent framing)" : "").append("\n");
+        }
         out.append("  raw bucket   ").append(options.dataDir().resolve("buckets/sluice-local-raw-data")).append("\n");
         out.append("  watch        ./sluice events --follow\n");
         out.append(String.format("%n  ready in %.1f s — Ctrl-C stops everything%n", seconds(started)));
@@ -295,6 +353,9 @@ public final class LocalStack {
         Map<String, String> urls = new LinkedHashMap<>();
         for (Service service : Service.ALL) {
             urls.put(service.module(), "http://localhost:" + service.port(options.portOffset()));
+        }
+        if (registry != null) {
+            urls.put(REGISTRY_URL_NAME, registry.api());
         }
         files.write(new LocalStackFile(ProcessHandle.current().pid(), LocalStackFile.currentProcessStart(), options.dataDir(),
                 bootstrapServers, options.portOffset(), urls, supervisor.children().stream().map(Supervisor.Child::snapshot).toList(),
@@ -318,6 +379,10 @@ public final class LocalStack {
             supervisor.close();
             System.out.println("\nsluice: stopping services…");
             supervisor.stop(services, Duration.ofSeconds(20));
+            if (!registries.isEmpty()) {
+                System.out.println("sluice: stopping the schema registry…");
+                supervisor.stop(registries, Duration.ofSeconds(20));
+            }
             if (!brokers.isEmpty()) {
                 System.out.println("sluice: stopping Kafka…");
                 supervisor.stop(brokers, Duration.ofSeconds(30));

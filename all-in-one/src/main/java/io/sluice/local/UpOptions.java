@@ -21,9 +21,10 @@ import java.util.Map;
  *                      Spring configuration (used by tests and demos for short windows and tiny epochs)
  * @param brokers       KRaft nodes (1, or 3 for a cluster that survives one node down)
  * @param replicas      instances of every service; replica r serves on its port + 100 (r - 1)
+ * @param registry      registry mode: a schema registry beside the broker, every service writing Confluent framing through it
  */
 record UpOptions(Path home, Path dataDir, int kafkaPort, List<String> only, boolean brokerOnly, Duration healthTimeout,
-                 int portOffset, Map<String, List<String>> serviceArgs, int brokers, int replicas) {
+                 int portOffset, Map<String, List<String>> serviceArgs, int brokers, int replicas, boolean registry) {
 
     UpOptions {
         only = List.copyOf(only);
@@ -37,6 +38,11 @@ record UpOptions(Path home, Path dataDir, int kafkaPort, List<String> only, bool
         for (String module : only) {
             Service.named(module); // refuses an unknown name
         }
+    }
+
+    UpOptions(Path home, Path dataDir, int kafkaPort, List<String> only, boolean brokerOnly, Duration healthTimeout,
+              int portOffset, Map<String, List<String>> serviceArgs, int brokers, int replicas) {
+        this(home, dataDir, kafkaPort, only, brokerOnly, healthTimeout, portOffset, serviceArgs, brokers, replicas, false);
     }
 
     UpOptions(Path home, Path dataDir, int kafkaPort, List<String> only, boolean brokerOnly, Duration healthTimeout,
@@ -57,7 +63,8 @@ record UpOptions(Path home, Path dataDir, int kafkaPort, List<String> only, bool
 
     static final String USAGE = """
             usage: ./sluice up [--data-dir DIR] [--kafka-port 9092] [--brokers 1|3] [--replicas N] [--only svc1,svc2]
-                               [--broker-only] [--health-timeout SECONDS] [--port-offset N] [--set SERVICE:property=value]...
+                               [--broker-only] [--registry] [--health-timeout SECONDS] [--port-offset N]
+                               [--set SERVICE:property=value]...
                    ./sluice demo [--fault] [--help]
 
               Starts Kafka on localhost:9092 and every Sluice service, with buckets, broker data and logs
@@ -66,7 +73,9 @@ record UpOptions(Path home, Path dataDir, int kafkaPort, List<String> only, bool
               --brokers 3 runs a 3-node KRaft cluster (ports 9092, 9094, 9096; topics replicated 3 times);
               --replicas N runs N instances of every service (replica r on its port + 100 (r-1));
               --only starts some services, using the Kafka that already runs for the data dir or port;
-              --port-offset adds N to every service port (a second stack beside one on 8080-8086);
+              --registry runs a schema registry (Apicurio, Java 21+) on :8087 beside Kafka, and every service
+                writes events in Confluent framing through it (readers accept both formats);
+              --port-offset adds N to every service port (and the registry's) (a second stack beside one on 8080-8087);
               --set passes --property=value to one service (SERVICE * for all), e.g.
               --set training-service:sluice.training.defaults.max-epochs=5
             """;
@@ -93,6 +102,7 @@ record UpOptions(Path home, Path dataDir, int kafkaPort, List<String> only, bool
         int portOffset = 0;
         int brokers = 1;
         int replicas = 1;
+        boolean registry = false;
         Map<String, List<String>> serviceArgs = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
@@ -103,6 +113,7 @@ record UpOptions(Path home, Path dataDir, int kafkaPort, List<String> only, bool
                 case "--replicas" -> replicas = Integer.parseInt(args[++i]);
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--broker-only" -> brokerOnly = true;
+                case "--registry" -> registry = true;
                 case "--health-timeout" -> timeout = Duration.ofSeconds(Long.parseLong(args[++i]));
                 case "--port-offset" -> portOffset = Integer.parseInt(args[++i]);
                 case "--set" -> {
@@ -120,7 +131,7 @@ record UpOptions(Path home, Path dataDir, int kafkaPort, List<String> only, bool
         }
         try {
             return new UpOptions(home, dataDir.toAbsolutePath().normalize(), kafkaPort, only, brokerOnly, timeout, portOffset,
-                    serviceArgs, brokers, replicas);
+                    serviceArgs, brokers, replicas, registry);
         } catch (IllegalArgumentException unknownService) {
             throw new UsageException(unknownService.getMessage() + "; --only takes names among "
                     + Service.ALL.stream().map(Service::module).toList());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -38,6 +40,9 @@ import io.sluice.events.RouteRole;
 import io.sluice.events.TrainingCompleted;
 import io.sluice.events.TrainingFailed;
 import io.sluice.events.TrainingStarted;
+import io.sluice.events.codec.EventCodec;
+import io.sluice.events.codec.WireFormat;
+import io.sluice.events.codec.WireSettings;
 import io.sluice.local.demo.SyntheticImages;
 import io.sluice.local.demo.TrafficDriver;
 import io.sluice.platform.events.SluiceTopics;
@@ -65,6 +70,11 @@ class EndToEndTests {
      * already started with {@link #fastSettings()} (see the README) instead of starting one, under a fresh model name.
      */
     private static final String ATTACH = System.getProperty("sluice.e2e.attach");
+    /**
+     * {@code -Dsluice.e2e.wire-format=confluent} runs the stack in registry mode ({@code ./sluice up --registry}: a real
+     * registry beside the broker, every service writing Confluent framing) and checks that every record read was registry-framed.
+     */
+    private static final boolean REGISTRY_MODE = "confluent".equals(System.getProperty("sluice.e2e.wire-format", "single-object"));
     private static final String MODEL = ATTACH == null ? "shapes" : "shapes" + System.currentTimeMillis() % 1_000_000;
     /** monitoring's {@code canary.min-step-duration} in {@link #fastSettings()}: no step is called healthy sooner. */
     static final Duration MIN_STEP_DURATION = Duration.ofSeconds(10);
@@ -93,7 +103,7 @@ class EndToEndTests {
             kafkaPort = freePortPair();
             offset = freeOffset();
             UpOptions options = new UpOptions(HOME, dataDir, kafkaPort, List.of(), false, Duration.ofSeconds(600),
-                    offset, fastSettings());
+                    offset, fastSettings(), 1, 1, REGISTRY_MODE);
             stack = new LocalStack(options, dataDir); // its ~/.sluice/current goes there, not into the real home
             Instant booting = Instant.now();
             stack.start();
@@ -105,7 +115,10 @@ class EndToEndTests {
             offset = Integer.parseInt(parts[1]);
             dataDir = Path.of(parts[2]);
         }
-        events = new EventLog("localhost:" + kafkaPort, SluiceTopics.eventTopics());
+        EventCodec codec = REGISTRY_MODE ? EventCodec.of(new WireSettings(WireFormat.SINGLE_OBJECT,
+                Optional.of(URI.create(new SchemaRegistryServer(null, null, SchemaRegistryServer.PORT + offset, null).api()))))
+                : EventCodec.singleObject();
+        events = new EventLog("localhost:" + kafkaPort, SluiceTopics.eventTopics(), codec);
         events.awaitReading(Duration.ofMinutes(1));
         TrafficDriver driver = new TrafficDriver("http://localhost:" + (8082 + offset), MODEL, 42);
         ForcedDecisions forced = new ForcedDecisions("http://localhost:" + (8082 + offset), "http://localhost:" + (8086 + offset),
@@ -194,6 +207,10 @@ class EndToEndTests {
         stage("TrainingStarted (retraining)", TrainingStarted.class,
                 t -> t.getModelName().equals(MODEL) && EventLog.occurredAt(t).isAfter(EventLog.occurredAt(retraining)), Duration.ofMinutes(1));
         System.out.println("e2e: traffic: " + driver.summary());
+        System.out.println("e2e: records read by wire format: " + events.formats());
+        if (REGISTRY_MODE && ATTACH == null) { // a fresh stack in registry mode: every producer wrote Confluent framing
+            assertThat(events.formats()).containsOnlyKeys(WireFormat.CONFLUENT);
+        }
         printStages();
     }
 
@@ -341,11 +358,11 @@ class EndToEndTests {
         throw new IOException("no two adjacent free ports");
     }
 
-    /** An offset that moves 8080-8086 onto free ports, so a developer's running stack is left alone. */
+    /** An offset that moves 8080-8087 (the registry's) onto free ports, so a developer's running stack is left alone. */
     static int freeOffset() throws IOException {
         for (int offset = 11000; offset < 50000; offset += 100) {
             int o = offset;
-            if (Service.ALL.stream().allMatch(s -> free(s.port(o)))) {
+            if (Service.ALL.stream().allMatch(s -> free(s.port(o))) && free(SchemaRegistryServer.PORT + o)) {
                 return offset;
             }
         }

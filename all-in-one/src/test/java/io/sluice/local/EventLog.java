@@ -15,6 +15,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import io.sluice.events.codec.EventCodec;
+import io.sluice.events.codec.WireFormat;
 import io.sluice.events.codec.kafka.EventDeserializer;
 import io.sluice.platform.events.EventJson;
 
@@ -36,7 +38,16 @@ final class EventLog implements AutoCloseable {
     private volatile boolean running = true;
     private final java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
 
+    private final EventCodec codec;
+    private final Map<WireFormat, Integer> formats = new java.util.EnumMap<>(WireFormat.class);
+
     EventLog(String bootstrap, List<String> topics) {
+        this(bootstrap, topics, EventCodec.singleObject());
+    }
+
+    /** A log that decodes with {@code codec} (one with the stack's registry URL for a stack in registry mode). */
+    EventLog(String bootstrap, List<String> topics, EventCodec codec) {
+        this.codec = codec;
         reader = new Thread(() -> read(bootstrap, topics), "e2e-event-log");
         reader.setDaemon(true);
         reader.start();
@@ -45,7 +56,17 @@ final class EventLog implements AutoCloseable {
     private void read(String bootstrap, List<String> topics) {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new EventDeserializer())) {
+        try (KafkaConsumer<String, SpecificRecord> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new EventDeserializer(codec) {
+            @Override
+            public SpecificRecord deserialize(String topic, byte[] data) {
+                if (data != null && data.length > 0) {
+                    synchronized (formats) {
+                        formats.merge(data[0] == 0 ? WireFormat.CONFLUENT : WireFormat.SINGLE_OBJECT, 1, Integer::sum);
+                    }
+                }
+                return super.deserialize(topic, data);
+            }
+        })) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : topics) {
                 consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
@@ -64,6 +85,13 @@ final class EventLog implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /** How many records of each wire format were read so far (by their first byte). */
+    Map<WireFormat, Integer> formats() {
+        synchronized (formats) {
+            return Map.copyOf(formats);
         }
     }
 

@@ -50,6 +50,33 @@ class LocalStackOptionsTests {
     }
 
     @Test
+    void runsInRegistryModeOnlyWhenAskedWithTheRegistryBesideTheServicesPorts() {
+        assertThat(UpOptions.parse(new String[] {"up"}).registry()).isFalse();
+        UpOptions options = UpOptions.parse(new String[] {"up", "--registry", "--port-offset", "300"});
+
+        assertThat(options.registry()).isTrue();
+        assertThat(new SchemaRegistryServer(null, null, SchemaRegistryServer.PORT + options.portOffset(), null).api())
+                .isEqualTo("http://localhost:8387/apis/ccompat/v7");
+        assertThat(Service.ALL).noneMatch(service -> service.port(0) == SchemaRegistryServer.PORT);
+    }
+
+    @Test
+    void findsAJavaNewEnoughForTheRegistryOrSaysThereIsNone(@org.junit.jupiter.api.io.TempDir java.nio.file.Path jdks) throws Exception {
+        java.nio.file.Path old = java.nio.file.Files.createDirectories(jdks.resolve("jdk-17/bin"));
+        java.nio.file.Files.writeString(jdks.resolve("jdk-17/release"), "JAVA_VERSION=\"17.0.2\"\n");
+        java.nio.file.Path recent = java.nio.file.Files.createDirectories(jdks.resolve("jdk-25/bin"));
+        java.nio.file.Files.writeString(jdks.resolve("jdk-25/release"), "IMPLEMENTOR=\"x\"\nJAVA_VERSION=\"25.0.1\"\n");
+        for (java.nio.file.Path bin : List.of(old, recent)) {
+            java.nio.file.Files.createFile(bin.resolve("java")).toFile().setExecutable(true);
+        }
+
+        assertThat(SchemaRegistryServer.feature(jdks.resolve("jdk-17"))).isEqualTo(17);
+        assertThat(SchemaRegistryServer.feature(jdks.resolve("jdk-25"))).isEqualTo(25);
+        assertThat(SchemaRegistryServer.findJava(java.util.Map.of("SLUICE_REGISTRY_JAVA_HOME", jdks.resolve("jdk-25").toString())))
+                .contains(recent.resolve("java"));
+    }
+
+    @Test
     void refusesASettingWithoutServiceOrValue() {
         for (String bad : List.of("sluice.x=1", "training-service:sluice.x", ":a=b")) {
             assertThatThrownBy(() -> UpOptions.parse(new String[] {"up", "--set", bad}))
