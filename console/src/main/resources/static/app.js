@@ -304,13 +304,27 @@ function lineChart(title, series, names, format, xLabel) {
   return el('div', {}, svg, legend);
 }
 
-// ---- training curves ------------------------------------------------------------------------
+// ---- training runs, their curves and their comparison ---------------------------------------
 let selectedTraining = null;
+let comparing = null;                 // run ids shown side by side, or null
+const ticked = new Set();             // run ids ticked for a comparison
+const MAX_COMPARED = 6;
+const runLabel = (r) => r.runId + (r.modelVersion ? ' (' + r.modelVersion + ')' : '');
 async function loadTraining() {
   const runs = await api('/api/training').catch(() => []);
-  $('training-list').replaceChildren(...runs.slice().reverse().map(r => el('li', { class: r.runId === selectedTraining ? 'selected' : '', onclick: () => { selectedTraining = r.runId; loadTraining(); } },
-    el('strong', {}, r.modelName || r.runId), ' ', el('span', { class: 'badge ' + (r.status === 'COMPLETED' ? 'good' : r.status === 'FAILED' ? 'bad' : 'warn') }, r.status),
-    el('br'), el('span', { class: 'muted' }, r.runId + ' · ' + r.epochs.length + ' epochs'))));
+  $('training-list').replaceChildren(...runs.slice().reverse().map(r => el('li', { class: r.runId === selectedTraining && !comparing ? 'selected' : '', 'data-run': r.runId,
+      onclick: () => { selectedTraining = r.runId; comparing = null; loadTraining(); } },
+    el('input', { type: 'checkbox', class: 'tick', 'aria-label': 'compare ' + r.runId, checked: ticked.has(r.runId),
+      onclick: (e) => { e.stopPropagation(); if (e.target.checked) ticked.add(r.runId); else ticked.delete(r.runId); compareButton(); } }),
+    el('strong', {}, r.modelName || r.runId), ' ', r.modelVersion ? el('span', {}, r.modelVersion + ' ') : null,
+    el('span', { class: 'badge ' + statusClass(r) }, r.verdict || r.status),
+    el('br'), el('span', { class: 'muted' }, [r.datasetName && r.datasetVersion ? 'data ' + r.datasetName + '@' + String(r.datasetVersion).slice(0, 12) : null,
+      r.testAccuracy !== null ? 'test acc ' + pct(r.testAccuracy) : r.validationAccuracy !== null ? 'val acc ' + pct(r.validationAccuracy) : null,
+      r.epochs.length + ' epochs', r.runId].filter(Boolean).join(' · ')))));
+  compareButton();
+  if (comparing) return;
+  $('comparison').hidden = true;
+  $('curves').hidden = false;
   const run = runs.find(r => r.runId === selectedTraining) || runs[runs.length - 1];
   if (!run) { $('curves').replaceChildren(el('p', { class: 'muted' }, 'No training yet.')); return; }
   selectedTraining = run.runId;
@@ -320,6 +334,72 @@ async function loadTraining() {
     lineChart('loss', [series('trainLoss'), series('validationLoss')], ['train', 'validation'], (y) => y.toFixed(3), 'epoch'),
     lineChart('accuracy', [series('trainAccuracy'), series('validationAccuracy')], ['train', 'validation'], pct, 'epoch'),
     el('pre', {}, JSON.stringify(run.last, null, 2)));
+}
+const statusClass = (r) => r.verdict === 'APPROVED' || (!r.verdict && r.status === 'COMPLETED') ? 'good' : r.verdict === 'REJECTED' || r.status === 'FAILED' ? 'bad' : 'warn';
+function compareButton() {
+  $('compare').disabled = ticked.size < 2 || ticked.size > MAX_COMPARED;
+}
+$('compare').addEventListener('click', () => openComparison([...ticked]));
+
+/** Two to six runs side by side: parameters (differences marked), one chart of their curves, metrics, confusion matrices. */
+async function openComparison(ids) {
+  comparing = ids;
+  let runs;
+  try { runs = await api('/api/training/compare?ids=' + encodeURIComponent(ids.join(','))); } catch (e) {
+    $('comparison').replaceChildren(el('p', { class: 'error' }, 'Cannot compare: ' + e.message)); $('comparison').hidden = false; return;
+  }
+  $('curve-title').textContent = 'Comparing ' + runs.length + ' runs';
+  const head = el('thead', {}, el('tr', {}, el('th', {}, ''), runs.map((r, i) => el('th', {}, el('i', { class: 'swatch', style: 'background:' + COLORS[i % COLORS.length] }), runLabel(r)))));
+  const text = (v) => v === null || v === undefined ? '' : String(v);
+  const names = [...new Set(runs.flatMap(r => Object.keys(r.parameters || {})))];
+  const parameters = [['model', r => r.modelName], ['version', r => r.modelVersion], ['dataset', r => r.datasetName], ['dataset version', r => r.datasetVersion],
+    ...names.map(n => [n, r => (r.parameters || {})[n]])];
+  const parameterTable = el('table', { id: 'compare-parameters', class: 'compare' }, head.cloneNode(true), el('tbody', {}, parameters.map(([name, value]) => {
+    const values = runs.map(r => text(value(r)));
+    return el('tr', { class: new Set(values).size > 1 ? 'differs' : '' }, el('th', {}, name), values.map(v => el('td', {}, v)));
+  })));
+  const num = (x) => typeof x === 'number' ? x.toFixed(3) : '';
+  const metrics = [['verdict', r => r.verdict || r.status, null], ['test accuracy', r => r.evaluation && r.evaluation.accuracy, pct, 1],
+    ['macro F1', r => r.evaluation && r.evaluation.macroF1, num, 1], ['macro precision', r => r.evaluation && r.evaluation.macroPrecision, num, 1],
+    ['macro recall', r => r.evaluation && r.evaluation.macroRecall, num, 1], ['MCC', r => r.evaluation && r.evaluation.mcc, num, 1],
+    ['test loss', r => r.evaluation && r.evaluation.loss, num, -1], ['test samples', r => r.evaluation && r.evaluation.testSamples, text],
+    ['best val accuracy', r => r.validationAccuracy, pct, 1], ['best epoch', r => r.bestEpoch, text],
+    ['training time', r => r.durationMillis, (ms) => typeof ms === 'number' ? (ms / 1000).toFixed(1) + ' s' : '']];
+  const metricTable = el('table', { id: 'compare-metrics', class: 'compare' }, head.cloneNode(true), el('tbody', {}, metrics.map(([name, value, format, better]) => {
+    const values = runs.map(value);
+    const numbers = values.filter(v => typeof v === 'number');
+    const best = better && numbers.length > 1 ? (better > 0 ? Math.max(...numbers) : Math.min(...numbers)) : null;
+    return el('tr', {}, el('th', {}, name), values.map(v => el('td', { class: best !== null && v === best ? 'best' : '' }, format ? format(v) : text(v))));
+  })));
+  const labels = runs.map(runLabel);
+  const curve = (field) => runs.map(r => r.epochs.map(e => [e.epoch, e[field]]));
+  $('comparison').replaceChildren(
+    el('h3', {}, 'Parameters and data'), el('p', { class: 'muted' }, 'Rows that differ are highlighted.'), parameterTable,
+    el('h3', {}, 'Learning curves'),
+    el('div', { class: 'curves' }, lineChart('validation accuracy', curve('validationAccuracy'), labels, pct, 'epoch'),
+      lineChart('validation loss', curve('validationLoss'), labels, (y) => y.toFixed(3), 'epoch')),
+    el('h3', {}, 'Metrics on the test split'), metricTable,
+    el('h3', {}, 'Confusion matrices'), el('p', { class: 'muted' }, 'Rows: true class; columns: predicted; shade: share of the row.'),
+    el('div', { class: 'matrices' }, runs.map(confusionMatrix)));
+  $('curves').hidden = true;
+  $('comparison').hidden = false;
+  loadTraining();
+}
+
+/** A confusion matrix as a table, each cell shaded by its share of the true class's row. */
+function confusionMatrix(run) {
+  const m = run.evaluation && run.evaluation.confusionMatrix;
+  const title = el('h4', {}, runLabel(run));
+  if (!m || !m.length) return el('div', { class: 'matrix' }, title, el('p', { class: 'muted' }, 'Not evaluated.'));
+  const names = run.evaluation.classNames || [];
+  const name = (i) => names[i] !== undefined ? names[i] : String(i);
+  return el('div', { class: 'matrix' }, title, el('table', { class: 'confusion', 'data-run': run.runId },
+    el('thead', {}, el('tr', {}, el('th', {}, 'true \\ predicted'), m.map((_, j) => el('th', {}, name(j))))),
+    el('tbody', {}, m.map((row, i) => {
+      const total = row.reduce((a, b) => a + b, 0) || 1;
+      return el('tr', {}, el('th', {}, name(i)), row.map((n, j) => el('td', { class: i === j ? 'diagonal' : '',
+        style: 'background:rgba(' + (i === j ? '31,157,85' : '214,69,69') + ',' + (n / total * 0.85).toFixed(2) + ')' }, n)));
+    }))));
 }
 
 // ---- predict --------------------------------------------------------------------------------

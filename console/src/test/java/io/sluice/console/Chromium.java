@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ final class Chromium implements AutoCloseable {
     Chromium() throws Exception {
         profile = Files.createTempDirectory("sluice-chromium-");
         process = new ProcessBuilder(binary().toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--no-default-browser-check", "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank")
+                "--no-first-run", "--no-default-browser-check", "--window-size=1400,1000", "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         String browserUrl = awaitDevTools();
         URI browser = URI.create(browserUrl);
@@ -154,6 +155,14 @@ final class Chromium implements AutoCloseable {
         }
         throw new AssertionError("timed out after " + timeout + " waiting for " + description + "; page text:\n"
                 + eval("document.body ? document.body.innerText.slice(0, 3000) : ''").asString());
+    }
+
+    /** Saves the whole page as it is now as a PNG (for a person to look at; tests assert on the DOM) and returns its path. */
+    Path screenshot(Path file) throws Exception {
+        JsonNode shot = send("Page.captureScreenshot", Map.of("format", "png", "captureBeyondViewport", true));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.write(file, Base64.getDecoder().decode(shot.get("data").asString()));
+        return file;
     }
 
     @Override

@@ -1,8 +1,20 @@
 package io.sluice.console;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Map;
+import io.sluice.console.cli.SluiceCli;
+import io.sluice.events.EpochMetrics;
+import io.sluice.events.EvaluationMetrics;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,6 +39,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.http.HttpMethod;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -39,6 +52,7 @@ import io.sluice.events.ModelApproved;
 import io.sluice.events.TrainingCompleted;
 import io.sluice.events.TrainingStarted;
 import io.sluice.platform.events.SluiceTopics;
+import io.sluice.platform.security.Access;
 import io.sluice.platform.security.Caller;
 import io.sluice.platform.security.Role;
 import io.sluice.platform.security.RouteRoles;
@@ -221,8 +235,11 @@ class ConsoleIntegrationTests {
         assertThat(mine.at("/registry/event/aliases/0/alias").asString()).isEqualTo("champion");
         assertThat(mine.at("/registry/event/aliases/0/set/actor").asString()).isEqualTo("writer:ops-1");
 
-        JsonNode training = await("/api/training?model=" + model, runs -> runs.size() == 1 && runs.get(0).get("epochs").size() == 3);
-        assertThat(training.get(0).get("epochs").valueStream().map(e -> e.get("epoch").asInt())).containsExactly(1, 2, 3);
+        String run = "run-" + model; // the approved version above is another run's (Events' default run id)
+        JsonNode training = await("/api/training?model=" + model, runs -> runs.valueStream()
+                .anyMatch(r -> run.equals(r.get("runId").asString()) && r.get("epochs").size() == 3));
+        assertThat(training.valueStream().filter(r -> run.equals(r.get("runId").asString())).findFirst().orElseThrow().get("epochs")
+                .valueStream().map(e -> e.get("epoch").asInt())).containsExactly(1, 2, 3);
     }
 
     @Test
@@ -348,6 +365,131 @@ class ConsoleIntegrationTests {
         }
     }
 
+    /** One run's events as training and evaluation publish them: started, an epoch each, completed, approved. */
+    private static void publishRun(String model, String runId, String version, String learningRate, double[] validationAccuracy,
+                                   List<List<Long>> confusionMatrix) {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        kafka.publish(SluiceTopics.TRAINING, runId, Events.trainingStarted().setHeader(Events.header().setOccurredAt(start).build())
+                .setRunId(runId).setModelName(model).setDatasetVersion("data-" + version)
+                .setHyperParameters(Map.of("learningRate", learningRate, "batchSize", "32")).build());
+        List<EpochMetrics> history = new ArrayList<>();
+        for (int i = 0; i < validationAccuracy.length; i++) {
+            EpochMetrics epoch = Events.epoch(i + 1, validationAccuracy[i]);
+            history.add(epoch);
+            kafka.publish(SluiceTopics.TRAINING, runId, Events.trainingProgressed().setRunId(runId).setModelName(model).setMetrics(epoch)
+                    .setHeader(Events.header().setOccurredAt(start.plusMillis(i + 1)).build()).build());
+        }
+        kafka.publish(SluiceTopics.TRAINING, runId, Events.trainingCompleted().setRunId(runId).setModelName(model).setModelVersion(version)
+                .setDatasetVersion("data-" + version).setHistory(history).setBestEpoch(history.size())
+                .setBestMetrics(history.get(history.size() - 1)).build());
+        EvaluationMetrics metrics = EvaluationMetrics.newBuilder(Events.evaluationMetrics()).setClassNames(List.of("cat", "dog")).setConfusionMatrix(confusionMatrix)
+                .setAccuracy((confusionMatrix.get(0).get(0) + confusionMatrix.get(1).get(1)) / 20.0).build();
+        kafka.publish(SluiceTopics.EVALUATIONS, model, Events.modelApproved().setRunId(runId).setModelName(model).setModelVersion(version)
+                .setDatasetVersion("data-" + version).setMetrics(metrics).build());
+    }
+
+    @Test
+    void comparesTrainingRunsOverHttpAndOnTheCommandLine(@Autowired RouteRoles routes) throws Exception {
+        String model = "cmp-" + UUID.randomUUID().toString().substring(0, 8);
+        publishRun(model, model + "-a-1", "v1", "0.01", new double[] {0.6, 0.7, 0.8}, List.of(List.of(9L, 1L), List.of(3L, 7L)));
+        publishRun(model, model + "-b-1", "v2", "0.001", new double[] {0.7, 0.9}, List.of(List.of(10L, 0L), List.of(1L, 9L)));
+
+        JsonNode runs = await("/api/training/runs?model=" + model, all -> all.size() == 2
+                && all.valueStream().allMatch(r -> "APPROVED".equals(r.path("verdict").asString())));
+        assertThat(runs.valueStream().map(r -> r.get("runId").asString() + " " + r.get("modelVersion").asString() + " "
+                + r.get("datasetVersion").asString() + " " + r.get("testAccuracy").asDouble()))
+                .containsExactlyInAnyOrder(model + "-a-1 v1 data-v1 0.8", model + "-b-1 v2 data-v2 0.95");
+
+        JsonNode compared = json.readTree(get("/api/training/compare?ids=" + model + "-b-1," + model + "-a-1"));
+        assertThat(compared.valueStream().map(r -> r.get("runId").asString())).containsExactly(model + "-b-1", model + "-a-1");
+        assertThat(compared.get(0).at("/parameters/learningRate").asString()).isEqualTo("0.001");
+        assertThat(compared.get(1).get("epochs").size()).isEqualTo(3);
+        assertThat(compared.get(1).at("/evaluation/confusionMatrix/1/0").asLong()).isEqualTo(3);
+
+        HttpResponse<String> unknown = send("/api/training/compare?ids=" + model + "-a-1,no-such-run", null);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json.readTree(unknown.body()).get("detail").asString()).isEqualTo("no training run no-such-run");
+        HttpResponse<String> tooMany = send("/api/training/compare?ids=a,b,c,d,e,f,g", null);
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(tooMany.body()).get("detail").asString()).contains("2 to 6", "not 7");
+        assertThat(send("/api/training/compare?ids=" + model + "-a-1", null).statusCode()).as("one run").isEqualTo(400);
+        HttpResponse<String> badKey = send("/api/training/compare?ids=a,b", "not-a-key");
+        assertThat(badKey.statusCode()).isEqualTo(401);
+        assertThat(badKey.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        // viewers only where reads are not public (this console's are: the walk checks they open; a service's walk checks the rest)
+        assertThat(routes.routes()).contains(new RouteRoles.Route(HttpMethod.GET, "/api/training/runs", Access.READ),
+                new RouteRoles.Route(HttpMethod.GET, "/api/training/compare", Access.READ));
+
+        Map<String, String> env = Map.of("SLUICE_CONSOLE_URL", "http://localhost:" + port, "HOME",
+                Files.createTempDirectory("sluice-cli-home").toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(SluiceCli.run(new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8), env, "runs", "--model", model))
+                .as(err.toString(UTF_8)).isZero();
+        List<String> listed = out.toString(UTF_8).lines().toList();
+        assertThat(listed.get(0)).startsWith("RUN").contains("VERSION", "DATASET", "STATUS", "TEST ACC");
+        assertThat(listed).hasSize(3).anySatisfy(line -> assertThat(line).startsWith(model + "-a-1").contains("v1", model + "@data-v1",
+                "COMPLETED", "APPROVED", "80.0 %")).anySatisfy(line -> assertThat(line).startsWith(model + "-b-1").contains("95.0 %"));
+
+        out.reset();
+        assertThat(SluiceCli.run(new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8), env, "runs", "compare",
+                model + "-a-1", model + "-b-1")).as(err.toString(UTF_8)).isZero();
+        String comparison = out.toString(UTF_8);
+        assertThat(comparison).contains("Parameters (* differs)", "Validation curve", "Metrics", "Confusion matrices");
+        assertThat(comparison.lines()).anySatisfy(l -> assertThat(l).matches("\\* learningRate +0\\.01 +0\\.001"))
+                .anySatisfy(l -> assertThat(l).matches("  batchSize +32 +32"))
+                .anySatisfy(l -> assertThat(l).matches("\\* version +v1 +v2"))
+                .anySatisfy(l -> assertThat(l).matches("  3 +80\\.0 % / 0\\.200 *"))
+                .anySatisfy(l -> assertThat(l).matches("  test accuracy +80\\.0 % +95\\.0 %"))
+                .anySatisfy(l -> assertThat(l).matches("  dog +3 +7 +dog +1 +9")); // the two matrices side by side
+        System.out.println(comparison); // what a person sees (surefire keeps it in the report)
+
+        err.reset();
+        assertThat(SluiceCli.run(new PrintStream(out, true, UTF_8), new PrintStream(err, true, UTF_8), env, "runs", "compare",
+                model + "-a-1", "no-such-run")).isEqualTo(1);
+        assertThat(err.toString(UTF_8)).contains("no training run no-such-run");
+    }
+
+    @Test
+    @EnabledIf("io.sluice.console.Chromium#available")
+    void comparesTwoRunsInChromiumWithBothCurvesAndBothConfusionMatrices() throws Exception {
+        Duration wait = Duration.ofSeconds(60);
+        String model = "shots-" + UUID.randomUUID().toString().substring(0, 8);
+        publishRun(model, model + "-a-1", "v1", "0.01", new double[] {0.55, 0.7, 0.78, 0.8}, List.of(List.of(9L, 1L), List.of(3L, 7L)));
+        publishRun(model, model + "-b-1", "v2", "0.001", new double[] {0.6, 0.82, 0.9, 0.95}, List.of(List.of(10L, 0L), List.of(1L, 9L)));
+        await("/api/training/runs?model=" + model, all -> all.size() == 2 && all.valueStream().allMatch(r -> r.hasNonNull("verdict")));
+        try (Chromium chromium = new Chromium()) {
+            chromium.navigate("http://localhost:" + port + "/");
+            chromium.await("the page's script to run", "document.getElementById('stream-state').textContent === 'live'", wait);
+            chromium.eval("document.querySelector('#tabs button[data-tab=training]').click()");
+            for (String run : List.of(model + "-a-1", model + "-b-1")) {
+                String tick = "document.querySelector('#training-list li[data-run=\"" + run + "\"] input.tick')";
+                chromium.await("run " + run + " listed with version and verdict", tick + " && " + tick
+                        + ".closest('li').innerText.includes('APPROVED')", wait);
+                chromium.eval(tick + ".click()");
+            }
+            chromium.await("the compare button enabled", "!document.getElementById('compare').disabled", wait);
+            chromium.eval("document.getElementById('compare').click()");
+
+            chromium.await("one chart per curve with a line for each run", "(() => { const charts = document.querySelectorAll("
+                    + "'#comparison .curves svg.chart'); return charts.length === 2 && [...charts].every(c => [...c.querySelectorAll("
+                    + "'polyline')].filter(l => l.getAttribute('points').split(' ').length === 4).length === 2); })()", wait);
+            chromium.await("both confusion matrices", "document.querySelectorAll('#comparison table.confusion').length === 2"
+                    + " && document.querySelector('#comparison table.confusion[data-run=\"" + model + "-a-1\"]').innerText.includes('dog')", wait);
+            chromium.await("the differing learning rate highlighted", "[...document.querySelectorAll('#compare-parameters tr.differs')]"
+                    + ".some(r => r.innerText.startsWith('learningRate'))", wait);
+            assertThat(chromium.eval("[...document.querySelectorAll('#compare-parameters tr:not(.differs) th')].map(t => t.innerText)")
+                    .valueStream().map(JsonNode::asString)).contains("model", "batchSize").doesNotContain("learningRate", "version");
+            assertThat(chromium.eval("document.querySelector('#compare-metrics').innerText").asString()).contains("80.0 %", "95.0 %");
+
+            Path shot = chromium.screenshot(Path.of("target", "screenshots", "run-comparison.png"));
+            byte[] png = Files.readAllBytes(shot);
+            assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+            assertThat(png.length).as("a page with charts and tables, not a blank one").isGreaterThan(20_000);
+        }
+    }
+
     private static EventHeader causedBy(EventHeader cause) {
         return Events.header().setCorrelationId(cause.getCorrelationId()).setCausationId(cause.getEventId())
                 .setOccurredAt(cause.getOccurredAt().plusMillis(5)).build();
@@ -388,6 +530,14 @@ class ConsoleIntegrationTests {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         if (cookie != null) {
             request.header("Cookie", cookie);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> send(String path, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

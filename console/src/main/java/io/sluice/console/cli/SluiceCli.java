@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
                 "  SLUICE_DEPLOYMENT_URL    deployment service (default http://localhost:8083)",
                 "  SLUICE_INFERENCE_URL     inference service (default http://localhost:8082)",
                 "  SLUICE_EVALUATION_URL    evaluation service, asked by gc (default http://localhost:8085)",
+                "  SLUICE_CONSOLE_URL       console, for runs (default http://localhost:8080)",
                 "  SLUICE_BUCKETS_RAW_DATA  raw-data bucket of upload: file:, gs:// or obs://",
                 "  SLUICE_PROJECT, SLUICE_ENV  name it PROJECT-ENV-raw-data when it is not set",
                 "  SLUICE_CONFIG            settings file of upload (sluice.storage.*, YAML)",
@@ -76,6 +77,7 @@ public final class SluiceCli implements Runnable {
         cli.addSubcommand(new TuneCommand(context));
         cli.addSubcommand(new GcCommand(context, java.time.Clock.systemUTC()));
         cli.addSubcommand("models", ModelsCommand.commandLine(context));
+        cli.addSubcommand(new RunsCommand(context));
         cli.setOut(context.out());
         cli.setErr(context.err());
         cli.setParameterExceptionHandler(SluiceCli::usageError);

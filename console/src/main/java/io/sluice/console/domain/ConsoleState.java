@@ -3,6 +3,7 @@ package io.sluice.console.domain;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
@@ -27,6 +28,9 @@ public final class ConsoleState {
     static final int EVENTS_PER_RUN = 500;
     static final int PER_MODEL = 20;
     static final int CURVE_RUNS = 50;
+    /** The events folded into a {@link TrainingRun}, matched by their {@code runId}. */
+    static final Set<String> RUN_EVENTS = Set.of("TrainingStarted", "TrainingProgressed", "TrainingCompleted", "TrainingFailed",
+            "ModelApproved", "ModelRejected");
     static final long TRAFFIC_BUCKET_MILLIS = 10_000;
     static final int TRAFFIC_BUCKETS = 360;
 
@@ -95,8 +99,7 @@ public final class ConsoleState {
     private void fold(EventView view) {
         String type = view.type();
         String model = view.modelName();
-        if ("TrainingProgressed".equals(type) || "TrainingStarted".equals(type) || "TrainingCompleted".equals(type)
-                || "TrainingFailed".equals(type)) {
+        if (type != null && RUN_EVENTS.contains(type)) {
             String runId = view.field("runId");
             if (runId != null) {
                 training.computeIfAbsent(runId, id -> new TrainingRun(id, model)).add(view);
@@ -189,6 +192,24 @@ public final class ConsoleState {
     /** Training runs with their curves, the most recent last. */
     public synchronized List<TrainingRun.View> trainingRuns(String model) {
         return training.values().stream().filter(r -> model == null || model.equals(r.model())).map(TrainingRun::view).toList();
+    }
+
+    /** One line per training run of the model (every model when null), the most recently started first. */
+    public synchronized List<TrainingRun.Summary> trainingRunSummaries(String model) {
+        return training.values().stream().filter(r -> model == null || model.equals(r.model())).map(TrainingRun::summary)
+                .sorted(Comparator.comparing(TrainingRun.Summary::startedAt).reversed()).toList();
+    }
+
+    /** The runs with these ids that are known, by id (unknown ids are left out). */
+    public synchronized Map<String, TrainingRun.View> trainingRuns(Collection<String> runIds) {
+        Map<String, TrainingRun.View> found = new LinkedHashMap<>();
+        for (String id : runIds) {
+            TrainingRun run = training.get(id);
+            if (run != null) {
+                found.put(id, run.view());
+            }
+        }
+        return found;
     }
 
     static Instant occurredAt(EventView view) {

@@ -25,12 +25,16 @@ import io.sluice.console.domain.ConsoleState;
 import io.sluice.console.domain.TrainingRun;
 import io.sluice.console.events.EventFilter;
 import io.sluice.console.events.EventView;
+import io.sluice.platform.security.LogSafe;
 import io.sluice.platform.storage.ObjectStore;
 
-/** What the console page reads: events (also as a live stream), timelines, models, training curves, artifacts. */
+/** What the console page reads: events (also as a live stream), timelines, models, training runs and their comparison, artifacts. */
 @RestController
 @RequestMapping("/api")
 class ApiController {
+
+    /** The most runs one comparison shows (the page's chart has as many colours). */
+    static final int MAX_COMPARED = 6;
 
     private final ConsoleState state;
     private final EventStreams streams;
@@ -92,6 +96,31 @@ class ApiController {
     @GetMapping("/training")
     List<TrainingRun.View> training(@RequestParam(required = false) String model) {
         return state.trainingRuns(model);
+    }
+
+    /** Training runs on one line each (model, version, dataset version, status, accuracy), the most recently started first. */
+    @GetMapping("/training/runs")
+    List<TrainingRun.Summary> trainingRuns(@RequestParam(required = false) String model) {
+        return state.trainingRunSummaries(model);
+    }
+
+    /**
+     * Two to {@value #MAX_COMPARED} training runs side by side, in the order named (repeats count once): parameters,
+     * curves, evaluation metrics and confusion matrices. 400 for fewer or more, 404 naming the ids not known.
+     */
+    @GetMapping("/training/compare")
+    List<TrainingRun.View> compare(@RequestParam List<String> ids) {
+        List<String> wanted = ids.stream().map(String::strip).filter(id -> !id.isEmpty()).distinct().toList();
+        if (wanted.size() < 2 || wanted.size() > MAX_COMPARED) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
+                    "name 2 to " + MAX_COMPARED + " different run ids to compare, not " + wanted.size());
+        }
+        Map<String, TrainingRun.View> found = state.trainingRuns(wanted);
+        List<String> unknown = wanted.stream().filter(id -> !found.containsKey(id)).toList();
+        if (!unknown.isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no training run " + LogSafe.text(String.join(", ", unknown)));
+        }
+        return wanted.stream().map(found::get).toList();
     }
 
     /** A PNG from the models bucket (confusion matrices); nothing else is served. */

@@ -20,7 +20,7 @@ class ConsoleRoutes {
                 .get(Access.PUBLIC, "/", "/index.html", "/app.js", "/app.css", "/favicon.ico")
                 .add(null, Access.PUBLIC, "/api/session")
                 .get(Access.READ, "/api/events", "/api/events/stream", "/api/runs", "/api/timeline/*", "/api/models", "/api/training",
-                        "/api/artifact")
+                        "/api/training/runs", "/api/training/compare", "/api/artifact")
                 .post(Access.WRITER, "/api/predict/*", "/api/registry/*/aliases/*", "/api/registry/*/aliases/*/remove",
                         "/api/registry/*/versions/*/*")
                 .post(Access.ADMIN, "/api/deployments/*/*")

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line as a whole: help on every command, exit codes, and readable errors when the stack is down. */
 class SluiceCliTests {
 
-    static final List<String> COMMANDS = List.of("events", "upload", "status", "promote", "rollback", "pause", "resume", "predict");
+    static final List<String> COMMANDS = List.of("events", "upload", "status", "promote", "rollback", "pause", "resume", "predict", "runs");
 
     @TempDir
     Path temp;

@@ -9,10 +9,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 
 import io.sluice.console.events.EventFilter;
 import io.sluice.console.events.EventView;
+import io.sluice.events.EventHeader;
+import io.sluice.events.Events;
+import io.sluice.platform.events.EventJson;
 
 /** The console's in-memory picture, fed plain {@link EventView}s. */
 class ConsoleStateTests {
@@ -85,6 +89,56 @@ class ConsoleStateTests {
         assertThat(buckets).hasSize(2);
         assertThat(buckets.get(0)).isEqualTo(new ConsoleState.TrafficBucket(t, 2, 1, 4.0, 6.0));
         assertThat(buckets.get(1).start()).isEqualTo(t.plusSeconds(10));
+    }
+
+    private EventView avro(String topic, SpecificRecord event) {
+        Map<String, Object> tree = EventJson.toTree(event);
+        return new EventView(topic, "k", 0, offsets.incrementAndGet(), Instant.now(), tree, null, null, null);
+    }
+
+    private static EventHeader at(Instant when) {
+        return Events.header().setOccurredAt(when).build();
+    }
+
+    @Test
+    void foldsEachTrainingRunFromItsTrainingAndEvaluationEventsInAnyOrder() {
+        ConsoleState state = new ConsoleState(100, 10);
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        // run a: the verdict is read before the training events (another topic), and epoch 2 is repeated after a resume
+        state.accept(avro("sluice.evaluations", Events.modelApproved().setHeader(at(t.plusSeconds(9))).setRunId("a")
+                .setModelName("digits").setModelVersion("v1").setDatasetVersion("d1").build()));
+        state.accept(avro("sluice.training", Events.trainingStarted().setHeader(at(t)).setRunId("a").setModelName("digits")
+                .setDatasetVersion("d1").setHyperParameters(Map.of("learningRate", "0.01", "epochs", "3")).build()));
+        for (int epoch : new int[] {1, 2, 2, 3}) {
+            state.accept(avro("sluice.training", Events.trainingProgressed().setHeader(at(t.plusSeconds(epoch)))
+                    .setRunId("a").setModelName("digits").setMetrics(Events.epoch(epoch, 0.5 + epoch / 10.0)).build()));
+        }
+        state.accept(avro("sluice.training", Events.trainingCompleted().setHeader(at(t.plusSeconds(4))).setRunId("a")
+                .setModelName("digits").setModelVersion("v1").setDatasetVersion("d1").setBestEpoch(3)
+                .setBestMetrics(Events.epoch(3, 0.8)).setHistory(List.of()).build()));
+        // run b: later, failed, another model
+        state.accept(avro("sluice.training", Events.trainingStarted().setHeader(at(t.plusSeconds(20))).setRunId("b")
+                .setModelName("flowers").setDatasetVersion("d2").build()));
+        state.accept(avro("sluice.training", Events.trainingFailed().setHeader(at(t.plusSeconds(21))).setRunId("b")
+                .setModelName("flowers").setReason("out of memory").build()));
+
+        assertThat(state.trainingRunSummaries(null)).extracting(TrainingRun.Summary::runId).containsExactly("b", "a");
+        TrainingRun.Summary a = state.trainingRunSummaries("digits").get(0);
+        assertThat(a).isEqualTo(new TrainingRun.Summary("a", "digits", "v1", "digits", "d1", "COMPLETED", "APPROVED", 0.95, 0.8, 3,
+                t, t.plusSeconds(9)));
+        TrainingRun.View view = state.trainingRuns(List.of("a", "nope")).get("a");
+        assertThat(state.trainingRuns(List.of("a", "nope"))).containsOnlyKeys("a");
+        assertThat(view.parameters()).containsEntry("learningRate", "0.01").containsEntry("architecture", "cnn")
+                .containsEntry("trigger", "DATASET_READY").doesNotContainKey("parent version");
+        assertThat(view.epochs()).extracting(e -> e.get("epoch")).containsExactly(1, 2, 3);
+        assertThat(view.bestEpoch()).isEqualTo(3);
+        assertThat(view.evaluation()).containsEntry("classNames", List.of("a", "b"))
+                .containsEntry("confusionMatrix", List.of(List.of(10L, 0L), List.of(1L, 9L)));
+        TrainingRun.View b = state.trainingRuns(List.of("b")).get("b");
+        assertThat(b.status()).isEqualTo("FAILED");
+        assertThat(b.failure()).isEqualTo("out of memory");
+        assertThat(b.verdict()).isNull();
+        assertThat(b.testAccuracy()).isNull();
     }
 
     @Test
