@@ -368,7 +368,7 @@ async function openComparison(ids) {
   const metricTable = el('table', { id: 'compare-metrics', class: 'compare' }, head.cloneNode(true), el('tbody', {}, metrics.map(([name, value, format, better]) => {
     const values = runs.map(value);
     const numbers = values.filter(v => typeof v === 'number');
-    const best = better && numbers.length > 1 ? (better > 0 ? Math.max(...numbers) : Math.min(...numbers)) : null;
+    const best = better && new Set(numbers).size > 1 ? (better > 0 ? Math.max(...numbers) : Math.min(...numbers)) : null;
     return el('tr', {}, el('th', {}, name), values.map(v => el('td', { class: best !== null && v === best ? 'best' : '' }, format ? format(v) : text(v))));
   })));
   const labels = runs.map(runLabel);
