@@ -143,7 +143,9 @@ let selectedRun = null;
 async function loadRuns() {
   const runs = await api('/api/runs').catch(() => []);
   $('run-list').replaceChildren(...runs.map(run => el('li', { class: run.correlationId === selectedRun ? 'selected' : '', onclick: () => openRun(run.correlationId) },
-    el('strong', {}, run.datasetName || run.modelName || run.correlationId), el('br'),
+    el('strong', {}, run.datasetName || run.modelName || run.correlationId),
+    run.correlationId.includes('@') ? el('span', {}, ' @' + run.correlationId.split('@').pop().slice(0, 12)) : null,
+    run.modelName && run.modelName !== run.datasetName ? el('span', { class: 'muted' }, ' → ' + run.modelName) : null, el('br'),
     el('span', { class: 'muted' }, time(run.lastAt) + ' · ' + run.events + ' events · last ' + run.lastType))));
   if (selectedRun) loadTimeline(selectedRun);
 }

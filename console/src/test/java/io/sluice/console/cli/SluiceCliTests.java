@@ -105,4 +105,21 @@ class SluiceCliTests {
         assertThat(run.exitCode).isEqualTo(1);
         assertThat(run.err()).startsWith("sluice predict: cannot connect to " + url).contains("./sluice up").doesNotContain("\tat ");
     }
+
+    @Test
+    void runsCompareTakesTwoToSixRunsAndSaysWhenTheConsoleCannotBeReached() throws Exception {
+        CliRun help = CliRun.run(Map.of(), "runs", "compare", "--help");
+        assertThat(help.exitCode).isZero();
+        assertThat(help.out()).startsWith("Usage: sluice runs compare").contains("confusion matrices");
+        assertThat(help.out().lines()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(80));
+
+        CliRun one = CliRun.run(Map.of(), "runs", "compare", "only-one");
+        assertThat(one.exitCode).isEqualTo(2);
+        assertThat(one.err()).contains("RUN").contains("Try 'sluice runs compare --help'");
+
+        String url = "http://127.0.0.1:" + freePort();
+        CliRun down = CliRun.run(Map.of("SLUICE_CONSOLE_URL", url), "runs", "--model", "digits");
+        assertThat(down.exitCode).isEqualTo(1);
+        assertThat(down.err()).startsWith("sluice runs: cannot connect to " + url).contains("./sluice up").doesNotContain("\tat ");
+    }
 }
