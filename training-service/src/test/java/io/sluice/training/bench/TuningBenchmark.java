@@ -85,8 +85,13 @@ public final class TuningBenchmark {
 
         SearchSpace asha = new SearchSpace(trials, 1e-4, 1e-1, List.of(16, 32, 64), List.of(), 1, 9, 3, 42);
         SearchSpace full = new SearchSpace(trials, 1e-4, 1e-1, List.of(16, 32, 64), List.of(), 9, 9, 3, 42); // no rungs: no early stops
-        report("search with successive halving", search(store, backend, defaults, asha, request, parallelism, "asha"));
-        report("same trials without early stopping", search(store, backend, defaults, full, request, parallelism, "full"));
+        if (Boolean.getBoolean("fullFirst")) { // -DfullFirst=true: the order, to see what warm-up costs the first search
+            report("same trials without early stopping", search(store, backend, defaults, full, request, parallelism, "full"));
+            report("search with successive halving", search(store, backend, defaults, asha, request, parallelism, "asha"));
+        } else {
+            report("search with successive halving", search(store, backend, defaults, asha, request, parallelism, "asha"));
+            report("same trials without early stopping", search(store, backend, defaults, full, request, parallelism, "full"));
+        }
     }
 
     private record Result(SearchRecord search, TrialResult winner, double seconds) {}
