@@ -89,7 +89,7 @@ class VertexAiSearchTests {
     HyperparameterSearches searches() throws Exception {
         VertexAiTrainingBackend backend = new VertexAiTrainingBackend(client, new VertexAiTrainingBackend.Settings("sluice-prod",
                 "europe-west4", "europe-docker.pkg.dev/sluice/trainer:1", "n1-standard-8", "ACCELERATOR_TYPE_UNSPECIFIED", 0, false, true,
-                Duration.ofHours(1), Duration.ofMillis(10)), new ModelPackage(store, temp.resolve("cache")), store.bucket("models"),
+                Duration.ofHours(1), Duration.ofMillis(10), "gs://sluice-staging/training/vertex/"), new ModelPackage(store, temp.resolve("cache")), store.bucket("models"),
                 Retry.of("test", VertexAiTrainingBackend.retryConfig(3, Duration.ofMillis(5))), CircuitBreaker.ofDefaults("test"),
                 Clock.systemUTC());
         HyperparameterSearches searches = new HyperparameterSearches(new ObjectStoreSearchJournal(store, store.bucket("staging").resolve("searches/")),
