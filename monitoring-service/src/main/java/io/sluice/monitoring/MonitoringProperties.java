@@ -81,6 +81,9 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
      * @param minStepDuration        a step is called healthy only after it has run this long (a degradation may be called earlier)
      * @param capacityTolerance      excess share of capacity refusals over stable's that holds a healthy verdict (never degrades)
      * @param minAgreement           shadow releases: lowest share of shadow answers agreeing with stable's on the same requests
+     * @param recent                 longest trailing range judged beside the step's totals (the last 1, 2, 4 ... windows up to
+     *                               this long, each against stable over the same range); 0 turns the recent judgement off
+     * @param recentAlphaShare       share of alpha spent on the recent judgement (the totals get the rest)
      */
     public record Canary(@DefaultValue("0.005") @DecimalMin("0.00001") @DecimalMax("0.5") double alpha,
                          @DefaultValue("0.05") @DecimalMin("0.00001") @DecimalMax("0.5") double beta,
@@ -98,7 +101,9 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
                          @DefaultValue("0.25") @Positive double psiThreshold,
                          @DefaultValue("30s") @NotNull Duration minStepDuration,
                          @DefaultValue("0.05") @DecimalMin("0") @DecimalMax("1") double capacityTolerance,
-                         @DefaultValue("0.8") @DecimalMin("0") @DecimalMax("1") double minAgreement) {}
+                         @DefaultValue("0.8") @DecimalMin("0") @DecimalMax("1") double minAgreement,
+                         @DefaultValue("160s") @NotNull Duration recent,
+                         @DefaultValue("0.5") @DecimalMin("0") @DecimalMax("0.99") double recentAlphaShare) {}
 
     /**
      * Drift and retraining settings; see {@link DriftPolicy}.
@@ -132,7 +137,7 @@ public record MonitoringProperties(@DefaultValue("100") @Positive long minSample
                 canary.latencyTailDegradation(), canary.latencyToleranceRatio(), canary.latencyTolerance().toNanos() / 1e6,
                 canary.latencyCeiling().toMillis(), canary.confidenceTolerance(),
                 canary.accuracyTolerance(), canary.minLabels(), canary.psiThreshold(), canary.capacityTolerance(),
-                canary.minAgreement(), canary.minStepDuration().toMillis());
+                canary.minAgreement(), canary.minStepDuration().toMillis(), canary.recent().toMillis(), canary.recentAlphaShare());
     }
 
     /** The drift thresholds as the domain takes them. */

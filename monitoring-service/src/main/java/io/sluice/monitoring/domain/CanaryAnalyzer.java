@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
  * step's minimum duration; any failed check makes the verdict DEGRADED; everything else is
  * INCONCLUSIVE. Confidence and prediction shift can fail a canary but do not hold it; accuracy
  * (judged on the whole release's feedback labels) holds only the final step, once labels suffice.
+ * Beside the totals, a release step's error rate, latency and accuracy are judged on trailing
+ * ranges ({@link Recent}) with a share of alpha, so that a change late in a long step is not
+ * diluted by the healthy traffic before it; a trailing range can only fail a metric.
  */
 public final class CanaryAnalyzer {
 
@@ -70,16 +73,77 @@ public final class CanaryAnalyzer {
      */
     public Verdict analyze(VersionStats canary, VersionStats stable, long beforeStep, long stepMillis, VersionStats canaryRelease,
                            VersionStats stableRelease, boolean finalStep) {
+        return analyze(canary, stable, beforeStep, stepMillis, canaryRelease, stableRelease, finalStep, null);
+    }
+
+    /**
+     * As above, with the recent judgement beside the totals (when the policy {@link CanaryPolicy#judgesRecent() judges
+     * recent traffic}): error rate and latency on each of the step's trailing ranges, accuracy on each of the release's,
+     * each the same like-with-like comparison against stable over the same range, with at least
+     * {@link CanaryPolicy#minSamples()} requests ({@link CanaryPolicy#minLabels()} labels) on both sides. A trailing range can
+     * only fail a metric, never pass it; its failure replaces the totals' check of that metric. Alpha is split: the totals'
+     * tests run at {@link CanaryPolicy#totalsAlpha()}, each trailing range at the recent share divided by
+     * {@link Recent#ranges()}.
+     *
+     * @param recent the trailing ranges, null when there is no recent judgement (the totals then get the whole alpha)
+     */
+    public Verdict analyze(VersionStats canary, VersionStats stable, long beforeStep, long stepMillis, VersionStats canaryRelease,
+                           VersionStats stableRelease, boolean finalStep, Recent recent) {
+        boolean judgesRecent = recent != null && policy.judgesRecent();
+        double alpha = judgesRecent ? policy.totalsAlpha() : policy.alpha();
         List<Check> checks = new ArrayList<>(7);
-        checks.add(errorRate(canary, stable));
-        checks.add(latency(canary, stable, 0.95, LATENCY_P95));
-        checks.add(latency(canary, stable, 0.99, LATENCY_P99));
+        checks.add(errorRate(canary, stable, alpha));
+        checks.add(latency(canary, stable, 0.95, LATENCY_P95, alpha));
+        checks.add(latency(canary, stable, 0.99, LATENCY_P99, alpha));
         checks.add(confidence(canary, stable));
-        checks.add(accuracy(canaryRelease, stableRelease));
+        checks.add(accuracy(canaryRelease, stableRelease, alpha));
         checks.add(predictionShift(canary, stable));
         checks.add(capacity(canary, stable));
+        if (judgesRecent) {
+            recent(checks, recent);
+        }
         List<String> gating = finalStep ? gating(canaryRelease, stableRelease, RATE_AND_LATENCY) : RATE_AND_LATENCY;
         return judge(checks, gating, canary, stable, beforeStep, stepMillis, "canary", "stable");
+    }
+
+    /**
+     * The recent judgement: for error rate, both latencies and accuracy not failed on the totals, the
+     * shortest trailing range on which the metric fails replaces the totals' check.
+     */
+    private void recent(List<Check> checks, Recent recent) {
+        double alpha = policy.alpha() * policy.recentAlphaShare() / Math.max(1, recent.ranges());
+        for (int i = 0; i < checks.size(); i++) {
+            Check total = checks.get(i);
+            if (total.decision() == Decision.FAIL) {
+                continue;
+            }
+            String metric = total.metric();
+            boolean labels = metric.equals(ACCURACY);
+            if (!labels && !RATE_AND_LATENCY.contains(metric)) {
+                continue;
+            }
+            for (Recent.Span span : labels ? recent.release() : recent.step()) {
+                VersionStats c = span.candidate();
+                VersionStats s = span.baseline();
+                if (labels ? c.labelled() < policy.minLabels() || s.labelled() < policy.minLabels()
+                        : c.requests() < policy.minSamples() || s.requests() < policy.minSamples()) {
+                    continue;
+                }
+                Check check = switch (metric) {
+                    case ERROR_RATE -> errorRate(c, s, alpha);
+                    case LATENCY_P95 -> latency(c, s, 0.95, LATENCY_P95, alpha);
+                    case LATENCY_P99 -> latency(c, s, 0.99, LATENCY_P99, alpha);
+                    default -> accuracy(c, s, alpha);
+                };
+                if (check.decision() == Decision.FAIL) {
+                    checks.set(i, new Check(check.metric(), check.candidateValue(), check.baselineValue(), check.candidateSamples(),
+                            check.baselineSamples(), check.statistic(), check.threshold(), Decision.FAIL, String.format(Locale.ROOT,
+                            "over the last %.0f s of the %s (against stable over the same range, alpha %.2g): %s", span.millis() / 1000.0,
+                            labels ? "release" : "step", alpha, check.reason())));
+                    break;
+                }
+            }
+        }
     }
 
     /** The gating metrics, plus accuracy once both sides have enough labels for it to be decided. */
@@ -99,11 +163,11 @@ public final class CanaryAnalyzer {
      */
     public Verdict analyzeShadow(VersionStats shadow, VersionStats stable, long beforeStep, long stepMillis) {
         List<Check> checks = new ArrayList<>(6);
-        checks.add(errorRate(shadow, stable));
-        checks.add(latency(shadow, stable, 0.95, LATENCY_P95));
-        checks.add(latency(shadow, stable, 0.99, LATENCY_P99));
+        checks.add(errorRate(shadow, stable, policy.alpha()));
+        checks.add(latency(shadow, stable, 0.95, LATENCY_P95, policy.alpha()));
+        checks.add(latency(shadow, stable, 0.99, LATENCY_P99, policy.alpha()));
         checks.add(agreement(shadow));
-        checks.add(accuracy(shadow, stable));
+        checks.add(accuracy(shadow, stable, policy.alpha()));
         checks.add(capacity(shadow, stable));
         return judge(checks, List.of(ERROR_RATE, LATENCY_P95, LATENCY_P99, AGREEMENT), shadow, stable, beforeStep, stepMillis,
                 "shadow", "stable");
@@ -118,9 +182,9 @@ public final class CanaryAnalyzer {
      */
     public Verdict analyzeAgainstPredecessor(VersionStats production, VersionStats predecessor) {
         List<Check> checks = new ArrayList<>(3);
-        checks.add(errorRate(production, predecessor));
-        checks.add(latency(production, predecessor, 0.95, LATENCY_P95));
-        checks.add(latency(production, predecessor, 0.99, LATENCY_P99));
+        checks.add(errorRate(production, predecessor, policy.alpha()));
+        checks.add(latency(production, predecessor, 0.95, LATENCY_P95, policy.alpha()));
+        checks.add(latency(production, predecessor, 0.99, LATENCY_P99, policy.alpha()));
         return judge(checks, RATE_AND_LATENCY, production, predecessor, 0, Long.MAX_VALUE, "production", "predecessor");
     }
 
@@ -179,7 +243,7 @@ public final class CanaryAnalyzer {
      * elsewhere stable's overall rate plus the tolerance (never above the ceiling); the
      * log-likelihood ratios of the strata add up.
      */
-    private Check errorRate(VersionStats canary, VersionStats stable) {
+    private Check errorRate(VersionStats canary, VersionStats stable, double alpha) {
         long nc = canary.requests();
         long ns = stable.requests();
         double pc = canary.errorRate();
@@ -189,7 +253,7 @@ public final class CanaryAnalyzer {
                     Decision.INCONCLUSIVE, "stable has too few requests to compare with");
         }
         double pooledP0 = nullRate(ps);
-        Sprt pooled = new Sprt(pooledP0, alternative(pooledP0), policy.alpha(), policy.beta());
+        Sprt pooled = new Sprt(pooledP0, alternative(pooledP0), alpha, policy.beta());
         double llr = 0;
         int own = 0;
         for (String stratum : canary.strata()) {
@@ -201,7 +265,7 @@ public final class CanaryAnalyzer {
             Sprt test = pooled;
             if (stableN >= policy.minSamples()) {
                 double p0 = nullRate((double) stable.stratumErrors(stratum) / stableN);
-                test = new Sprt(p0, alternative(p0), policy.alpha(), policy.beta());
+                test = new Sprt(p0, alternative(p0), alpha, policy.beta());
                 own++;
             }
             llr += test.logLikelihoodRatio(canary.stratumErrors(stratum), n);
@@ -227,7 +291,7 @@ public final class CanaryAnalyzer {
      * fewer than min-samples latencies cannot be compared and are left out of this test (named in the
      * reason): a burst of inputs only one side saw says nothing about either.
      */
-    private Check latency(VersionStats canary, VersionStats stable, double q, String metric) {
+    private Check latency(VersionStats canary, VersionStats stable, double q, String metric, double alpha) {
         long nc = canary.latencySamples();
         long ns = stable.latencySamples();
         double cq = canary.latencyQuantile(q);
@@ -239,7 +303,7 @@ public final class CanaryAnalyzer {
         double tail = 1 - q;
         double p0 = tail * policy.latencyTailTolerance();
         double p1 = Math.min(tail * policy.latencyTailDegradation(), 0.999);
-        Sprt test = new Sprt(p0, p1, policy.alpha(), policy.beta());
+        Sprt test = new Sprt(p0, p1, alpha, policy.beta());
         long matched = 0;
         long above = 0;
         long unmatched = 0;
@@ -320,10 +384,10 @@ public final class CanaryAnalyzer {
                     Decision.INCONCLUSIVE, "too few confidences to compare");
         }
         double variance = canary.confidenceVariance() / nc + stable.confidenceVariance() / ns;
-        return dropCheck(CONFIDENCE, mc, ms, nc, ns, variance, policy.confidenceTolerance());
+        return dropCheck(CONFIDENCE, mc, ms, nc, ns, variance, policy.confidenceTolerance(), policy.alpha());
     }
 
-    private Check accuracy(VersionStats canary, VersionStats stable) {
+    private Check accuracy(VersionStats canary, VersionStats stable, double alpha) {
         long lc = canary.labelled();
         long ls = stable.labelled();
         double ac = canary.accuracy();
@@ -337,14 +401,14 @@ public final class CanaryAnalyzer {
         double vc = (canary.correct() + 1.0) / (lc + 2.0);
         double vs = (stable.correct() + 1.0) / (ls + 2.0);
         double variance = vc * (1 - vc) / lc + vs * (1 - vs) / ls;
-        return dropCheck(ACCURACY, ac, as, lc, ls, variance, policy.accuracyTolerance());
+        return dropCheck(ACCURACY, ac, as, lc, ls, variance, policy.accuracyTolerance(), alpha);
     }
 
     /** FAIL when the drop is above tolerance and significantly above zero; PASS when surely below tolerance. */
     private Check dropCheck(String metric, double candidate, double baseline, long nc, long ns, double variance,
-                            double tolerance) {
+                            double tolerance, double alpha) {
         double drop = baseline - candidate;
-        double half = ConfidenceSequence.halfWidth(variance, tolerance, policy.alpha());
+        double half = ConfidenceSequence.halfWidth(variance, tolerance, alpha);
         Decision decision;
         if (drop > tolerance && drop - half > 0) {
             decision = Decision.FAIL;
@@ -355,7 +419,7 @@ public final class CanaryAnalyzer {
         }
         return new Check(metric, candidate, baseline, nc, ns, drop - half, tolerance, decision, String.format(Locale.ROOT,
                 "drop %.4f, always-valid %.1f%% interval [%.4f, %.4f]; fails above %.4f and significant, passes below",
-                drop, 100 * (1 - policy.alpha()), drop - half, drop + half, tolerance));
+                drop, 100 * (1 - alpha), drop - half, drop + half, tolerance));
     }
 
     private Check predictionShift(VersionStats canary, VersionStats stable) {

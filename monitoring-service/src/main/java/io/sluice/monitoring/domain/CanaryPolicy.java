@@ -26,13 +26,19 @@ package io.sluice.monitoring.domain;
  *                                before a healthy verdict is held as inconclusive (refusals never degrade a canary)
  * @param minAgreement            shadow releases: lowest share of shadow answers agreeing with the answering version's
  * @param minStepMillis           a step is called healthy only after it has run this long (ms); a degradation may be called earlier
+ * @param recentMillis            longest trailing range of the recent judgement (ms): besides the step's (and the release's) totals,
+ *                                the last window, the last 2, 4, 8 ... windows up to this long are judged on their own, so that
+ *                                healthy traffic from before a change does not dilute it; 0 turns the recent judgement off
+ * @param recentAlphaShare        share of {@code alpha} spent on the recent judgement (split evenly over its trailing ranges); the
+ *                                totals' tests get the rest, so that both together stay within the false-alarm budget
  */
 public record CanaryPolicy(long minSamples, double alpha, double beta,
                            double errorRateTolerance, double errorRateDegradation, double errorRateCeiling,
                            double latencyTailTolerance, double latencyTailDegradation,
                            double latencyToleranceRatio, double latencyToleranceMs, double latencyCeilingMs,
                            double confidenceTolerance, double accuracyTolerance, long minLabels, double psiThreshold,
-                           double capacityTolerance, double minAgreement, long minStepMillis) {
+                           double capacityTolerance, double minAgreement, long minStepMillis, long recentMillis,
+                           double recentAlphaShare) {
 
     public CanaryPolicy {
         if (minSamples < 1) {
@@ -47,6 +53,9 @@ public record CanaryPolicy(long minSamples, double alpha, double beta,
         if (latencyToleranceRatio < 0 || latencyToleranceMs < 0) {
             throw new IllegalArgumentException("latency tolerances must not be negative");
         }
+        if (recentMillis < 0 || !(recentAlphaShare >= 0 && recentAlphaShare < 1)) {
+            throw new IllegalArgumentException("need recentMillis >= 0 and 0 <= recentAlphaShare < 1");
+        }
     }
 
     /**
@@ -56,7 +65,17 @@ public record CanaryPolicy(long minSamples, double alpha, double beta,
      */
     public static CanaryPolicy defaults() {
         return new CanaryPolicy(100, 0.005, 0.05, 0.005, 0.03, 0.10, 1.0, 3.0, 0.10, 10, 2000, 0.05, 0.05, 100, 0.25, 0.05, 0.8,
-                30_000);
+                30_000, 160_000, 0.5);
+    }
+
+    /** True when the recent judgement runs beside the totals. */
+    public boolean judgesRecent() {
+        return recentMillis > 0 && recentAlphaShare > 0;
+    }
+
+    /** The false-alarm probability of the totals' tests: alpha less what the recent judgement spends. */
+    public double totalsAlpha() {
+        return judgesRecent() ? alpha * (1 - recentAlphaShare) : alpha;
     }
 
     /** The slowest latency at which a canary request still counts as no slower than stable's {@code stableQuantileMs}. */
@@ -69,13 +88,13 @@ public record CanaryPolicy(long minSamples, double alpha, double beta,
     public CanaryPolicy withMinSamples(long min) {
         return new CanaryPolicy(min, alpha, beta, errorRateTolerance, errorRateDegradation, errorRateCeiling,
                 latencyTailTolerance, latencyTailDegradation, latencyToleranceRatio, latencyToleranceMs, latencyCeilingMs, confidenceTolerance, accuracyTolerance,
-                minLabels, psiThreshold, capacityTolerance, minAgreement, minStepMillis);
+                minLabels, psiThreshold, capacityTolerance, minAgreement, minStepMillis, recentMillis, recentAlphaShare);
     }
 
     /** The same policy with another minimum step duration (ms). */
     public CanaryPolicy withMinStepMillis(long millis) {
         return new CanaryPolicy(minSamples, alpha, beta, errorRateTolerance, errorRateDegradation, errorRateCeiling,
                 latencyTailTolerance, latencyTailDegradation, latencyToleranceRatio, latencyToleranceMs, latencyCeilingMs, confidenceTolerance, accuracyTolerance,
-                minLabels, psiThreshold, capacityTolerance, minAgreement, millis);
+                minLabels, psiThreshold, capacityTolerance, minAgreement, millis, recentMillis, recentAlphaShare);
     }
 }

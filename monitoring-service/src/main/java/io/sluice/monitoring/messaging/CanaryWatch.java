@@ -14,6 +14,7 @@ import io.sluice.monitoring.domain.CanaryAnalyzer;
 import io.sluice.monitoring.domain.ModelWindow;
 import io.sluice.monitoring.domain.MonitoringBoard;
 import io.sluice.monitoring.domain.MonitoringMemory;
+import io.sluice.monitoring.domain.Recent;
 import io.sluice.monitoring.domain.Release;
 import io.sluice.monitoring.domain.Verdict;
 import io.sluice.monitoring.domain.VerdictGate;
@@ -91,7 +92,8 @@ class CanaryWatch {
         }
         Instant releaseFrom = windowStart(releaseStart(release), properties.window());
         ModelWindow releaseWindow = releaseFrom.equals(from) ? window : stores.window(release.model(), releaseFrom, now).orElse(window);
-        Verdict verdict = judge(analyzer, release, window, releaseWindow, now);
+        Recent recent = recent(release, from, releaseFrom, now);
+        Verdict verdict = judge(analyzer, release, window, releaseWindow, recent, now);
         board.verdict(release, verdict, now);
         if (gate.due(release, verdict.outcome(), now)) {
             boolean sent = publisher.publish(properties.topics().monitoring(), release.model(), MonitoringEvents.verdict(
@@ -109,7 +111,8 @@ class CanaryWatch {
      * windows, counting only requests served at the step's routing revision or later (or of unknown
      * revision); the others are left out as before-step.
      */
-    static Verdict judge(CanaryAnalyzer analyzer, Release release, ModelWindow window, ModelWindow releaseWindow, Instant now) {
+    static Verdict judge(CanaryAnalyzer analyzer, Release release, ModelWindow window, ModelWindow releaseWindow, Recent recent,
+                         Instant now) {
         String candidate = release.candidateVersion();
         long revision = release.revision();
         long beforeStep = window.requestsBefore(candidate, revision) + window.requestsBefore(release.stableVersion(), revision);
@@ -118,8 +121,26 @@ class CanaryWatch {
         var stableStats = window.versionSince(release.stableVersion(), revision);
         return release.hasCanary()
                 ? analyzer.analyze(candidateStats, stableStats, beforeStep, stepMillis, releaseWindow.versionOrEmpty(candidate),
-                        releaseWindow.versionOrEmpty(release.stableVersion()), release.finalStep())
+                        releaseWindow.versionOrEmpty(release.stableVersion()), release.finalStep(), recent)
                 : analyzer.analyzeShadow(candidateStats, stableStats, beforeStep, stepMillis);
+    }
+
+    /**
+     * The trailing ranges of the step and the release for the recent judgement (the last 1, 2, 4 ... windows up to
+     * {@code canary.recent}); none while the stores cannot be read or the judgement is off (the totals then decide alone,
+     * at their share of alpha).
+     */
+    private Recent recent(Release release, Instant stepFrom, Instant releaseFrom, Instant now) {
+        long recentMillis = analyzer.policy().recentMillis();
+        long windowMillis = properties.window().toMillis();
+        if (!analyzer.policy().judgesRecent() || !release.hasCanary()) {
+            return null;
+        }
+        Instant from = windowStart(now, properties.window()).minusMillis(recentMillis);
+        return stores.windows(release.model(), from.isBefore(releaseFrom) ? releaseFrom : from, now)
+                .map(windows -> Recent.trailing(windows, release.candidateVersion(), release.stableVersion(), release.revision(),
+                        stepFrom, releaseFrom, now, windowMillis, recentMillis))
+                .orElseGet(Recent::none);
     }
 
     /**

@@ -3,7 +3,9 @@ package io.sluice.monitoring.streams;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -110,6 +112,30 @@ public class MonitoringStores {
                 }
             }
             return Optional.of(merged);
+        } catch (InvalidStateStoreException | IllegalStateException notReady) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Served and feedback aggregates of a model, window by window (keyed by window start) for every window starting in
+     * [from, to]; empty when not queryable. For short ranges only (the recent judgement's trailing windows): each window is
+     * held decoded.
+     */
+    public Optional<NavigableMap<Instant, ModelWindow>> windows(String model, Instant from, Instant to) {
+        try {
+            NavigableMap<Instant, ModelWindow> windows = new TreeMap<>();
+            for (String store : List.of(MonitoringTopology.SERVED_WINDOWS, MonitoringTopology.FEEDBACK_WINDOWS)) {
+                ReadOnlyWindowStore<String, ModelWindow> found = running().store(
+                        StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.windowStore()));
+                try (WindowStoreIterator<ModelWindow> it = found.fetch(model, from, to)) {
+                    while (it.hasNext()) {
+                        KeyValue<Long, ModelWindow> next = it.next();
+                        windows.computeIfAbsent(Instant.ofEpochMilli(next.key), start -> new ModelWindow()).merge(next.value);
+                    }
+                }
+            }
+            return Optional.of(windows);
         } catch (InvalidStateStoreException | IllegalStateException notReady) {
             return Optional.empty();
         }

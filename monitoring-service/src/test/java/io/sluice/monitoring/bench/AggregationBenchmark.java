@@ -213,7 +213,7 @@ public final class AggregationBenchmark {
                 new MonitoringProperties.Topics("sluice.predictions", "sluice.feedback", "sluice.deployment-state",
                         "sluice.monitoring", "sluice.training", "sluice.deployments"),
                 new MonitoringProperties.Canary(0.005, 0.05, 0.005, 0.03, 0.1, 1.5, 4, 0.1, Duration.ofMillis(10), Duration.ofSeconds(2), 0.05, 0.05, 50, 0.25,
-                        Duration.ofSeconds(30), 0.05, 0.8),
+                        Duration.ofSeconds(30), 0.05, 0.8, Duration.ofSeconds(160), 0.5),
                 new MonitoringProperties.Drift(Duration.ofMinutes(1), Duration.ofMinutes(15), 200, 0.5, 0.25, 50, 0.8, 0.05,
                         Duration.ofHours(6), Duration.ofMinutes(2)));
     }

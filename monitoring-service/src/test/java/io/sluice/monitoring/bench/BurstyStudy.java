@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import io.sluice.monitoring.domain.CanaryAnalyzer;
 import io.sluice.monitoring.domain.CanaryPolicy;
+import io.sluice.monitoring.domain.Recent;
 import io.sluice.monitoring.domain.Verdict;
 import io.sluice.monitoring.domain.VersionStats;
 
@@ -31,6 +32,8 @@ final class BurstyStudy {
     static final double BASE_ACCURACY = 0.9;
     static final int STEPS = 5;
     static final int HORIZON_S = 1200;
+    /** The service's aggregation window ({@code window}, 10 s): the recent judgement's trailing ranges are whole windows. */
+    static final int WINDOW_S = 10;
     static final double FALSE_ROLLBACK_BUDGET = 0.005;
     static final int LEVELS = 12;
     /** Kayenta settings: {alpha, tolerance}. */
@@ -101,6 +104,8 @@ final class BurstyStudy {
         VersionStats stableRelease = new VersionStats();
         int sluiceSteps = 0;
         int stepStart = 0;
+        TrailingWindows stepWindows = new TrailingWindows(WINDOW_S, policy.recentMillis());
+        TrailingWindows releaseLabels = new TrailingWindows(WINDOW_S, policy.recentMillis());
 
         VersionStats interval = new VersionStats();
         int[] failed = new int[2 * LEVELS];
@@ -128,8 +133,14 @@ final class BurstyStudy {
                 stableStep.merge(stable);
                 canaryRelease.merge(canary);
                 stableRelease.merge(stable);
+                Recent recent = null;
+                if (policy.judgesRecent()) {
+                    stepWindows.add(t, canary, stable);
+                    releaseLabels.add(t, labels(mc), labels(ms));
+                    recent = new Recent(stepWindows.ranges(), stepWindows.spans(t), releaseLabels.spans(t));
+                }
                 Verdict verdict = analyzer.analyze(canaryStep, stableStep, 0, (t - stepStart) * 1000L, canaryRelease, stableRelease,
-                        sluiceSteps >= STEPS - 1);
+                        sluiceSteps >= STEPS - 1, recent);
                 if (verdict.outcome() == Verdict.Outcome.DEGRADED) {
                     outcomes[0] = degradedAt(t, degradeAt);
                     open--;
@@ -140,6 +151,7 @@ final class BurstyStudy {
                     sluiceSteps++;
                     canaryStep = new VersionStats();
                     stableStep = new VersionStats();
+                    stepWindows.clear();
                     stepStart = t;
                     if (kase.healthy() && sluiceSteps == STEPS) {
                         outcomes[0] = new Outcome(Double.NaN, false, t);
@@ -206,6 +218,15 @@ final class BurstyStudy {
             }
         }
         return outcomes;
+    }
+
+    /** Only the feedback labels of one second (all the release's trailing ranges are judged on). */
+    private static VersionStats labels(BurstyTraffic.SecondMetrics m) {
+        VersionStats labels = new VersionStats();
+        for (long i = 0; i < m.labelled(); i++) {
+            labels.addFeedback(i < m.correct());
+        }
+        return labels;
     }
 
     static int oracleSlot(int metric, int h) {

@@ -61,7 +61,7 @@ class CanaryAnalyzerTests {
         CanaryPolicy formerTail = new CanaryPolicy(d.minSamples(), d.alpha(), d.beta(), d.errorRateTolerance(), d.errorRateDegradation(),
                 d.errorRateCeiling(), 1.5, 4.0, d.latencyToleranceRatio(), d.latencyToleranceMs(), d.latencyCeilingMs(),
                 d.confidenceTolerance(), d.accuracyTolerance(), d.minLabels(), d.psiThreshold(), d.capacityTolerance(), d.minAgreement(),
-                d.minStepMillis());
+                d.minStepMillis(), d.recentMillis(), d.recentAlphaShare());
         Check former = check(new CanaryAnalyzer(formerTail).analyze(canary, stable), "latency-p99");
         assertThat(former.statistic()).isBetween(sprt(surely, n, 0.015, 0.04), sprt(surely + near, n, 0.015, 0.04));
         assertThat(former.decision()).isEqualTo(Decision.INCONCLUSIVE);
@@ -83,7 +83,7 @@ class CanaryAnalyzerTests {
                 strict.errorRateDegradation(), strict.errorRateCeiling(), strict.latencyTailTolerance(),
                 strict.latencyTailDegradation(), 0, 0, strict.latencyCeilingMs(), strict.confidenceTolerance(),
                 strict.accuracyTolerance(), strict.minLabels(), strict.psiThreshold(), strict.capacityTolerance(), strict.minAgreement(),
-                strict.minStepMillis());
+                strict.minStepMillis(), strict.recentMillis(), strict.recentAlphaShare());
         assertThat(new CanaryAnalyzer(strict).analyze(canary, stable).outcome()).isEqualTo(Verdict.Outcome.DEGRADED);
     }
 
