@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.cloud.stream.function.StreamBridge;
 import org.springframework.context.annotation.Bean;
@@ -17,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 
 import ai.djl.Device;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.inference.cache.ModelCache;
 import io.sluice.inference.djl.DjlModelLoader;
 import io.sluice.inference.domain.BatchSettings;
 import io.sluice.inference.domain.HostedVersion;
@@ -39,13 +41,16 @@ class InferenceConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ModelLoader modelLoader(ObjectStore store, InferenceProperties properties) {
+    ModelLoader modelLoader(ObjectStore store, InferenceProperties properties, ObjectProvider<ModelHost> host, Clock clock) {
         // resolved at start-up: a GPU asked for and absent stops the service here, never a silent CPU
         Device device = device("sluice.inference.device", properties.device());
         Map<String, Device> byModel = new HashMap<>();
         properties.modelDevices().forEach((model, setting) -> byModel.put(model, device("sluice.inference.model-devices." + model, setting)));
-        return new DjlModelLoader(new ModelPackage(store, properties.modelCacheDir()), model -> byModel.getOrDefault(model, device),
+        DjlModelLoader djl = new DjlModelLoader(new ModelPackage(store, properties.modelCacheDir()), model -> byModel.getOrDefault(model, device),
                 properties.loadAttempts(), properties.loadBackoff(), properties.maxImagePixels());
+        // the cap: after each load, least recently used versions go, never one the host holds (asked then, not now:
+        // the host is built from this loader)
+        return new ModelCache(djl, properties.modelCacheDir(), properties.cache().maxBytes().toBytes(), () -> host.getObject().held(), clock);
     }
 
     private static Device device(String key, String setting) {

@@ -51,6 +51,7 @@ import io.sluice.models.Devices;
  *                           {@code gpu} or {@code gpu:N}; a GPU that is not there stops the service at start-up
  * @param modelDevices       per model name, a device other than {@code device} (same values): spreads models over GPUs
  * @param grpc               the KServe v2 gRPC server beside the REST API
+ * @param cache              the size cap of {@code modelCacheDir}
  */
 @Validated
 @ConfigurationProperties("sluice.inference")
@@ -74,7 +75,17 @@ public record InferenceProperties(@NotNull Path modelCacheDir,
                                   String device,
                                   @DefaultValue Map<String, @NotNull @Pattern(regexp = Devices.SETTING, message = Devices.SETTING_MESSAGE)
                                           String> modelDevices,
-                                  @DefaultValue @Valid @NotNull Grpc grpc) {
+                                  @DefaultValue @Valid @NotNull Grpc grpc,
+                                  @DefaultValue @Valid @NotNull Cache cache) {
+
+    /**
+     * The model cache's cap ({@code sluice.inference.cache.*}).
+     *
+     * @param maxBytes most bytes {@code modelCacheDir} holds: after each load the least recently used versions that the
+     *                 routing table does not name (and that are not retained for a rollback) are deleted until it fits;
+     *                 0 for no cap
+     */
+    public record Cache(@DefaultValue("10GB") @NotNull DataSize maxBytes) {}
 
     /**
      * The KServe v2 gRPC server ({@code inference.GRPCInferenceService}) beside the REST API.
@@ -96,6 +107,6 @@ public record InferenceProperties(@NotNull Path modelCacheDir,
         return "InferenceProperties[modelCacheDir=" + modelCacheDir + ", maxBatchSize=" + maxBatchSize + ", maxQueueDelay="
                 + maxQueueDelay + ", queueCapacity=" + queueCapacity + ", maxQueueWait=" + maxQueueWait + ", inputGuard=" + inputGuard
                 + ", inputTolerance=" + inputTolerance + ", retainRemoved=" + retainRemoved + ", device=" + device + ", modelDevices="
-                + modelDevices + ", grpc=" + grpc + ", apiKeys=" + apiKeys.size() + " configured]";
+                + modelDevices + ", grpc=" + grpc + ", cache=" + cache + ", apiKeys=" + apiKeys.size() + " configured]";
     }
 }

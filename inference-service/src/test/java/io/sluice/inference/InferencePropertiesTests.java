@@ -30,8 +30,9 @@ class InferencePropertiesTests {
     @Configuration(proxyBeanMethods = false)
     static class Loader {
         @Bean
-        ModelLoader modelLoader(InferenceProperties properties) {
-            return new InferenceConfiguration().modelLoader(new FileObjectStore(Path.of("/tmp/sluice-properties-test")), properties);
+        ModelLoader modelLoader(InferenceProperties properties, org.springframework.beans.factory.ObjectProvider<io.sluice.inference.domain.ModelHost> host) {
+            return new InferenceConfiguration().modelLoader(new FileObjectStore(Path.of("/tmp/sluice-properties-test")), properties, host,
+                    java.time.Clock.systemUTC());
         }
     }
 
@@ -50,19 +51,21 @@ class InferencePropertiesTests {
             assertThat(properties.retainRemoved()).isEqualTo(Duration.ofMinutes(10));
             assertThat(properties.device()).isEqualTo("auto");
             assertThat(properties.modelDevices()).isEmpty();
+            assertThat(properties.cache().maxBytes()).isEqualTo(org.springframework.util.unit.DataSize.ofGigabytes(10));
         });
     }
 
     @Test
     void flagsInsteadOfRefusingWhenConfigured() {
         runner.withPropertyValues("sluice.inference.input-guard=flag", "sluice.inference.input-tolerance=0.25",
-                        "sluice.inference.max-queue-wait=0", "sluice.inference.retain-removed=0")
+                        "sluice.inference.max-queue-wait=0", "sluice.inference.retain-removed=0", "sluice.inference.cache.max-bytes=512MB")
                 .run(context -> {
                     InferenceProperties properties = context.getBean(InferenceProperties.class);
                     assertThat(properties.inputGuard()).isEqualTo(InputGuard.Mode.FLAG);
                     assertThat(properties.inputTolerance()).isEqualTo(0.25);
                     assertThat(properties.maxQueueWait()).isZero();
                     assertThat(properties.retainRemoved()).isZero();
+                    assertThat(properties.cache().maxBytes().toMegabytes()).isEqualTo(512);
                 });
     }
 

@@ -150,6 +150,14 @@ public final class ModelHost implements AutoCloseable {
         });
     }
 
+    /** Every version held, loaded or loading: those the table names (any role and weight) and those retained, as {@code model/version}. */
+    public synchronized Set<String> held() {
+        Set<String> held = new HashSet<>();
+        slots.values().forEach(slot -> held.add(slot.model + "/" + slot.route.version()));
+        retained.values().forEach(kept -> held.add(kept.slot().model + "/" + kept.slot().route.version()));
+        return held;
+    }
+
     /** Versions kept loaded after they left the table, with the time each will be unloaded, by version. */
     public synchronized Map<String, Instant> retainedUntil(String model) {
         Map<String, Instant> result = new java.util.TreeMap<>();
