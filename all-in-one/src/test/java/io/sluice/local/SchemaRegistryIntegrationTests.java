@@ -49,6 +49,8 @@ import io.sluice.events.codec.WireSettings;
 import io.sluice.events.codec.kafka.EventDeserializer;
 import io.sluice.events.codec.kafka.EventSerializer;
 import io.sluice.events.codec.registry.ConfluentRegistryClient;
+import io.sluice.platform.events.PartitionReplay;
+import io.sluice.platform.kafka.KafkaClients;
 import io.sluice.platform.testkit.SluiceKafka;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -151,6 +153,10 @@ class SchemaRegistryIntegrationTests {
         List<SpecificRecord> sent = new ArrayList<>(before);
         sent.addAll(after);
         assertThat(read).containsExactlyElementsOf(sent);
+        // what a service replays to rebuild its state (platform's followers and replays), through the codec of its settings
+        EventCodec serviceCodec = EventCodec.of(settings(WireFormat.CONFLUENT));
+        assertThat(PartitionReplay.readTopicsToEnd(KafkaClients.forBootstrap(kafka.bootstrapServers()), "switched-replay", serviceCodec,
+                List.of("switched"), Duration.ofSeconds(30))).extracting(PartitionReplay.Replayed::event).containsExactlyElementsOf(sent);
     }
 
     @Test

@@ -44,7 +44,7 @@ public final class ConfluentRegistryClient implements SchemaRegistry {
     private final Set<String> configured = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param base     the Confluent-compatible API, e.g. {@code http://localhost:8088/apis/ccompat/v7}
+     * @param base     the Confluent-compatible API, e.g. {@code http://localhost:8087/apis/ccompat/v7}
      * @param patience how long a lookup keeps retrying while the registry cannot be reached
      */
     public ConfluentRegistryClient(URI base, Duration patience) {
