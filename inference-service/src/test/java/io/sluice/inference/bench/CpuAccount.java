@@ -25,6 +25,7 @@ final class CpuAccount {
     private static final List<Map.Entry<String, String>> ROLES = List.of(
             Map.entry("http-nio", "web (Tomcat, Spring MVC, JSON)"),
             Map.entry("batcher-", "batcher (DJL/PyTorch forward pass)"),
+            Map.entry("grpc-", "gRPC (Netty, protobuf, service)"),
             Map.entry("event-outbox", "telemetry (outbox → StreamBridge)"),
             Map.entry("kafka-producer", "telemetry (Kafka producer I/O)"),
             Map.entry("C1 Compiler", "JIT compiler"),

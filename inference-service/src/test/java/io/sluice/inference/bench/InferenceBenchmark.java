@@ -46,7 +46,8 @@ import io.sluice.platform.testkit.SluiceKafka;
 
 /**
  * Measures the inference-service end to end over HTTP (KServe v2 {@code infer}, or {@code predict}
- * with a PNG) at several client concurrencies, with dynamic batching off ({@code max-batch-size=1})
+ * with a PNG) and, for {@code infer}, over gRPC ({@code ModelInfer} with binary tensors, beside each REST point of the
+ * batched service: {@code grpc=true}) at several client concurrencies, with dynamic batching off ({@code max-batch-size=1})
  * and on, against the raw in-process DJL predictor at its best batch size (the limit); prints
  * requests/s, p50 and p99, the ratios, and where the CPU went per answered input. The service and
  * an embedded broker run in this JVM; the load comes from a separate process (wrk, or a client JVM)
@@ -75,7 +76,10 @@ public final class InferenceBenchmark {
     private final List<Integer> shape;
     private final boolean predictEndpoint;
     private final String client;
+    private final boolean grpc;
     private Path bodies;
+    /** The gRPC points (binary tensors) measured beside the batched service's REST points. */
+    private final List<Point> grpcPoints = new ArrayList<>();
 
     private InferenceBenchmark(Map<String, String> options) {
         this.options = options;
@@ -85,6 +89,7 @@ public final class InferenceBenchmark {
         this.shape = ints(options.getOrDefault("shape", "1,28,28"));
         this.predictEndpoint = "predict".equals(options.getOrDefault("endpoint", "infer"));
         this.client = options.getOrDefault("client", onPath("wrk") ? "wrk" : "jvm");
+        this.grpc = !predictEndpoint && Boolean.parseBoolean(options.getOrDefault("grpc", "true"));
         if (!List.of("wrk", "jvm", "in-process").contains(client)) {
             throw new IllegalArgumentException("--client must be wrk, jvm or in-process");
         }
@@ -152,13 +157,13 @@ public final class InferenceBenchmark {
             List<Point> unbatched = Boolean.parseBoolean(options.getOrDefault("unbatched", "true"))
                     ? service(kafka, dataDir, modelUri, 1, "service, batching off") : new ArrayList<>();
             int maxBatch = Integer.parseInt(options.getOrDefault("max-batch-size", "32"));
-            List<Point> batched = service(kafka, dataDir, modelUri, maxBatch, "service, batching " + maxBatch);
+            List<Point> batched = service(kafka, dataDir, modelUri, maxBatch, "service, batching " + maxBatch, concurrencies, grpc);
             // the raw limit once more: if the machine's load drifted during the run, the two differ
             int bestBatch = Integer.parseInt(limit.what().replaceAll(".*batch (\\d+).*", "$1"));
             raw.addAll(raw(store, dataDir, modelUri, card, List.of(bestBatch), "after"));
             // the limit is the better of the two: on a shared machine the conservative choice for the ratio
             Point after = raw.get(raw.size() - 1);
-            report(raw, after.perSecond() > limit.perSecond() ? after : limit, unbatched, batched);
+            report(raw, after.perSecond() > limit.perSecond() ? after : limit, unbatched, batched, grpcPoints);
         } finally {
             kafka.stop();
         }
@@ -254,11 +259,20 @@ public final class InferenceBenchmark {
 
     /** The service over HTTP, one closed-loop client thread per unit of concurrency. */
     private List<Point> service(SluiceKafka kafka, Path dataDir, URI modelUri, int maxBatchSize, String what) throws Exception {
-        return service(kafka, dataDir, modelUri, maxBatchSize, what, concurrencies);
+        return service(kafka, dataDir, modelUri, maxBatchSize, what, concurrencies, false);
     }
 
     private List<Point> service(SluiceKafka kafka, Path dataDir, URI modelUri, int maxBatchSize, String what, List<Integer> levels,
                                 String... extraSettings) throws Exception {
+        return service(kafka, dataDir, modelUri, maxBatchSize, what, levels, false, extraSettings);
+    }
+
+    /**
+     * The service over HTTP at each level; with {@code alsoGrpc}, over gRPC (ModelInfer, binary tensors) right after each
+     * REST point on the same running service, into {@link #grpcPoints}.
+     */
+    private List<Point> service(SluiceKafka kafka, Path dataDir, URI modelUri, int maxBatchSize, String what, List<Integer> levels,
+                                boolean alsoGrpc, String... extraSettings) throws Exception {
         List<Point> points = new ArrayList<>();
         // command-line arguments: they outrank the shared defaults (sluice-defaults.yaml), default properties would not
         String[] base = {
@@ -270,6 +284,7 @@ public final class InferenceBenchmark {
                 "--sluice.inference.max-batch-size=" + maxBatchSize,
                 "--sluice.inference.max-queue-delay=" + options.getOrDefault("max-queue-delay", "5ms"),
                 "--sluice.inference.queue-capacity=4096",
+                "--sluice.inference.grpc.port=0",
                 "--logging.level.root=WARN"};
         String[] settings = java.util.stream.Stream.concat(Arrays.stream(base), Arrays.stream(extraSettings)).toArray(String[]::new);
         try (ConfigurableApplicationContext app = new SpringApplicationBuilder(InferenceServiceApplication.class).run(settings)) {
@@ -288,6 +303,11 @@ public final class InferenceBenchmark {
                 Point warm = load(http, port, most, what + " (warm-up)", serviceWarmup);
                 System.out.printf(Locale.ROOT, "  warm-up, %ds at concurrency %d: %.1f requests/s%n", serviceWarmup.toSeconds(), most,
                         warm.perSecond());
+                if (alsoGrpc) {
+                    Point warmGrpc = grpcLoad(grpcPort(app), most, what + " gRPC (warm-up)", serviceWarmup);
+                    System.out.printf(Locale.ROOT, "  gRPC warm-up, %ds at concurrency %d: %.1f requests/s%n", serviceWarmup.toSeconds(),
+                            most, warmGrpc.perSecond());
+                }
             }
             io.micrometer.core.instrument.MeterRegistry meters = app.getBean(io.micrometer.core.instrument.MeterRegistry.class);
             for (int concurrency : levels) {
@@ -297,9 +317,56 @@ public final class InferenceBenchmark {
                 double all = after[0] - before[0];
                 points.add(point.refusing(all == 0 ? 0 : (after[1] - before[1]) / all));
                 print(points.get(points.size() - 1), "requests/s");
+                if (alsoGrpc) {
+                    grpcPoints.add(grpcLoad(grpcPort(app), concurrency, what + ", gRPC binary", measure));
+                    print(grpcPoints.get(grpcPoints.size() - 1), "requests/s");
+                }
             }
         }
         return points;
+    }
+
+    private static int grpcPort(ConfigurableApplicationContext app) {
+        return app.getBean(io.sluice.inference.grpc.GrpcServer.class).port();
+    }
+
+    /** One gRPC load point: {@link GrpcLoadClient} in its own JVM (in this one with {@code --client=in-process}). */
+    private Point grpcLoad(int port, int concurrency, String what, Duration measure) throws Exception {
+        Map<String, Double> cpu = new LinkedHashMap<>();
+        String shapeArg = "1," + shape.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElseThrow();
+        LoadClient.Result result;
+        if (client.equals("in-process")) {
+            io.grpc.ManagedChannel channel = io.grpc.Grpc.newChannelBuilder("127.0.0.1:" + port,
+                    io.grpc.InsecureChannelCredentials.create()).build();
+            try {
+                List<io.sluice.inference.grpc.v2.ModelInferRequest> requests = new ArrayList<>();
+                for (Path tensor : tensorFiles()) {
+                    io.sluice.inference.grpc.v2.ModelInferRequest.InferInputTensor.Builder input =
+                            io.sluice.inference.grpc.v2.ModelInferRequest.InferInputTensor.newBuilder().setName("input").setDatatype("FP32");
+                    Arrays.stream(shapeArg.split(",")).forEach(size -> input.addShape(Long.parseLong(size)));
+                    requests.add(io.sluice.inference.grpc.v2.ModelInferRequest.newBuilder().setModelName(MODEL).addInputs(input)
+                            .addRawInputContents(com.google.protobuf.ByteString.copyFrom(Files.readAllBytes(tensor))).build());
+                }
+                result = GrpcLoadClient.run(channel, requests, concurrency, warmup, measure);
+            } finally {
+                channel.shutdownNow();
+            }
+        } else {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> command = List.of(java, "-XX:+UseSerialGC", "-Xmx256m", "-cp", classPath(), GrpcLoadClient.class.getName(),
+                    "--target=127.0.0.1:" + port, "--model=" + MODEL, "--shape=" + shapeArg, "--bodies=" + bodies,
+                    "--concurrency=" + concurrency, "--seconds=" + measure.toSeconds(), "--warmup-seconds=" + warmup.toSeconds());
+            CpuAccount before = CpuAccount.now();
+            result = LoadClient.Result.parse(resultLine(exec(command)));
+            // the client's warm-up is inside this window too: CPU per answered input is an upper bound here
+            cpu.putAll(CpuAccount.now().since(before));
+        }
+        Map<String, Double> perRequest = new LinkedHashMap<>();
+        long ok = result.ok();
+        cpu.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> perRequest.put(e.getKey(), 1e3 * e.getValue() / Math.max(1, ok)));
+        return new Point(what, concurrency, result.ok() / result.seconds(), result.p50Micros() / 1e3, result.p99Micros() / 1e3,
+                result.errors(), load(), perRequest, 0);
     }
 
     /** Requests the service answered on the model's endpoints so far, and how many of them with 503. */
@@ -324,7 +391,12 @@ public final class InferenceBenchmark {
         Map<String, Double> cpu = new LinkedHashMap<>();
         LoadClient.Result result = switch (client) {
             case "wrk" -> wrk(url, concurrency, measure, cpu);
-            case "jvm" -> forkedClient(url, concurrency, measure);
+            case "jvm" -> {
+                CpuAccount before = CpuAccount.now();
+                LoadClient.Result forked = forkedClient(url, concurrency, measure);
+                cpu.putAll(CpuAccount.now().since(before)); // the client's warm-up included: an upper bound per input
+                yield forked;
+            }
             default -> {
                 List<HttpRequest> requests = new ArrayList<>();
                 for (Path body : bodyFiles()) {
@@ -442,7 +514,16 @@ public final class InferenceBenchmark {
         }
     }
 
-    /** 64 request bodies (KServe v2 JSON tensors, or multipart PNG uploads), written once for every kind of client. */
+    private List<Path> tensorFiles() throws Exception {
+        try (var files = Files.list(bodies)) {
+            return files.filter(f -> f.getFileName().toString().matches("tensor-\\d+\\.bin")).sorted().toList();
+        }
+    }
+
+    /**
+     * 64 request bodies (KServe v2 JSON tensors, or multipart PNG uploads), written once for every kind of client; for
+     * JSON, the same values as raw FP32 little-endian tensors for gRPC ({@code tensor-*.bin}).
+     */
     private Path writeBodies(Path dir) throws Exception {
         Files.createDirectories(dir);
         Random random = new Random(7);
@@ -458,9 +539,13 @@ public final class InferenceBenchmark {
                 body = multipart.toByteArray();
             } else {
                 StringBuilder data = new StringBuilder();
+                java.nio.ByteBuffer raw = java.nio.ByteBuffer.allocate(4 * size).order(java.nio.ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < size; i++) {
-                    data.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", random.nextFloat()));
+                    String value = String.format(Locale.ROOT, "%.4f", random.nextFloat());
+                    data.append(i == 0 ? "" : ",").append(value);
+                    raw.putFloat(Float.parseFloat(value));
                 }
+                Files.write(dir.resolve(String.format(Locale.ROOT, "tensor-%03d.bin", r)), raw.array());
                 body = ("{\"inputs\":[{\"name\":\"input\",\"shape\":[1," + shape.stream().map(String::valueOf)
                         .reduce((a, b) -> a + "," + b).orElseThrow() + "],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}")
                         .getBytes(StandardCharsets.UTF_8);
@@ -494,7 +579,7 @@ public final class InferenceBenchmark {
         throw new IllegalStateException("the model never became ready");
     }
 
-    private static void report(List<Point> raw, Point limit, List<Point> unbatched, List<Point> batched) {
+    private static void report(List<Point> raw, Point limit, List<Point> unbatched, List<Point> batched, List<Point> grpc) {
         System.out.println();
         System.out.printf(Locale.ROOT, "%-38s %6s %12s %10s %10s %7s %6s%n", "what", "conc.", "per second", "p50 ms", "p99 ms", "errors",
                 "load");
@@ -516,6 +601,24 @@ public final class InferenceBenchmark {
         Point best = batched.stream().max((a, b) -> Double.compare(a.perSecond(), b.perSecond())).orElseThrow();
         System.out.printf(Locale.ROOT, "best service throughput / raw limit: %.2f (service at concurrency %d)%n",
                 best.perSecond() / limit.perSecond(), best.concurrency());
+        if (!grpc.isEmpty()) {
+            System.out.println();
+            System.out.println("the batched service over REST (JSON tensors) and gRPC (binary tensors), each / the raw predictor limit:");
+            System.out.printf(Locale.ROOT, "%6s %12s %12s %10s %10s %12s %12s %10s%n", "conc.", "REST rps", "gRPC rps", "REST/raw",
+                    "gRPC/raw", "REST p99 ms", "gRPC p99 ms", "gRPC/REST");
+            for (int i = 0; i < Math.min(batched.size(), grpc.size()); i++) {
+                Point rest = batched.get(i);
+                Point binary = grpc.get(i);
+                System.out.printf(Locale.ROOT, "%6d %12.1f %12.1f %10.2f %10.2f %12.2f %12.2f %10.2f%n", rest.concurrency(),
+                        rest.perSecond(), binary.perSecond(), rest.perSecond() / limit.perSecond(),
+                        binary.perSecond() / limit.perSecond(), rest.p99Millis(), binary.p99Millis(),
+                        binary.perSecond() / rest.perSecond());
+            }
+            Point bestGrpc = grpc.stream().max((a, b) -> Double.compare(a.perSecond(), b.perSecond())).orElseThrow();
+            System.out.printf(Locale.ROOT, "best gRPC throughput / raw limit: %.2f (concurrency %d)%n",
+                    bestGrpc.perSecond() / limit.perSecond(), bestGrpc.concurrency());
+            printCpu(bestGrpc);
+        }
         System.out.println("CPU per input of the raw limit, then of the best service point:");
         printCpu(limit);
         printCpu(best);
