@@ -167,9 +167,9 @@ class EvaluationServiceIntegrationTests {
         String v2 = awaitHttp("/models/rival/versions/v2", "\"stage\":\"REJECTED\"");
         assertThat(v2).contains("\"parentVersion\":\"v1\"", "\"championVersion\":\"v1\"");
         assertThat(get("/models/rival/versions")).contains("\"champion\":\"v1\"");
-        // retention keeps the serving champion, and nothing protects the rejected challenger
+        // retention keeps the serving champion, and the rejected challenger only while it is the latest trained
         assertThat(get("/retention/protected-versions")).contains("\"current\":true",
-                "\"rival\":{\"v1\":[\"serving: stable, weight 100\",\"champion\"]}");
+                "\"rival\":{\"v1\":[\"serving: stable, weight 100\",\"champion\",\"lineage: ancestor of v2\"],\"v2\":[\"alias: latest\"]}");
     }
 
     @Test

@@ -339,6 +339,7 @@ public final class ModelRegistry {
         String champion = champion(modelName).orElse(null);
         add(reasons, champion, "champion");
         challenger(modelName).ifPresent(version -> add(reasons, version, "alias: challenger"));
+        alias(modelName, "latest").ifPresent(version -> add(reasons, version, "alias: latest"));
         aliases.getOrDefault(modelName, Map.of()).forEach((alias, set) -> {
             if (!"champion".equals(alias)) { // a pinned champion is the champion above
                 add(reasons, set.version(), "alias: " + alias);

@@ -113,7 +113,7 @@ class ModelRegistryTests {
         assertThat(kept).containsOnlyKeys("v0", "v1", "v2", "v3", "v4", "v5");
         assertThat(kept.get("v3")).containsExactly("serving: stable, weight 90", "champion", "lineage: ancestor of v4");
         assertThat(kept.get("v4")).containsExactly("serving: canary, weight 10", "alias: challenger");
-        assertThat(kept.get("v5")).containsExactly("serving: shadow, weight 0");
+        assertThat(kept.get("v5")).containsExactly("serving: shadow, weight 0", "alias: latest");
         assertThat(kept.get("v2")).containsExactly("rollback target: production before v3");
         assertThat(kept.get("v1")).containsExactly("lineage: ancestor of v3", "lineage: ancestor of v4");
         assertThat(kept.get("v0")).containsExactly("lineage: ancestor of v3", "lineage: ancestor of v4");
