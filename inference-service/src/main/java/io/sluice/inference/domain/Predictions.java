@@ -52,7 +52,10 @@ public final class Predictions {
      * @param routingKey     keeps a caller on one version, or null
      * @param givenRequestId the id the call's metadata names (a header), or null; the body's id wins over it
      * @param arrived        {@link System#nanoTime()} when the call arrived, before its body was read
-     * @throws UnknownModelException, TooLargeException, InvalidInputException, UnavailableException as {@link #predict}
+     * @throws UnknownModelException when the table names no such model or pinned version
+     * @throws InvalidInputException  when the body is not one valid tensor or the version refuses it ({@link TooLargeException}
+     *                                 for too many inputs), as {@link #checkShape} and {@link #predict}
+     * @throws UnavailableException   when shed before decoding, or refused for capacity or readiness by {@link #predict}
      */
     public Answer infer(String model, String version, String routingKey, String givenRequestId, long arrived, TensorSource body) {
         table.get(model).orElseThrow(() -> new UnknownModelException("unknown model '" + model + "'"));
