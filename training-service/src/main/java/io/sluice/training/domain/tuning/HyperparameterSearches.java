@@ -256,7 +256,7 @@ public final class HyperparameterSearches implements AutoCloseable {
         if (search == null || closing || released.contains(searchId)) {
             return;
         }
-        Map<String, String> parameters = search.space().sample(index);
+        Map<String, String> parameters = search.space().trialParameters(index, base);
         String trialId = searchId + "-t" + index;
         TrainingJob job = new TrainingJob(trialId, search.request(), trialId, search.space().trialSettings(base, parameters),
                 Optional.empty(), null);

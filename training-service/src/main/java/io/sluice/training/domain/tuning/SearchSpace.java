@@ -43,6 +43,24 @@ public record SearchSpace(int trials, double minLearningRate, double maxLearning
     }
 
     /**
+     * The parameters trial {@code index} trains with: trial 0 is the model's current parameters (its settings, a previous
+     * search's winner included), so a search never publishes a winner that did worse on validation than what the model
+     * trains with now; the others are {@link #sample sampled}.
+     */
+    public Map<String, String> trialParameters(int index, ModelSettings current) {
+        if (index != 0) {
+            return sample(index);
+        }
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("learningRate", Double.toString(current.learningRate()));
+        parameters.put("batchSize", Integer.toString(current.batchSize()));
+        if (!hidden.isEmpty() && !current.hidden().isEmpty()) {
+            parameters.put("hidden", join(current.hidden()));
+        }
+        return parameters;
+    }
+
+    /**
      * Trial {@code index}'s parameters (0-based): {@code learningRate}, {@code batchSize} and, when the space has a
      * choice, {@code hidden} (comma-separated); the same seed and index give the same parameters.
      */

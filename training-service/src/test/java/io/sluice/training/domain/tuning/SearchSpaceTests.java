@@ -33,6 +33,16 @@ class SearchSpaceTests {
     }
 
     @Test
+    void trialZeroIsTheModelsCurrentParametersAndTheOthersAreSampled() {
+        ModelSettings current = BASE.withTuned(Map.of("learningRate", "0.0042", "batchSize", "64", "hidden", "128,64"));
+
+        assertThat(SPACE.trialParameters(0, current)).containsExactly(Map.entry("learningRate", "0.0042"), Map.entry("batchSize", "64"),
+                Map.entry("hidden", "128,64"));
+        assertThat(SPACE.trialParameters(3, current)).isEqualTo(SPACE.sample(3));
+        assertThat(SPACE.trialSettings(current, SPACE.trialParameters(0, current)).learningRate()).isEqualTo(current.learningRate());
+    }
+
+    @Test
     void trialSettingsApplyTheParametersAndTheEpochBudgetWithoutWarmStart() {
         ModelSettings trial = SPACE.trialSettings(BASE, Map.of("learningRate", "0.02", "batchSize", "64", "hidden", "128,64"));
 
