@@ -35,8 +35,10 @@ import io.sluice.platform.storage.retention.VersionPlan;
                         + "trained from) and deletes nothing while its registry is not current. A model version (models/M/V/ "
                         + "and evaluations/M/V/ in the models bucket) goes when its newest file is older than "
                         + "sluice.retention.models (default 90d) and nothing protects it; versions of a model the registry "
-                        + "does not know stay. The staging bucket: on gs:// and obs:// it gets a lifecycle rule that deletes "
-                        + "objects at sluice.retention.staging (default 1d, in whole days); a local one is swept here.",
+                        + "does not know stay. The staging bucket's temporary folders (sluice.retention.staging-prefixes: "
+                        + "training/checkpoints/, training/trials/, vertex/; the run journals stay): on gs:// and obs:// they get "
+                        + "lifecycle rules that delete objects at sluice.retention.staging (default 1d, in whole days); a local "
+                        + "bucket is swept here.",
                 "",
                 "Prints one line per version: what goes, and why each kept version stays. The buckets and stores are "
                         + "found as sluice upload finds them (SLUICE_BUCKETS_MODELS, SLUICE_BUCKETS_STAGING, SLUICE_PROJECT and "
@@ -108,15 +110,16 @@ final class GcCommand implements Callable<Integer> {
         ObjectStoreAdapter stagingStore = context.stores().open(staging);
         try {
             if (stagingStore instanceof BucketLifecycle lifecycle) {
-                LifecycleRule rule = new LifecycleRule("", LifecycleRule.days(retention.staging()));
+                int days = LifecycleRule.days(retention.staging());
+                List<LifecycleRule> rules = retention.stagingPrefixes().stream().map(prefix -> new LifecycleRule(prefix, days)).toList();
                 if (!dryRun) {
-                    lifecycle.applyLifecycle(staging.bucket(), List.of(rule));
+                    lifecycle.applyLifecycle(staging.bucket(), rules);
                 }
-                context.out().println("staging " + staging.bucket() + ": " + (dryRun ? "would set" : "set") + " the lifecycle rule: delete objects "
-                        + rule.ageDays() + " day(s) old");
+                context.out().println("staging " + staging.bucket() + ": " + (dryRun ? "would set" : "set") + " lifecycle rules: delete objects under "
+                        + String.join(", ", retention.stagingPrefixes()) + " " + days + " day(s) old");
             } else {
                 RetentionSweeper sweeper = new RetentionSweeper(stagingStore, clock);
-                List<StoredObject> old = sweeper.planStaging(staging.bucket(), retention.staging());
+                List<StoredObject> old = sweeper.planStaging(staging.bucket(), retention.staging(), retention.stagingPrefixes());
                 List<StoredObject> gone = dryRun ? old : sweeper.deleteStaging(old);
                 for (StoredObject object : gone) {
                     context.out().println(verb + " staging " + ObjectKeys.relativize(staging.bucket(), object.uri()) + " ("

@@ -91,7 +91,8 @@ record StoreSettings(URI bucket, GcsStorageProperties gcs, ObsStorageProperties 
         Binder binder = binder(context, configFile, flags);
         try {
             return new Retention(binder.bind(Retention.MODELS, Duration.class).orElse(Retention.DEFAULT.models()),
-                    binder.bind(Retention.STAGING, Duration.class).orElse(Retention.DEFAULT.staging()));
+                    binder.bind(Retention.STAGING, Duration.class).orElse(Retention.DEFAULT.staging()),
+                    binder.bind(Retention.STAGING_PREFIXES, Bindable.listOf(String.class)).orElse(Retention.DEFAULT.stagingPrefixes()));
         } catch (BindException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new CliException("invalid setting " + e.getName() + ": " + cause.getMessage());

@@ -87,8 +87,9 @@ class GcCommandTests {
         Path serving = version("digits", "v1", Duration.ofDays(200));
         Path old = version("digits", "v2", Duration.ofDays(120));
         Path young = version("digits", "v3", Duration.ofDays(2));
-        Path oldStaging = file("sluice-local-staging/training/run-1.json", Duration.ofDays(3));
-        Path newStaging = file("sluice-local-staging/training/run-2.json", Duration.ofMinutes(5));
+        Path oldStaging = file("sluice-local-staging/training/checkpoints/run-1/epoch-2.params", Duration.ofDays(3));
+        Path newStaging = file("sluice-local-staging/training/checkpoints/run-2/epoch-1.params", Duration.ofMinutes(5));
+        Path journal = file("sluice-local-staging/training/runs/run-1.json", Duration.ofDays(3));
         reply = "{\"current\":true,\"models\":{\"digits\":{\"v1\":[\"serving: stable, weight 100\",\"champion\"]}}}";
 
         CliRun dry = CliRun.run(env(), "gc", "--dry-run");
@@ -96,7 +97,7 @@ class GcCommandTests {
         assertThat(dry.exitCode).as(dry.err()).isZero();
         assertThat(dry.out()).contains("keep digits/v1: serving: stable, weight 100; champion",
                 "would delete digits/v2 (120 d old, 2 files, 6 B)", "keep digits/v3: younger than the retention (90 days)",
-                "would delete staging training/run-1.json (3 d old)");
+                "would delete staging training/checkpoints/run-1/epoch-2.params (3 d old)");
         assertThat(requests).containsExactly("GET /retention/protected-versions auth=Bearer s3cret");
         assertThat(old).exists();
         assertThat(oldStaging).exists();
@@ -105,13 +106,14 @@ class GcCommandTests {
 
         assertThat(gc.exitCode).as(gc.err()).isZero();
         assertThat(gc.out()).contains("deleted digits/v2", "keep digits/v1: serving", "1 version(s) deleted, 2 kept",
-                "deleted staging training/run-1.json");
+                "deleted staging training/checkpoints/run-1/epoch-2.params");
         assertThat(old).doesNotExist();
         assertThat(old.getParent().getParent().getParent().getParent().resolve("evaluations/digits/v2/decision.json")).doesNotExist();
         assertThat(serving).exists();
         assertThat(young).exists();
         assertThat(oldStaging).doesNotExist();
         assertThat(newStaging).exists();
+        assertThat(journal).exists();
     }
 
     @Test
@@ -136,15 +138,16 @@ class GcCommandTests {
         Map<String, String> env = env();
         env.put("SLUICE_BUCKETS_STAGING", "gs://acme-prod-staging/");
         env.put("SLUICE_RETENTION_STAGING", "36h");
+        env.put("SLUICE_RETENTION_STAGING_PREFIXES", "vertex/");
 
         CliRun gc = CliRun.run(env, stores, "gc", "--models-retention", "30d");
 
         assertThat(gc.exitCode).as(gc.err()).isZero();
         assertThat(gc.out()).contains("deleted digits/v2", "(retention 30 days)",
-                "staging gs://acme-prod-staging/: set the lifecycle rule: delete objects 2 day(s) old");
+                "staging gs://acme-prod-staging/: set lifecycle rules: delete objects under vertex/ 2 day(s) old");
         assertThat(old).doesNotExist();
         try (GcsObjectStore gcs = new GcsObjectStore(storage, Duration.ofSeconds(10), 1)) {
-            assertThat(gcs.lifecycle(URI.create("gs://acme-prod-staging/"))).containsExactly(new LifecycleRule("", 2));
+            assertThat(gcs.lifecycle(URI.create("gs://acme-prod-staging/"))).containsExactly(new LifecycleRule("vertex/", 2));
         }
     }
 }

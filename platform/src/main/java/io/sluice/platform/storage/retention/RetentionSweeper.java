@@ -20,8 +20,8 @@ import io.sluice.platform.storage.StoredObject;
 /**
  * Applies retention through the {@link ObjectStore} port, so it works on every store: a model version (its artifacts
  * under {@code models/<model>/<version>/} and its evaluation under {@code evaluations/<model>/<version>/}) goes when
- * its newest object is older than the models retention and the registry protects nothing about it; an object of the
- * staging bucket goes when it is older than the staging retention. Plans first (what a dry run prints), deletes only
+ * its newest object is older than the models retention and the registry protects nothing about it; an object under
+ * the staging bucket's temporary prefixes goes when it is older than the staging retention. Plans first (what a dry run prints), deletes only
  * what a plan says goes. Bucket lifecycle rules do the staging part on GCS and OBS by themselves; a lifecycle rule
  * cannot ask the registry, so model versions are always swept here.
  */
@@ -82,14 +82,18 @@ public final class RetentionSweeper {
         return deleted;
     }
 
-    /** Objects of the staging bucket older than the retention. */
-    public List<StoredObject> planStaging(URI stagingBucket, Duration retention) throws IOException {
+    /** Objects of the staging bucket under its temporary prefixes that are older than the retention. */
+    public List<StoredObject> planStaging(URI stagingBucket, Duration retention, List<String> prefixes) throws IOException {
         Instant cutoff = clock.instant().minus(retention);
-        try (Stream<StoredObject> objects = store.list(stagingBucket)) {
-            return objects.filter(o -> o.updated().isBefore(cutoff)).toList();
-        } catch (FileNotFoundException none) {
-            return List.of();
+        List<StoredObject> old = new ArrayList<>();
+        for (String prefix : prefixes) {
+            try (Stream<StoredObject> objects = store.list(ObjectKeys.resolve(stagingBucket, prefix))) {
+                objects.filter(o -> o.updated().isBefore(cutoff)).forEach(old::add);
+            } catch (FileNotFoundException none) {
+                // nothing there yet
+            }
         }
+        return old;
     }
 
     /** Deletes the given staging objects; returns those that were still there. */

@@ -99,22 +99,23 @@ class RetentionSweeperTests {
     }
 
     @Test
-    void sweepsStagingObjectsOlderThanItsRetention() throws Exception {
+    void sweepsTemporaryStagingObjectsOlderThanItsRetentionAndKeepsTheJournals() throws Exception {
         setUp();
-        write(staging, "training/run-1.json", Duration.ofHours(30));
-        write(staging, "training/run-2/checkpoint-3.params", Duration.ofHours(2));
+        write(staging, "training/runs/run-1.json", Duration.ofDays(30)); // the run journal: not temporary
+        write(staging, "training/checkpoints/run-1/epoch-3.params", Duration.ofHours(30));
+        write(staging, "training/checkpoints/run-2/epoch-1.params", Duration.ofHours(2));
         write(staging, "vertex/job-7/output.txt", Duration.ofDays(4));
 
-        List<StoredObject> old = sweeper.planStaging(staging, Duration.ofDays(1));
+        List<StoredObject> old = sweeper.planStaging(staging, Duration.ofDays(1), Retention.DEFAULT.stagingPrefixes());
 
         assertThat(old).extracting(o -> ObjectKeys.relativize(staging, o.uri()))
-                .containsExactly("training/run-1.json", "vertex/job-7/output.txt");
+                .containsExactly("training/checkpoints/run-1/epoch-3.params", "vertex/job-7/output.txt");
         assertThat(sweeper.deleteStaging(old)).hasSize(2);
         try (var left = store.list(staging)) {
             assertThat(left.map(o -> ObjectKeys.relativize(staging, o.uri())).toList())
-                    .containsExactly("training/run-2/checkpoint-3.params");
+                    .containsExactly("training/checkpoints/run-2/epoch-1.params", "training/runs/run-1.json");
         }
-        assertThat(sweeper.planStaging(store.bucket("never-written"), Duration.ofDays(1))).isEmpty();
+        assertThat(sweeper.planStaging(store.bucket("never-written"), Duration.ofDays(1), List.of("vertex/"))).isEmpty();
     }
 
     @Test
