@@ -5,6 +5,8 @@ import java.util.regex.Pattern;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.util.cuda.CudaUtils;
 
 /**
  * Where networks run, from the one device setting every service uses ({@code sluice.inference.device},
@@ -57,6 +59,21 @@ public final class Devices {
                     : gpus + " GPU(s): gpu:0 to gpu:" + (gpus - 1)));
         }
         return Device.gpu(index);
+    }
+
+    /**
+     * After a model on {@code device} was closed: on a GPU, returns the memory PyTorch's caching allocator kept for reuse to
+     * the device, so an unloaded version's memory is free for other models and processes; nothing on the CPU.
+     */
+    public static void release(Device device) {
+        if (device.isGpu()) {
+            JniUtils.emptyCudaCache();
+        }
+    }
+
+    /** The GPU's memory in use by every process, in bytes (what {@code nvidia-smi} shows). */
+    public static long gpuMemoryUsed(Device gpu) {
+        return CudaUtils.getGpuMemory(gpu).getUsed();
     }
 
     /** Whether DJL's engine sees a GPU here (GPU-only tests run only then). */

@@ -84,8 +84,11 @@ public final class LoadedModel implements AutoCloseable {
         }
     }
 
+    /** Frees the parameters; on a GPU also hands the freed memory back to the device (see {@link Devices#release}). */
     @Override
     public void close() {
+        Device device = model.getNDManager().getDevice();
         model.close();
+        Devices.release(device);
     }
 }

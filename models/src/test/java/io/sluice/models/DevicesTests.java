@@ -75,8 +75,26 @@ class DevicesTests {
         assertThat(loadedOn(Devices.resolve("gpu:0"))).isEqualTo(Device.gpu(0));
     }
 
-    /** Writes a tiny CSV model, loads it on the device and answers where its predictor's arrays live. */
+    @Test
+    @EnabledIf("io.sluice.models.Devices#gpuPresent")
+    void closingAModelOnAGpuGivesItsMemoryBack() throws Exception { // GPU only
+        Device gpu = Devices.resolve("gpu:0");
+        loadedOn(gpu); // the CUDA context and cuBLAS workspaces stay for the process: measure after them
+        long before = Devices.gpuMemoryUsed(gpu);
+        long[] during = new long[1];
+        loadedOn(gpu, loaded -> during[0] = Devices.gpuMemoryUsed(gpu));
+        long after = Devices.gpuMemoryUsed(gpu);
+
+        assertThat(during[0]).as("a loaded model takes GPU memory").isGreaterThan(before);
+        assertThat(after).as("closed, it is given back (before %d, loaded %d)", before, during[0]).isLessThanOrEqualTo(before);
+    }
+
     private Device loadedOn(Device device) throws Exception {
+        return loadedOn(device, loaded -> {});
+    }
+
+    /** Writes a tiny CSV model, loads it on the device and answers where its predictor's arrays live. */
+    private Device loadedOn(Device device, java.util.function.Consumer<LoadedModel> whileLoaded) throws Exception {
         FileObjectStore store = new FileObjectStore(temp.resolve("buckets"));
         URI bucket = store.bucket("models");
         ModelPackage models = new ModelPackage(store, temp.resolve("cache"));
@@ -90,6 +108,7 @@ class DevicesTests {
         }
         try (LoadedModel loaded = models.load(written.modelUri(), device)) {
             assertThat(loaded.predict(new float[card.input().size()]).probabilities()).hasSize(card.classNames().size());
+            whileLoaded.accept(loaded);
             return loaded.model().getNDManager().getDevice();
         }
     }
