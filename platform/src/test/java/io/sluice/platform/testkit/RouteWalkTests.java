@@ -20,7 +20,8 @@ class RouteWalkTests {
     void readsContinuationRowsAndVariablesAsWildcards() {
         assertThat(RouteWalk.readmeRoutes("deployment")).startsWith("GET /deployments viewer", "GET /deployments/* viewer",
                 "POST /deployments/*/pause writer");
-        assertThat(RouteWalk.readmeRoutes("training")).isEmpty();
+        assertThat(RouteWalk.readmeRoutes("training")).containsExactly("POST /tuning/* writer");
+        assertThat(RouteWalk.readmeRoutes("nobody")).isEmpty();
     }
 
     @Test
