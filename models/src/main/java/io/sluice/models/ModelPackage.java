@@ -52,6 +52,11 @@ public final class ModelPackage {
         this.cacheDir = cacheDir;
     }
 
+    /** The store the models bucket is read and written through. */
+    public ObjectStore store() {
+        return store;
+    }
+
     /**
      * Where a version lives, and what was written there.
      *

@@ -16,6 +16,7 @@ import io.sluice.platform.storage.FileObjectStore;
 import io.sluice.platform.storage.ObjectStore;
 import io.sluice.platform.storage.ObjectStoreAdapter;
 import io.sluice.platform.storage.ObjectStores;
+import io.sluice.training.CloudProgress;
 import io.sluice.training.djl.DjlTrainingBackend;
 import io.sluice.training.domain.EpochResult;
 import io.sluice.training.domain.ModelSettings;
@@ -121,7 +122,7 @@ public final class TrainCommand {
         TrainingRequest request = new TrainingRequest(parts.group(2), parts.group(2), "unknown", dataset, "OPERATOR", runId, runId);
         try {
             TrainingOutcome outcome = backend.train(new TrainingJob(runId, request, parts.group(3), settings, Optional.empty(), null),
-                    new ConsoleMonitor(hypertune));
+                    new ConsoleMonitor(hypertune, store, URI.create(parts.group(0))));
             System.out.printf("wrote %s (best epoch %d, validation accuracy %.4f)%n", outcome.modelUri(), outcome.bestEpoch(),
                     outcome.best().validationAccuracy());
             return 0;
@@ -174,9 +175,13 @@ public final class TrainCommand {
     private static final class ConsoleMonitor implements TrainingMonitor {
 
         private final Path hypertune;
+        private final ObjectStore store;
+        private final URI output;
 
-        ConsoleMonitor(Path hypertune) {
+        ConsoleMonitor(Path hypertune, ObjectStore store, URI output) {
             this.hypertune = hypertune;
+            this.store = store;
+            this.output = output;
         }
 
         @Override
@@ -188,6 +193,11 @@ public final class TrainCommand {
         public void epoch(EpochResult r, int maxEpochs, double samplesPerSecond, Double etaSeconds) {
             System.out.printf("epoch %d/%d loss %.4f acc %.4f val_loss %.4f val_acc %.4f (%.0f samples/s)%n", r.epoch(), maxEpochs,
                     r.trainLoss(), r.trainAccuracy(), r.validationLoss(), r.validationAccuracy(), samplesPerSecond);
+            try { // the service polling this job reports it as TrainingProgressed
+                CloudProgress.write(store, output, new CloudProgress.Epoch(r, maxEpochs, samplesPerSecond));
+            } catch (java.io.IOException | RuntimeException e) {
+                System.err.println("cannot write the progress of epoch " + r.epoch() + ": " + e.getMessage());
+            }
             if (hypertune != null) {
                 String line = String.format(java.util.Locale.ROOT, "{\"timestamp\": %.3f, \"trial\": \"%s\", \"%s\": %s, \"global_step\": %d}%n",
                         System.currentTimeMillis() / 1000.0, System.getenv().getOrDefault("CLOUD_ML_TRIAL_ID", "0"),

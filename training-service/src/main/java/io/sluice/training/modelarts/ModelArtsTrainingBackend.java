@@ -22,6 +22,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.sluice.models.ModelCard;
 import io.sluice.training.CloudJobOutcomes;
+import io.sluice.training.CloudProgress;
 import io.sluice.models.ModelPackage;
 import io.sluice.training.domain.RunStoppedException;
 import io.sluice.training.domain.TrainingBackend;
@@ -102,6 +103,7 @@ public final class ModelArtsTrainingBackend implements TrainingBackend {
                 job.settings().asMap(), null);
         Instant deadline = clock.instant().plus(settings.timeout());
         String id = jobId;
+        int reported = 0; // epochs the job's trainer left under <version>/progress/ and this run reported
         while (true) {
             if (monitor.stopRequested()) {
                 if (monitor.cancelRequested()) {
@@ -112,8 +114,10 @@ public final class ModelArtsTrainingBackend implements TrainingBackend {
             }
             Map<?, ?> status = call("read the training job", () -> status(id));
             String phase = String.valueOf(status.get("phase"));
+            reported = CloudProgress.report(models.store(), modelUri, reported, monitor);
             switch (phase) {
                 case "Completed":
+                    CloudProgress.report(models.store(), modelUri, reported, monitor);
                     return outcome(job, modelUri);
                 case "Failed", "Abnormal":
                     throw new TrainingFailure("ModelArts job " + id + " ended " + phase + ": " + reason(status), false, null);

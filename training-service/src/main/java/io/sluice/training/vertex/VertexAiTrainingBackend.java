@@ -26,6 +26,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.sluice.training.CloudJobOutcomes;
+import io.sluice.training.CloudProgress;
 import io.sluice.models.ModelPackage;
 import io.sluice.training.domain.RunStoppedException;
 import io.sluice.training.domain.TrainingBackend;
@@ -146,6 +147,7 @@ public final class VertexAiTrainingBackend implements TrainingBackend, AutoClose
                 job.settings().asMap(), null);
         Instant deadline = clock.instant().plus(settings.timeout());
         String jobName = name;
+        int reported = 0; // epochs the job's trainer left under <version>/progress/ and this run reported
         while (true) {
             if (monitor.stopRequested()) {
                 if (monitor.cancelRequested()) {
@@ -159,8 +161,10 @@ public final class VertexAiTrainingBackend implements TrainingBackend, AutoClose
             }
             CustomJob current = call("read the CustomJob", () -> jobs.getCustomJob(jobName));
             JobState state = current.getState();
+            reported = CloudProgress.report(models.store(), modelUri, reported, monitor);
             switch (state) {
                 case JOB_STATE_SUCCEEDED:
+                    CloudProgress.report(models.store(), modelUri, reported, monitor);
                     return outcome(job, modelUri, device);
                 case JOB_STATE_FAILED:
                     throw new TrainingFailure("Vertex AI job " + jobName + " failed: " + current.getError().getMessage(), false, null);

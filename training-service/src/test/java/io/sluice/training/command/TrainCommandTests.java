@@ -38,6 +38,11 @@ class TrainCommandTests {
             assertThat(model.card().version()).isEqualTo("cmd-1");
             assertThat(model.card().history()).hasSizeLessThanOrEqualTo(3);
             assertThat(model.card().training()).containsEntry("learningRate", "0.01");
+            // what a cloud backend polling the job reports as TrainingProgressed, epoch by epoch
+            assertThat(io.sluice.training.CloudProgress.readAfter(store, output, 0)).extracting(e -> e.result().validationAccuracy())
+                    .containsExactlyElementsOf(model.card().history().stream().map(m -> m.validationAccuracy()).toList());
+            assertThat(io.sluice.training.CloudProgress.readAfter(store, output, 1)).extracting(e -> e.result().epoch())
+                    .doesNotContain(1).isNotEmpty();
         }
     }
 

@@ -161,6 +161,21 @@ class VertexAiTrainingBackendTests {
         assertThat(vertex.calls.stream().filter(c -> c.startsWith("create "))).hasSize(1);
     }
 
+    @Test
+    void reportsTheEpochsTheJobsTrainerLeavesBesideTheVersionWhileItRunsOnceEach() throws Exception {
+        URI modelUri = ModelPackage.modelUri(modelsBucket, "digits", "v1");
+        io.sluice.training.CloudProgress.write(store, modelUri,
+                new io.sluice.training.CloudProgress.Epoch(new EpochResult(1, 1.0, 0.5, 1.1, 0.45), 10, 250));
+        io.sluice.training.CloudProgress.write(store, modelUri,
+                new io.sluice.training.CloudProgress.Epoch(new EpochResult(2, 0.6, 0.7, 0.7, 0.66), 10, 260));
+        vertex.states = List.of(JobState.JOB_STATE_RUNNING);
+        monitor.shutdownAfterPolls = 3; // three polls read the same two epochs
+
+        assertThatThrownBy(() -> backend(Duration.ofHours(1)).train(job(null), monitor)).isInstanceOf(RunStoppedException.class);
+
+        assertThat(monitor.epochs).containsExactly(new EpochResult(1, 1.0, 0.5, 1.1, 0.45), new EpochResult(2, 0.6, 0.7, 0.7, 0.66));
+    }
+
     private void writeModel(URI modelUri) {
         ModelCard.InputSpec input = new ModelCard.InputSpec(ModelCard.InputSpec.CSV, List.of(2), null, List.of("x", "y"));
         ModelCard card = new ModelCard(ModelCard.FORMAT_VERSION, "digits", "v1", ModelCard.Architecture.defaultFor("CSV"), List.of("a", "b"),
@@ -181,6 +196,7 @@ class VertexAiTrainingBackendTests {
 
     /** Records the submitted job; can ask for cancellation or a shutdown after some polls. */
     static final class StubMonitor implements TrainingMonitor {
+        final List<EpochResult> epochs = new java.util.concurrent.CopyOnWriteArrayList<>();
         volatile String submitted;
         int polls;
         int cancelAfterPolls = Integer.MAX_VALUE;
@@ -190,7 +206,9 @@ class VertexAiTrainingBackendTests {
         public void started(String backend, String device, String architecture, Map<String, String> hyperParameters, String parentVersion) {}
 
         @Override
-        public void epoch(EpochResult result, int maxEpochs, double samplesPerSecond, Double etaSeconds) {}
+        public void epoch(EpochResult result, int maxEpochs, double samplesPerSecond, Double etaSeconds) {
+            epochs.add(result);
+        }
 
         @Override
         public boolean stopRequested() {
