@@ -66,6 +66,19 @@ final class HttpApi {
         return send(request.build());
     }
 
+    /** POSTs {@code body} as JSON with the bearer token: how every CLI command asks a service to act. */
+    Reply postJson(String url, String bearerToken, Object body) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+                .header("Authorization", "Bearer " + bearerToken)
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
+    }
+
+    /** One URL path segment, percent-encoded (a space as {@code %20}, never {@code +}). */
+    static String segment(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     Reply send(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

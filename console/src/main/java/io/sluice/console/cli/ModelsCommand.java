@@ -1,9 +1,5 @@
 package io.sluice.console.cli;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -221,11 +217,7 @@ final class ModelsCommand implements Runnable {
         if (reason != null) {
             body.put("reason", reason);
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(target.base(context) + path)).timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + context.token())
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(HttpApi.JSON.writeValueAsString(body))).build();
-        HttpApi.Reply reply = new HttpApi(Duration.ofSeconds(15)).send(request);
+        HttpApi.Reply reply = new HttpApi(Duration.ofSeconds(15)).postJson(target.base(context) + path, context.token(), body);
         if (!reply.ok()) {
             throw new CliException(what + " refused: " + explain(reply, "change the registry (a writer's token is needed)"));
         }
@@ -248,6 +240,6 @@ final class ModelsCommand implements Runnable {
     }
 
     private static String path(String segment) {
-        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+        return HttpApi.segment(segment);
     }
 }

@@ -1,9 +1,5 @@
 package io.sluice.console.cli;
 
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -83,12 +79,8 @@ final class ReleaseCommand implements Callable<Integer> {
         if (reason != null) {
             body.put("reason", reason);
         }
-        String url = base + "/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20") + "/" + action.command;
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(HttpApi.JSON.writeValueAsString(body))).build();
-        HttpApi.Reply reply = new HttpApi(Duration.ofSeconds(15)).send(request);
+        HttpApi.Reply reply = new HttpApi(Duration.ofSeconds(15))
+                .postJson(base + "/deployments/" + HttpApi.segment(model) + "/" + action.command, token, body);
         if (!reply.ok()) {
             throw new CliException(action.command + " " + model + " refused: " + explain(reply));
         }
